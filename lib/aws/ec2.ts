@@ -1,0 +1,183 @@
+import {
+  CopySnapshotCommand,
+  CreateSnapshotCommand,
+  DeleteSnapshotCommand,
+  type EC2Client,
+  type Filter,
+  paginateDescribeSnapshots,
+  paginateDescribeVolumes,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import { translateAwsError } from './errors';
+
+export type Tags = Record<string, string>;
+
+export interface VolumeInfo {
+  volumeId: string;
+  availabilityZone: string;
+  sizeGiB: number;
+  encrypted: boolean;
+  tags: Tags;
+}
+
+export interface SnapshotInfo {
+  snapshotId: string;
+  volumeId: string;
+  state: 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';
+  stateMessage?: string;
+  progress?: string;
+  startTime?: string;
+  encrypted: boolean;
+  tags: Tags;
+}
+
+export function toTagList(tags: Tags): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function fromTagList(tags: Tag[] | undefined): Tags {
+  const out: Tags = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+function tagSpecification(tags: Tags) {
+  return Object.keys(tags).length === 0
+    ? undefined
+    : [{ ResourceType: 'snapshot' as const, Tags: toTagList(tags) }];
+}
+
+function tagFilters(tags: Tags): Filter[] {
+  return Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+}
+
+/** EBS volumes and snapshots in one region. Every call pages through all results. */
+export class Ec2Adapter {
+  constructor(
+    private readonly ec2: EC2Client,
+    readonly region: string,
+  ) {}
+
+  /** The volumes with these ids and/or all these tags. */
+  async findVolumes(selector: { ids?: string[]; tags?: Tags }): Promise<VolumeInfo[]> {
+    const filters = tagFilters(selector.tags ?? {});
+    const volumes: VolumeInfo[] = [];
+    try {
+      const pages = paginateDescribeVolumes(
+        { client: this.ec2, pageSize: selector.ids === undefined ? 500 : undefined },
+        { VolumeIds: selector.ids, Filters: filters.length > 0 ? filters : undefined },
+      );
+      for await (const page of pages) {
+        for (const v of page.Volumes ?? []) {
+          if (v.VolumeId === undefined) continue;
+          volumes.push({
+            volumeId: v.VolumeId,
+            availabilityZone: v.AvailabilityZone ?? '',
+            sizeGiB: v.Size ?? 0,
+            encrypted: v.Encrypted ?? false,
+            tags: fromTagList(v.Tags),
+          });
+        }
+      }
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DescribeVolumes', { region: this.region });
+    }
+    return volumes;
+  }
+
+  /** Starts a snapshot of one volume, tagged at creation (no window where it exists untagged). */
+  async createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo> {
+    try {
+      const out = await this.ec2.send(
+        new CreateSnapshotCommand({
+          VolumeId: volumeId,
+          Description: description,
+          TagSpecifications: tagSpecification(tags),
+        }),
+      );
+      return {
+        snapshotId: out.SnapshotId ?? '',
+        volumeId,
+        state: (out.State as SnapshotInfo['state']) ?? 'pending',
+        stateMessage: out.StateMessage,
+        startTime: out.StartTime?.toISOString(),
+        encrypted: out.Encrypted ?? false,
+        tags: fromTagList(out.Tags ?? toTagList(tags)),
+      };
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 CreateSnapshot', { region: this.region, volumeId });
+    }
+  }
+
+  /** Snapshots we own with these ids and/or all these tags. */
+  async findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]> {
+    const filters = tagFilters(selector.tags ?? {});
+    const snapshots: SnapshotInfo[] = [];
+    try {
+      const pages = paginateDescribeSnapshots(
+        { client: this.ec2, pageSize: selector.ids === undefined ? 1000 : undefined },
+        { OwnerIds: ['self'], SnapshotIds: selector.ids, Filters: filters.length > 0 ? filters : undefined },
+      );
+      for await (const page of pages) {
+        for (const s of page.Snapshots ?? []) {
+          if (s.SnapshotId === undefined) continue;
+          snapshots.push({
+            snapshotId: s.SnapshotId,
+            volumeId: s.VolumeId ?? '',
+            state: (s.State as SnapshotInfo['state']) ?? 'pending',
+            stateMessage: s.StateMessage,
+            progress: s.Progress,
+            startTime: s.StartTime?.toISOString(),
+            encrypted: s.Encrypted ?? false,
+            tags: fromTagList(s.Tags),
+          });
+        }
+      }
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DescribeSnapshots', { region: this.region });
+    }
+    return snapshots;
+  }
+
+  /**
+   * Copies a snapshot from `sourceRegion` into this adapter's region (CopySnapshot is called in the
+   * destination region). CopySnapshot takes no client token: callers find an earlier copy by tag
+   * before starting another.
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopySnapshot.html
+   */
+  async copySnapshotFrom(input: {
+    sourceRegion: string;
+    sourceSnapshotId: string;
+    description: string;
+    tags: Tags;
+    kmsKeyId?: string;
+  }): Promise<string> {
+    try {
+      const out = await this.ec2.send(
+        new CopySnapshotCommand({
+          SourceRegion: input.sourceRegion,
+          SourceSnapshotId: input.sourceSnapshotId,
+          Description: input.description,
+          Encrypted: input.kmsKeyId !== undefined ? true : undefined,
+          KmsKeyId: input.kmsKeyId,
+          TagSpecifications: tagSpecification(input.tags),
+        }),
+      );
+      return out.SnapshotId ?? '';
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 CopySnapshot', {
+        region: this.region,
+        source: input.sourceSnapshotId,
+      });
+    }
+  }
+
+  /** Deletes a snapshot. IAM allows this only on snapshots tagged lifeboat:managed=true. */
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    try {
+      await this.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DeleteSnapshot', { region: this.region, snapshotId });
+    }
+  }
+}

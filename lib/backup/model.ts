@@ -1,0 +1,80 @@
+/** Why a backup was taken; drives retention and which backups recovery may pick. */
+export type BackupKind = 'scheduled' | 'manual' | 'broken-state' | 'pre-promote' | 'drill';
+
+/**
+ * A backup's lifecycle (after Velero's phases):
+ * - Pending: snapshots started, not all completed;
+ * - Copying: every snapshot completed, DR copies under way;
+ * - Completed: every part snapshotted and copied to the DR region;
+ * - PartiallyFailed: some parts are usable, some failed;
+ * - Failed: nothing usable.
+ */
+export type BackupPhase = 'Pending' | 'Copying' | 'Completed' | 'PartiallyFailed' | 'Failed';
+
+export const TERMINAL_BACKUP_PHASES: readonly BackupPhase[] = ['Completed', 'PartiallyFailed', 'Failed'];
+
+export type PartKind = 'ebs-volume' | 'rds-instance' | 'rds-cluster';
+export type SnapshotState = 'pending' | 'completed' | 'failed';
+/** `waiting`: not started because the source snapshot is not done or the copy slots are full. */
+export type CopyState = 'waiting' | 'pending' | 'completed' | 'failed' | 'skipped';
+
+/** One protected resource (volume or database) within a backup. */
+export interface BackupPart {
+  kind: PartKind;
+  /** vol-..., DB instance or cluster identifier. */
+  sourceId: string;
+  /** snap-... or the DB (cluster) snapshot identifier, once started. */
+  snapshotId?: string;
+  state: SnapshotState;
+  startedAt?: string;
+  completedAt?: string;
+  error?: string;
+  copy: {
+    region: string;
+    state: CopyState;
+    snapshotId?: string;
+    startedAt?: string;
+    completedAt?: string;
+    error?: string;
+  };
+}
+
+export interface DrillVerdict {
+  verdict: 'passed' | 'failed';
+  at: string;
+  detail: string;
+}
+
+/** A backup: spec is the intent, status what lifeboat observed. */
+export interface Backup {
+  apiVersion: 'lifeboat/v1';
+  kind: 'Backup';
+  id: string;
+  site: string;
+  spec: {
+    kind: BackupKind;
+    /** The schedule time (or request time) the id is derived from. */
+    scheduledFor: string;
+    reason?: string;
+    primaryRegion: string;
+    drRegion: string;
+    /** Broken-state captures stay in the primary region only. */
+    copyToDr: boolean;
+  };
+  status: {
+    phase: BackupPhase;
+    parts: BackupPart[];
+    createdAt: string;
+    updatedAt: string;
+    completedAt?: string;
+    failureReason?: string;
+    /** When retention may delete it; set once the backup is terminal. */
+    expiresAt?: string;
+    drill?: DrillVerdict;
+  };
+}
+
+/** True once a backup will not change phase again. */
+export function isTerminal(phase: BackupPhase): boolean {
+  return TERMINAL_BACKUP_PHASES.includes(phase);
+}

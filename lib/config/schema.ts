@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'a lowercase name of 2-32 letters, digits and hyphens');
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');
+const dnsName = z
+  .string()
+  .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\.?$/i, 'a DNS name such as www.example.com')
+  .transform((s) => s.toLowerCase().replace(/\.$/, ''));
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+const cron = z
+  .string()
+  .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge schedule expression, cron(...) or rate(...)');
+const count = z.number().int().min(0).max(1000);
+
+const volumeSelector = z
+  .object({
+    ids: z
+      .array(z.string().regex(/^vol-[0-9a-f]+$/, 'an EBS volume id (vol-...)'))
+      .min(1)
+      .optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .refine((v) => v.ids !== undefined || (v.tags !== undefined && Object.keys(v.tags).length > 0), {
+    message: 'give volume ids or at least one tag to select the volumes by',
+  });
+
+const database = z.union([
+  z.object({ instance: z.string().min(1) }).strict(),
+  z.object({ cluster: z.string().min(1) }).strict(),
+]);
+
+/** One protected site: what to back up, how it runs, how it is reached and how long to keep backups. */
+export const siteSchema = z
+  .object({
+    name,
+    regions: z.object({ primary: region, dr: region }).strict(),
+    protect: z
+      .object({
+        volumes: volumeSelector,
+        database: database.optional(),
+        /** KMS key in the DR region for copies of encrypted snapshots (id, alias or ARN). */
+        drKmsKeyId: z.string().min(1).optional(),
+        /** Source tags copied onto the snapshots (besides lifeboat's own). */
+        keepTags: z.array(z.string()).default(['Name']),
+      })
+      .strict(),
+    run: z
+      .object({
+        cluster: z.string().min(1),
+        taskDefinition: z.string().min(1),
+        containerName: z.string().min(1),
+        containerPort: z.number().int().min(1).max(65535).default(80),
+        volumeName: z.string().min(1),
+        volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard']).default('gp3'),
+        subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-...)')).min(1),
+        securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
+        assignPublicIp: z.boolean().default(true),
+        /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
+        infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
+      })
+      .strict(),
+    dns: z
+      .object({
+        hostedZoneId: z.string().regex(/^[A-Z0-9]+$/, 'a Route 53 hosted zone id such as Z0123456789ABC'),
+        recordName: dnsName,
+        ttl: z.number().int().min(0).max(86400).default(60),
+      })
+      .strict(),
+    health: z
+      .object({
+        path: z.string().startsWith('/').default('/'),
+        expectedStatus: z.number().int().min(100).max(599).default(200),
+        timeoutSeconds: z.number().int().min(1).max(60).default(5),
+        deadlineSeconds: z.number().int().min(10).max(3600).default(300),
+        /** How many healthy answers in a row pass the gate. */
+        healthyThreshold: z.number().int().min(1).max(10).default(2),
+      })
+      .strict()
+      .default({
+        path: '/',
+        expectedStatus: 200,
+        timeoutSeconds: 5,
+        deadlineSeconds: 300,
+        healthyThreshold: 2,
+      }),
+    sandbox: z
+      .object({
+        recordName: dnsName,
+        allowedCidr: cidr,
+        securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
+      })
+      .strict(),
+    triggers: z
+      .object({
+        pingdom: z
+          .object({
+            checkIds: z.array(z.number().int().positive()).default([]),
+            checkNames: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .optional(),
+        cloudwatchAlarms: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ cloudwatchAlarms: [] }),
+    schedule: z
+      .object({
+        backup: cron.default('cron(0 2 * * ? *)'),
+        drill: cron.default('cron(0 4 ? * SUN *)'),
+      })
+      .strict()
+      .default({ backup: 'cron(0 2 * * ? *)', drill: 'cron(0 4 ? * SUN *)' }),
+    retention: z
+      .object({ daily: count.default(7), weekly: count.default(4), monthly: count.default(6) })
+      .strict()
+      .default({ daily: 7, weekly: 4, monthly: 6 }),
+    recovery: z
+      .object({
+        /** How many older backups to try after the first known-good one fails the health gate. */
+        maxWalkBack: z.number().int().min(0).max(10).default(2),
+        /** Restore the database from the known-good backup too (off: keep the live database). */
+        restoreDatabase: z.boolean().default(false),
+      })
+      .strict()
+      .default({ maxWalkBack: 2, restoreDatabase: false }),
+  })
+  .strict()
+  .refine((s) => s.regions.primary !== s.regions.dr, {
+    message: 'the DR region must differ from the primary region',
+    path: ['regions', 'dr'],
+  });
+
+export const configSchema = z
+  .object({
+    sites: z.array(siteSchema).min(1, 'at least one site is required'),
+  })
+  .strict();
+
+export type Site = z.infer<typeof siteSchema>;
+export type LifeboatConfig = z.infer<typeof configSchema>;

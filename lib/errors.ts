@@ -1,0 +1,120 @@
+/**
+ * lifeboat's error hierarchy. `name` is a contract: Step Functions Retry/Catch clauses match on it,
+ * and handlers map classes to HTTP answers. Every class passes `ErrorOptions` so `cause` survives.
+ */
+export type ErrorContext = Record<string, unknown>;
+
+/** Base class of every error lifeboat raises on purpose. */
+export class LifeboatError extends Error {
+  readonly context: ErrorContext;
+
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LifeboatError';
+    this.context = context;
+  }
+}
+
+/** A config file or value is invalid; `issues` lists each bad field with its path. */
+export class ConfigError extends LifeboatError {
+  readonly issues: readonly string[];
+
+  constructor(message: string, issues: readonly string[] = [], options?: ErrorOptions) {
+    super(issues.length > 0 ? `${message}:\n  - ${issues.join('\n  - ')}` : message, { issues }, options);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** An incoming event or request does not have the expected shape. */
+export class InvalidInputError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** The named site is not in the config. */
+export class UnknownSiteError extends LifeboatError {
+  constructor(site: string, options?: ErrorOptions) {
+    super(`unknown site "${site}": it is not in the site config`, { site }, options);
+    this.name = 'UnknownSiteError';
+  }
+}
+
+/** A record, snapshot or resource that should exist does not. */
+export class NotFoundError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A create-only write found the object already there. */
+export class AlreadyExistsError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'AlreadyExistsError';
+  }
+}
+
+/** A compare-and-swap write lost the race (S3 412 Precondition Failed). */
+export class ConcurrentUpdateError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+/** AWS throttled the call even after the SDK's own retries; retry later, never a failed backup. */
+export class ThrottledError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'ThrottledError';
+  }
+}
+
+/** AWS refused a call for a reason lifeboat does not act on; the SDK error is the cause. */
+export class AwsCallError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'AwsCallError';
+  }
+}
+
+/** Another recovery (or promote) holds the site's lock. */
+export class SiteLockedError extends LifeboatError {
+  constructor(site: string, holder: string, options?: ErrorOptions) {
+    super(`site "${site}" is locked by ${holder}`, { site, holder }, options);
+    this.name = 'SiteLockedError';
+  }
+}
+
+/** No completed backup qualifies as known-good. */
+export class NoKnownGoodBackupError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'NoKnownGoodBackupError';
+  }
+}
+
+/** A launched task did not pass the health gate before its deadline. */
+export class HealthGateFailedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'HealthGateFailedError';
+  }
+}
+
+/** Thrown by a Step Functions task that wants to be called again later (Retry on this name). */
+export class NotReadyError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'NotReadyError';
+  }
+}
+
+/** Narrows an unknown thrown value to an Error, wrapping anything else. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,0 +1,66 @@
+import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { Ec2Adapter, toTagList } from '../../../lib/aws/ec2';
+import { AwsCallError } from '../../../lib/errors';
+import { motoClients, uniqueName } from '../../support/moto';
+
+describe('EC2 adapter (moto)', () => {
+  const clients = motoClients();
+  const ec2 = new Ec2Adapter(clients.ec2('us-east-1'), 'us-east-1');
+
+  async function volume(tags: Record<string, string>): Promise<string> {
+    const out = await clients.ec2('us-east-1').send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 8,
+        TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
+      }),
+    );
+    return out.VolumeId ?? '';
+  }
+
+  it('finds a site volume by tag, snapshots it tagged, and finds the snapshot by tag', async () => {
+    const site = uniqueName('site');
+    const volumeId = await volume({ 'lifeboat:site': site, Name: 'wp-content' });
+    await volume({ 'lifeboat:site': 'someone-else' });
+
+    const found = await ec2.findVolumes({ tags: { 'lifeboat:site': site } });
+    expect(found.map((v) => v.volumeId)).toEqual([volumeId]);
+
+    const snapshot = await ec2.createSnapshot(volumeId, 'lifeboat test', {
+      'lifeboat:site': site,
+      'lifeboat:managed': 'true',
+    });
+    const byTag = await ec2.findSnapshots({ tags: { 'lifeboat:site': site, 'lifeboat:managed': 'true' } });
+
+    expect(snapshot.snapshotId).toMatch(/^snap-/);
+    expect(byTag).toEqual([
+      expect.objectContaining({ snapshotId: snapshot.snapshotId, volumeId, state: 'completed' }),
+    ]);
+    expect(byTag[0]?.tags).toMatchObject({ 'lifeboat:site': site, 'lifeboat:managed': 'true' });
+  });
+
+  it('copies a snapshot into the DR region, tagged', async () => {
+    const site = uniqueName('site');
+    const volumeId = await volume({ 'lifeboat:site': site });
+    const source = await ec2.createSnapshot(volumeId, 'lifeboat test', { 'lifeboat:site': site });
+    const dr = new Ec2Adapter(clients.ec2('us-west-2'), 'us-west-2');
+
+    const copyId = await dr.copySnapshotFrom({
+      sourceRegion: 'us-east-1',
+      sourceSnapshotId: source.snapshotId,
+      description: 'copy',
+      tags: { 'lifeboat:site': site, 'lifeboat:source-snapshot': source.snapshotId },
+    });
+
+    const copies = await dr.findSnapshots({ tags: { 'lifeboat:source-snapshot': source.snapshotId } });
+    expect(copies.map((c) => c.snapshotId)).toEqual([copyId]);
+  });
+
+  it('translates an AWS error into AwsCallError with the code', async () => {
+    await expect(ec2.createSnapshot('vol-0000000000000000f', 'x', {})).rejects.toMatchObject({
+      name: 'AwsCallError',
+      context: expect.objectContaining({ code: 'InvalidVolume.NotFound' }),
+    });
+    await expect(ec2.deleteSnapshot('snap-0000000000000000f')).rejects.toBeInstanceOf(AwsCallError);
+  });
+});

@@ -1,0 +1,71 @@
+import type { Backup, BackupKind, BackupPart, BackupPhase } from '../../lib/backup/model';
+import { parseConfig } from '../../lib/config/load';
+import type { LifeboatConfig, Site } from '../../lib/config/schema';
+import { backupIdFor } from '../../lib/ids';
+
+/** A valid raw site entry (as written in YAML) that tests tweak. */
+export function rawSite(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'blog',
+    regions: { primary: 'us-east-1', dr: 'us-west-2' },
+    protect: { volumes: { tags: { 'lifeboat:site': 'blog' } }, database: { instance: 'blog-db' } },
+    run: {
+      cluster: 'blog',
+      taskDefinition: 'blog-wordpress',
+      containerName: 'wordpress',
+      volumeName: 'wp-content',
+      subnets: ['subnet-0123456789abcdef0'],
+      securityGroups: ['sg-0123456789abcdef0'],
+      infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
+    },
+    dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'www.example.com' },
+    sandbox: {
+      recordName: 'sandbox.example.com',
+      allowedCidr: '203.0.113.0/24',
+      securityGroups: ['sg-0fedcba9876543210'],
+    },
+    triggers: { pingdom: { checkIds: [12345] }, cloudwatchAlarms: ['blog-5xx'] },
+    ...overrides,
+  };
+}
+
+/** A validated config with the given raw sites (default: one `blog` site). */
+export function buildConfig(...sites: Record<string, unknown>[]): LifeboatConfig {
+  return parseConfig({ sites: sites.length > 0 ? sites : [rawSite()] });
+}
+
+/** A validated site. */
+export function buildSite(overrides: Record<string, unknown> = {}): Site {
+  const site = buildConfig(rawSite(overrides)).sites[0];
+  if (site === undefined) throw new Error('unreachable');
+  return site;
+}
+
+/** A backup record with sensible defaults. */
+export function buildBackup(
+  options: { site?: string; kind?: BackupKind; at?: string; phase?: BackupPhase; parts?: BackupPart[] } = {},
+): Backup {
+  const at = new Date(options.at ?? '2026-11-22T02:00:00Z');
+  const kind = options.kind ?? 'scheduled';
+  const phase = options.phase ?? 'Pending';
+  return {
+    apiVersion: 'lifeboat/v1',
+    kind: 'Backup',
+    id: backupIdFor(kind, at),
+    site: options.site ?? 'blog',
+    spec: {
+      kind,
+      scheduledFor: at.toISOString(),
+      primaryRegion: 'us-east-1',
+      drRegion: 'us-west-2',
+      copyToDr: true,
+    },
+    status: {
+      phase,
+      parts: options.parts ?? [],
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+      completedAt: phase === 'Completed' ? at.toISOString() : undefined,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { AwsClients } from '../../lib/aws/clients';
+
+/** The moto endpoint this test file's worker owns (set up by moto-per-file.ts). */
+export function motoEndpoint(): string {
+  const endpoint = process.env.LIFEBOAT_AWS_ENDPOINT;
+  if (endpoint === undefined)
+    throw new Error('LIFEBOAT_AWS_ENDPOINT is not set: moto-per-file.ts did not run');
+  return endpoint;
+}
+
+/** SDK clients pointed at this worker's moto. */
+export function motoClients(): AwsClients {
+  return new AwsClients({
+    endpoint: motoEndpoint(),
+    defaultRegion: 'us-east-1',
+    maxAttempts: 3,
+    retryMode: 'standard',
+  });
+}
+
+let counter = 0;
+/** A name unique within the run, for buckets, clusters and records. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase();
+}
