@@ -19,6 +19,11 @@ export interface ClientSettings {
   /** Total attempts including the first; adaptive retry backs off on throttling. */
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
+  /**
+   * Called once for every client built, e.g. to add SDK middleware (rate-limit simulation and
+   * fault injection in benchmarks and tests). Not used in production.
+   */
+  decorate?: (client: { middlewareStack: unknown }, service: string, region: string) => void;
 }
 
 /**
@@ -99,6 +104,7 @@ export class AwsClients {
         retryMode: this.settings.retryMode,
         ...extra,
       });
+      this.settings.decorate?.(client as { middlewareStack: unknown }, service, region);
       this.cache.set(key, client);
     }
     return client;
