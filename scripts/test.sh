@@ -15,7 +15,7 @@ step() {
 }
 
 step "typecheck (tsc)" npx --no-install tsc --noEmit
-step "lint (biome)" npx --no-install biome ci --reporter=summary .
+step "lint (biome)" npx --no-install biome ci --colors=off --reporter=summary .
 step "jest unit" npx --no-install jest --selectProjects unit --ci
 step "jest integration (moto)" npx --no-install jest --selectProjects integration --ci
 step "jest stepfunctions (moto)" npx --no-install jest --selectProjects stepfunctions --ci --passWithNoTests
