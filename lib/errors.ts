@@ -118,3 +118,35 @@ export class NotReadyError extends LifeboatError {
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
+
+/** A request did not carry the shared secret it must (e.g. the Pingdom webhook token). */
+export class UnauthorizedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** A request body is larger than lifeboat accepts. */
+export class PayloadTooLargeError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A monitoring check or alarm that no site in the config claims. */
+export class UnknownCheckError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'UnknownCheckError';
+  }
+}
+
+/** Step Functions already has an execution of this name (a duplicate start of the same recovery). */
+export class ExecutionAlreadyExistsError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'ExecutionAlreadyExistsError';
+  }
+}
