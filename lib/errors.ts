@@ -150,3 +150,11 @@ export class ExecutionAlreadyExistsError extends LifeboatError {
     this.name = 'ExecutionAlreadyExistsError';
   }
 }
+
+/** ECS accepted RunTask but started no task (capacity, bad task definition, missing snapshot...). */
+export class TaskLaunchFailedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'TaskLaunchFailedError';
+  }
+}
