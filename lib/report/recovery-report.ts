@@ -1,0 +1,276 @@
+import type { Backup } from '../backup/model';
+import type { Recovery, TimelineEntry } from '../recovery/model';
+import { formatDuration, formatTime, humaniseStep } from './format';
+
+/** What the report says about one backup. */
+export interface BackupFacts {
+  id: string;
+  kind: string;
+  takenAt: string;
+  phase: string;
+  /** `passed on …`, `failed on …` or `never restored in a drill`. */
+  drill: string;
+  /** One line per part: `vol-… → snap-… (DR copy snap-… in us-west-2)`. */
+  parts: string[];
+  /** How long before the outage began it was taken, e.g. `7 h 39 min before the outage`. */
+  ageAtOutage?: string;
+  /** False when the catalog no longer has the record (retention, or not passed in). */
+  known: boolean;
+}
+
+/** One bar of the timeline, positioned in ms from the report's time zero. */
+export interface TimelineRow {
+  step: string;
+  label: string;
+  startMs: number;
+  /** Undefined while the step is still running. */
+  endMs?: number;
+  durationMs?: number;
+  critical: boolean;
+  outcome: 'ok' | 'failed' | 'skipped' | 'running';
+  startedAt: string;
+  endedAt?: string;
+  /** Short `key=value` facts from the entry's detail (ids it touched). */
+  facts: string[];
+}
+
+/** Everything a recovery (or promote, or drill) report shows, computed once from the records. */
+export interface RecoveryReport {
+  title: string;
+  recoveryId: string;
+  site: string;
+  kind: Recovery['spec']['kind'];
+  phase: Recovery['status']['phase'];
+  dryRun: boolean;
+  /** One sentence: what happened, for the top of the page. */
+  headline: string;
+  trigger: Recovery['spec']['trigger'];
+  backup: {
+    used?: BackupFacts;
+    /** Sentences explaining the choice. */
+    why: string[];
+    attempts: (Recovery['status']['attempts'][number] & { takenAt?: string })[];
+    brokenState?: BackupFacts;
+  };
+  replacement?: Recovery['status']['replacement'];
+  dns?: NonNullable<Recovery['status']['dnsChange']>;
+  sandbox?: Recovery['status']['sandbox'];
+  failure?: Recovery['status']['failure'];
+  signals: Recovery['status']['signals'];
+  /** Time zero of the timeline: the earlier of the alarm and the first step. */
+  origin: string;
+  timeline: TimelineRow[];
+  /** Marks drawn over the timeline, in ms from the origin. */
+  markers: { label: string; atMs: number }[];
+  durations: {
+    /** Alarm received → DNS record switched (in sync, or submitted when INSYNC is unknown). */
+    alarmToDnsMs?: number;
+    /** Outage began (per the trigger) → DNS switched. */
+    outageToDnsMs?: number;
+    /** Sum of the critical steps: what the operator waited for. */
+    criticalPathMs?: number;
+    /** First step start → last step end. */
+    totalMs?: number;
+  };
+  startedAt: string;
+  endedAt?: string;
+}
+
+const ms = (iso: string) => new Date(iso).getTime();
+
+function describeDrill(backup: Backup): string {
+  const drill = backup.status.drill;
+  if (drill === undefined) return 'never restored in a drill';
+  return `${drill.verdict} on ${formatTime(drill.at)}${drill.detail === '' ? '' : ` (${drill.detail})`}`;
+}
+
+function describePart(part: Backup['status']['parts'][number]): string {
+  const copy =
+    part.copy.snapshotId !== undefined
+      ? `DR copy ${part.copy.snapshotId} in ${part.copy.region}, ${part.copy.state}`
+      : `DR copy ${part.copy.state}`;
+  return `${part.sourceId} → ${part.snapshotId ?? '(not started)'} (${part.state}; ${copy})`;
+}
+
+function backupFacts(id: string, byId: Map<string, Backup>, outageStartedAt: string): BackupFacts {
+  const backup = byId.get(id);
+  if (backup === undefined) {
+    return { id, kind: '?', takenAt: '', phase: '?', drill: '?', parts: [], known: false };
+  }
+  const before = ms(outageStartedAt) - ms(backup.spec.scheduledFor);
+  return {
+    id,
+    kind: backup.spec.kind,
+    takenAt: backup.spec.scheduledFor,
+    phase: backup.status.phase,
+    drill: describeDrill(backup),
+    parts: backup.status.parts.map(describePart),
+    ageAtOutage:
+      before >= 0
+        ? `${formatDuration(before)} before the outage began`
+        : `${formatDuration(-before)} after the outage began`,
+    known: true,
+  };
+}
+
+function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: Backup[]): string[] {
+  const why: string[] = [];
+  const { spec, status } = recovery;
+  const used = status.knownGoodBackupId;
+  if (used === undefined) {
+    why.push(
+      spec.kind === 'promote'
+        ? 'A promote launches from the sandbox, not from a backup.'
+        : 'No backup was used (the recovery ended before one was picked).',
+    );
+    return why;
+  }
+  if (spec.options.backupId !== undefined) {
+    why.push(`The operator asked for backup ${spec.options.backupId}.`);
+  } else {
+    const backup = byId.get(used);
+    const drilled = backup?.status.drill?.verdict === 'passed';
+    why.push(
+      `It is the newest completed backup taken before the outage began (${formatTime(spec.trigger.outageStartedAt)})` +
+        (drilled ? ', and a restore drill had already proved it.' : '.'),
+    );
+    const outage = ms(spec.trigger.outageStartedAt);
+    const newer = backups.filter(
+      (b) =>
+        (b.spec.kind === 'scheduled' || b.spec.kind === 'manual') &&
+        ms(b.spec.scheduledFor) >= outage &&
+        b.id !== used,
+    );
+    if (newer.length > 0) {
+      why.push(
+        `${newer.length} newer backup${newer.length === 1 ? ' was' : 's were'} taken after the outage began and not trusted: ${newer
+          .map((b) => b.id)
+          .join(', ')}.`,
+      );
+    }
+  }
+  const failed = status.attempts.filter((a) => a.verdict !== 'healthy');
+  if (failed.length > 0) {
+    const list = failed.map((a) => `${a.backupId} (${a.verdict})`).join(', ');
+    why.push(
+      `Walked back ${failed.length} time${failed.length === 1 ? '' : 's'}: ${list} did not pass the health gate, so the next older backup was tried.`,
+    );
+  } else if (status.attempts.length === 1) {
+    why.push('Its replacement passed the health gate on the first attempt.');
+  }
+  return why;
+}
+
+function factsOf(entry: TimelineEntry): string[] {
+  const detail = entry.detail ?? {};
+  return Object.entries(detail)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .slice(0, 4);
+}
+
+function timelineRows(entries: TimelineEntry[], originMs: number): TimelineRow[] {
+  return [...entries]
+    .sort((a, b) => ms(a.startedAt) - ms(b.startedAt))
+    .map((entry) => {
+      const startMs = ms(entry.startedAt) - originMs;
+      const endMs = entry.endedAt === undefined ? undefined : ms(entry.endedAt) - originMs;
+      return {
+        step: entry.step,
+        label: humaniseStep(entry.step),
+        startMs,
+        endMs,
+        durationMs: endMs === undefined ? undefined : endMs - startMs,
+        critical: entry.critical === true,
+        outcome: entry.endedAt === undefined ? 'running' : (entry.outcome ?? 'ok'),
+        startedAt: entry.startedAt,
+        endedAt: entry.endedAt,
+        facts: factsOf(entry),
+      };
+    });
+}
+
+function headlineOf(recovery: Recovery, alarmToDnsMs: number | undefined): string {
+  const { spec, status } = recovery;
+  const what = spec.kind === 'promote' ? 'Promote' : spec.kind === 'drill' ? 'Restore drill' : 'Recovery';
+  if (spec.options.dryRun) return `${what} dry run of ${recovery.site}: nothing was changed.`;
+  if (status.phase === 'Running') return `${what} of ${recovery.site} is still running.`;
+  if (status.phase === 'Failed') {
+    const dnsNote =
+      status.dnsChange === undefined ? ' DNS was not touched.' : ` DNS points at ${status.dnsChange.value}.`;
+    return `${what} of ${recovery.site} failed: ${status.failure?.error ?? 'unknown error'}.${dnsNote}`;
+  }
+  if (status.dnsChange !== undefined && alarmToDnsMs !== undefined) {
+    return `${recovery.site} is back: ${status.dnsChange.recordName} switched to ${status.dnsChange.value} ${formatDuration(alarmToDnsMs)} after the alarm.`;
+  }
+  return `${what} of ${recovery.site} succeeded.`;
+}
+
+/**
+ * Builds the report's content from a Recovery record and the site's backups (any order; the
+ * ones the recovery used are looked up by id, the rest explain which were passed over).
+ */
+export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []): RecoveryReport {
+  const { spec, status } = recovery;
+  const byId = new Map(backups.map((b) => [b.id, b]));
+  const starts = status.timeline.map((e) => ms(e.startedAt));
+  const originMs = Math.min(ms(spec.trigger.receivedAt), ms(status.startedAt), ...starts);
+  const timeline = timelineRows(status.timeline, originMs);
+
+  const dns = status.dnsChange;
+  const switchedAt = dns === undefined ? undefined : (dns.insyncAt ?? dns.submittedAt);
+  const alarmToDnsMs = switchedAt === undefined ? undefined : ms(switchedAt) - ms(spec.trigger.receivedAt);
+  const outageToDnsMs =
+    switchedAt === undefined ? undefined : ms(switchedAt) - ms(spec.trigger.outageStartedAt);
+  const critical = timeline.filter((r) => r.critical && r.durationMs !== undefined);
+  const ends = timeline.map((r) => r.endMs).filter((e): e is number => e !== undefined);
+  const firstStart = timeline[0]?.startMs;
+
+  const markers = [{ label: 'alarm received', atMs: ms(spec.trigger.receivedAt) - originMs }];
+  if (switchedAt !== undefined) markers.push({ label: 'DNS switched', atMs: ms(switchedAt) - originMs });
+
+  const attempts = status.attempts.map((a) => ({ ...a, takenAt: byId.get(a.backupId)?.spec.scheduledFor }));
+  const what = spec.kind === 'promote' ? 'Promote' : spec.kind === 'drill' ? 'Restore drill' : 'Recovery';
+  return {
+    title: `${what} of ${recovery.site} — ${recovery.id}`,
+    recoveryId: recovery.id,
+    site: recovery.site,
+    kind: spec.kind,
+    phase: status.phase,
+    dryRun: spec.options.dryRun,
+    headline: headlineOf(recovery, alarmToDnsMs),
+    trigger: spec.trigger,
+    backup: {
+      used:
+        status.knownGoodBackupId === undefined
+          ? undefined
+          : backupFacts(status.knownGoodBackupId, byId, spec.trigger.outageStartedAt),
+      why: explainChoice(recovery, byId, backups),
+      attempts,
+      brokenState:
+        status.brokenStateBackupId === undefined
+          ? undefined
+          : backupFacts(status.brokenStateBackupId, byId, spec.trigger.outageStartedAt),
+    },
+    replacement: status.replacement,
+    dns,
+    sandbox: status.sandbox,
+    failure: status.failure,
+    signals: status.signals,
+    origin: new Date(originMs).toISOString(),
+    timeline,
+    markers,
+    durations: {
+      alarmToDnsMs,
+      outageToDnsMs,
+      criticalPathMs:
+        critical.length === 0 ? undefined : critical.reduce((s, r) => s + (r.durationMs ?? 0), 0),
+      totalMs:
+        firstStart === undefined || ends.length === 0
+          ? undefined
+          : Math.max(...ends) - Math.min(firstStart, 0),
+    },
+    startedAt: status.startedAt,
+    endedAt: status.endedAt,
+  };
+}

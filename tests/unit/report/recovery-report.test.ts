@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backup } from '../../../lib/backup/model';
+import type { Recovery } from '../../../lib/recovery/model';
+import { buildRecoveryReport } from '../../../lib/report/recovery-report';
+import { buildBackup } from '../../support/builders';
+
+interface Fixture {
+  recovery: Recovery;
+  backups: Backup[];
+}
+
+function recorded(): Fixture {
+  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
+}
+
+describe('buildRecoveryReport', () => {
+  it('measures alarm → DNS in sync and outage → DNS in sync', () => {
+    const { recovery, backups } = recorded();
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    // receivedAt 09:39:42.310 → insyncAt 09:44:21.880
+    expect(report.durations.alarmToDnsMs).toBe(279_570);
+    // outageStartedAt 09:39:00.000 → insyncAt 09:44:21.880
+    expect(report.durations.outageToDnsMs).toBe(321_880);
+    expect(report.headline).toBe(
+      'blog is back: www.example.com switched to 54.210.33.17 4 min 40 s after the alarm.',
+    );
+  });
+
+  it('explains the walk-back and the drill that proved the backup used', () => {
+    const { recovery, backups } = recorded();
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.backup.used).toMatchObject({
+      id: '20261122t020000z-scheduled',
+      known: true,
+      ageAtOutage: '31 h 39 min before the outage began',
+    });
+    expect(report.backup.used?.drill).toMatch(/^passed on 2026-11-22 04:06:30 UTC/);
+    expect(report.backup.why.join(' ')).toContain('a restore drill had already proved it');
+    expect(report.backup.why.join(' ')).toContain(
+      'Walked back 1 time: 20261123t020000z-scheduled (unhealthy) did not pass the health gate',
+    );
+    expect(report.backup.attempts.map((a) => [a.backupId, a.verdict, a.takenAt])).toEqual([
+      ['20261123t020000z-scheduled', 'unhealthy', '2026-11-23T02:00:00.000Z'],
+      ['20261122t020000z-scheduled', 'healthy', '2026-11-22T02:00:00.000Z'],
+    ]);
+  });
+
+  it('names backups taken after the outage began as not trusted', () => {
+    const { recovery, backups } = recorded();
+    const afterOutage = buildBackup({ kind: 'manual', at: '2026-11-23T09:39:30Z', phase: 'Completed' });
+
+    const report = buildRecoveryReport(recovery, [...backups, afterOutage]);
+
+    expect(report.backup.why).toContain(
+      '1 newer backup was taken after the outage began and not trusted: 20261123t093930z-manual.',
+    );
+  });
+
+  it('says so when the operator picked the backup', () => {
+    const { recovery, backups } = recorded();
+    recovery.spec.options.backupId = '20261122t020000z-scheduled';
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.backup.why[0]).toBe('The operator asked for backup 20261122t020000z-scheduled.');
+  });
+
+  it('lays out the timeline from the alarm, in start order, with the critical steps marked', () => {
+    const { recovery, backups } = recorded();
+    recovery.status.timeline.reverse();
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.origin).toBe('2026-11-23T09:39:42.310Z');
+    expect(report.timeline[0]).toMatchObject({ label: 'Create record', startMs: 590, durationMs: 250 });
+    expect(report.timeline.filter((r) => r.critical).map((r) => r.label)).toEqual([
+      'Launch replacement',
+      'Health gate',
+      'Launch replacement',
+      'Health gate',
+      'Switch DNS',
+      'Wait DNS in sync',
+    ]);
+    expect(report.timeline.find((r) => r.outcome === 'failed')).toMatchObject({
+      label: 'Health gate',
+      facts: ['attempt=1', 'lastStatus=500'],
+    });
+    expect(report.markers).toEqual([
+      { label: 'alarm received', atMs: 0 },
+      { label: 'DNS switched', atMs: 279_570 },
+    ]);
+  });
+
+  it('reports a failed recovery that never touched DNS, and a step still running', () => {
+    const { recovery, backups } = recorded();
+    recovery.status.phase = 'Failed';
+    recovery.status.dnsChange = undefined;
+    recovery.status.failure = { error: 'HealthGateFailedError', cause: 'no backup passed the health gate' };
+    const last = recovery.status.timeline.at(-1);
+    if (last !== undefined) last.endedAt = undefined;
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.headline).toBe('Recovery of blog failed: HealthGateFailedError. DNS was not touched.');
+    expect(report.durations.alarmToDnsMs).toBeUndefined();
+    expect(report.markers).toHaveLength(1);
+    expect(report.timeline.at(-1)).toMatchObject({ outcome: 'running', durationMs: undefined });
+  });
+
+  it('still reports a backup whose record is gone', () => {
+    const { recovery } = recorded();
+
+    const report = buildRecoveryReport(recovery, []);
+
+    expect(report.backup.used).toMatchObject({ id: '20261122t020000z-scheduled', known: false });
+  });
+});
