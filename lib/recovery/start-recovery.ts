@@ -8,7 +8,14 @@ import type { Recovery, TriggerSource } from './model';
 
 export type RecoveryOptions = Recovery['spec']['options'];
 
-/** What the recovery state machine receives (interfaces.md §2). */
+/**
+ * What the recovery state machine receives (interfaces.md §2); events/recovery/manual.json is a
+ * sample. A manual recovery: `trigger.source` "manual", `trigger.summary` the operator's reason,
+ * `incidentKey` from manualIncidentKey, `recoveryId` from recoveryIdFor (the CLI computes both;
+ * from the console, any `<yyyymmddThhmmssZ>-<8 hex>` id works) and the execution named
+ * `<site>-<recoveryId>`. Options: `dryRun` (plan only), `backupId` (restore this backup instead of
+ * picking the known-good one), `skipSandbox`, `restoreDatabase` (default: the site's config).
+ */
 export interface RecoveryExecutionInput {
   site: string;
   recoveryId: string;
@@ -77,6 +84,11 @@ const MAX_INCIDENT_KEY = 256;
 export function recoveryIdFor(outageStartedAt: Date, incidentKey: string): string {
   const digest = createHash('sha256').update(incidentKey).digest('hex').slice(0, 8);
   return `${compactTimestamp(outageStartedAt)}-${digest}`;
+}
+
+/** The incident key of a manual recovery: one per site and stated outage start. */
+export function manualIncidentKey(site: string, outageStartedAt: Date): string {
+  return `manual-${site}-${compactTimestamp(outageStartedAt)}`;
 }
 
 /** The Step Functions execution name of a recovery. */
