@@ -8,7 +8,11 @@ import {
   paginateDescribeVolumes,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { translateAwsError } from './errors';
+import { ThrottledError } from '../errors';
+import { awsErrorCode, translateAwsError } from './errors';
+
+/** The tag lifeboat puts on every DR copy, naming the snapshot it was copied from. */
+export const SOURCE_SNAPSHOT_TAG = 'lifeboat:source-snapshot';
 
 export type Tags = Record<string, string>;
 
@@ -165,11 +169,48 @@ export class Ec2Adapter {
       );
       return out.SnapshotId ?? '';
     } catch (error) {
+      // Beyond the concurrent-copy quota EC2 answers ResourceLimitExceeded: wait, do not fail.
+      // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html
+      if (awsErrorCode(error) === 'ResourceLimitExceeded') {
+        throw new ThrottledError(
+          'EC2 CopySnapshot: concurrent copy limit reached',
+          {
+            region: this.region,
+            source: input.sourceSnapshotId,
+          },
+          { cause: error },
+        );
+      }
       throw translateAwsError(error, 'EC2 CopySnapshot', {
         region: this.region,
         source: input.sourceSnapshotId,
       });
     }
+  }
+
+  /**
+   * How many lifeboat copies into this region are still pending: the count that the
+   * 20-concurrent-copies-per-destination-region quota applies to.
+   * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-resource-quotas.html
+   */
+  async countPendingCopies(): Promise<number> {
+    let count = 0;
+    try {
+      const pages = paginateDescribeSnapshots(
+        { client: this.ec2, pageSize: 1000 },
+        {
+          OwnerIds: ['self'],
+          Filters: [
+            { Name: 'status', Values: ['pending'] },
+            { Name: 'tag-key', Values: [SOURCE_SNAPSHOT_TAG] },
+          ],
+        },
+      );
+      for await (const page of pages) count += page.Snapshots?.length ?? 0;
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DescribeSnapshots', { region: this.region });
+    }
+    return count;
   }
 
   /** Deletes a snapshot. IAM allows this only on snapshots tagged lifeboat:managed=true. */

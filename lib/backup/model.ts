@@ -25,6 +25,12 @@ export interface BackupPart {
   sourceId: string;
   /** snap-... or the DB (cluster) snapshot identifier, once started. */
   snapshotId?: string;
+  /** ARN of a DB (cluster) snapshot: the source of its cross-region copy. */
+  snapshotArn?: string;
+  /** Whether the source is encrypted (its DR copy then needs the DR region's KMS key). */
+  encrypted?: boolean;
+  /** The source's own tags worth keeping (site config protect.keepTags), copied onto its snapshots. */
+  sourceTags?: Record<string, string>;
   state: SnapshotState;
   startedAt?: string;
   completedAt?: string;

@@ -1,0 +1,62 @@
+import type { Backup, BackupPart, BackupPhase } from './model';
+import { isTerminal } from './model';
+
+function describeFailure(part: BackupPart): string | undefined {
+  if (part.state === 'failed') return `${part.sourceId}: snapshot failed: ${part.error ?? 'no cause given'}`;
+  if (part.copy.state === 'failed')
+    return `${part.sourceId}: copy to ${part.copy.region} failed: ${part.copy.error ?? 'no cause given'}`;
+  return undefined;
+}
+
+/** The phase the parts add up to (Velero-style: any unfinished part keeps the backup open). */
+export function phaseOf(backup: Backup): BackupPhase {
+  const parts = backup.status.parts;
+  if (parts.some((p) => p.state === 'pending')) return 'Pending';
+  if (
+    parts.some((p) => p.state === 'completed' && (p.copy.state === 'waiting' || p.copy.state === 'pending'))
+  )
+    return 'Copying';
+  const done = parts.filter(
+    (p) => p.state === 'completed' && (p.copy.state === 'completed' || p.copy.state === 'skipped'),
+  );
+  if (parts.length > 0 && done.length === parts.length) return 'Completed';
+  return parts.some((p) => p.state === 'completed') ? 'PartiallyFailed' : 'Failed';
+}
+
+/**
+ * Brings a backup's phase in line with its parts, failing what is still open after `giveUpAfterMs`
+ * (so no backup stays open for ever) and stamping completion. Returns the same object, changed.
+ */
+export function settleBackup(backup: Backup, now: Date, giveUpAfterMs: number): Backup {
+  if (isTerminal(backup.status.phase)) return backup;
+  const at = now.toISOString();
+  const overdue = now.getTime() - new Date(backup.status.createdAt).getTime() > giveUpAfterMs;
+  const hours = Math.round(giveUpAfterMs / 3_600_000);
+  for (const part of backup.status.parts) {
+    if (overdue && part.state === 'pending') {
+      part.state = 'failed';
+      part.error = `did not complete within ${hours} h`;
+    }
+    if (part.state === 'failed' && part.copy.state === 'waiting') part.copy.state = 'skipped';
+    if (
+      overdue &&
+      part.state === 'completed' &&
+      (part.copy.state === 'waiting' || part.copy.state === 'pending')
+    ) {
+      part.copy.state = 'failed';
+      part.copy.error = `did not complete within ${hours} h`;
+    }
+  }
+  const phase = phaseOf(backup);
+  backup.status.phase = phase;
+  if (isTerminal(phase)) {
+    backup.status.completedAt = at;
+    const failures = backup.status.parts.map(describeFailure).filter((f): f is string => f !== undefined);
+    if (backup.status.parts.length === 0) {
+      backup.status.failureReason ??= 'nothing to back up: no volume or database of the site was found';
+    } else if (failures.length > 0) {
+      backup.status.failureReason = failures.join('; ');
+    }
+  }
+  return backup;
+}

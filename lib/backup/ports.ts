@@ -1,0 +1,60 @@
+// The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
+import type { SnapshotInfo, Tags, VolumeInfo } from '../aws/ec2';
+import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
+import type { Catalog } from '../catalog/catalog';
+import type { Backup } from './model';
+
+export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
+
+/** EBS volumes and snapshots in one region (implemented by lib/aws/ec2.ts Ec2Adapter). */
+export interface EbsPort {
+  readonly region: string;
+  findVolumes(selector: { ids?: string[]; tags?: Tags }): Promise<VolumeInfo[]>;
+  createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo>;
+  findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
+  copySnapshotFrom(input: {
+    sourceRegion: string;
+    sourceSnapshotId: string;
+    description: string;
+    tags: Tags;
+    kmsKeyId?: string;
+  }): Promise<string>;
+  countPendingCopies(): Promise<number>;
+  deleteSnapshot(snapshotId: string): Promise<void>;
+}
+
+/** RDS instances, Aurora clusters and their snapshots in one region (lib/aws/rds.ts RdsAdapter). */
+export interface RdsPort {
+  readonly region: string;
+  describeDatabase(kind: DatabaseKind, id: string): Promise<DatabaseInfo | undefined>;
+  createSnapshot(
+    kind: DatabaseKind,
+    sourceId: string,
+    identifier: string,
+    tags: Tags,
+  ): Promise<DbSnapshotInfo>;
+  findSnapshot(kind: DatabaseKind, identifier: string): Promise<DbSnapshotInfo | undefined>;
+  listSnapshots(prefix: string): Promise<DbSnapshotInfo[]>;
+  copySnapshotFrom(input: {
+    kind: DatabaseKind;
+    sourceRegion: string;
+    sourceArn: string;
+    targetIdentifier: string;
+    tags: Tags;
+    kmsKeyId?: string;
+  }): Promise<DbSnapshotInfo>;
+  deleteSnapshot(kind: DatabaseKind, identifier: string): Promise<void>;
+}
+
+/** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
+export interface BackupTelemetry {
+  backupFinished(backup: Backup): void;
+}
+
+/** Everything the backup use cases touch: the catalog and per-region EBS and RDS. */
+export interface BackupPorts {
+  catalog: Catalog;
+  ebs(region: string): EbsPort;
+  rds(region: string): RdsPort;
+  telemetry?: BackupTelemetry;
+}
