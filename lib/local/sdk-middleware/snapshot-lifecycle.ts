@@ -1,0 +1,174 @@
+import type { SimulatedClock } from './simulated-clock';
+
+/** How long each kind of snapshot stays in progress, in simulated ms (modelled, not measured). */
+export interface SnapshotDurations {
+  ebsSnapshotMs: number;
+  ebsCopyMs: number;
+  rdsSnapshotMs: number;
+  rdsCopyMs: number;
+}
+
+/**
+ * Defaults for an incremental nightly snapshot of a small site volume and database; AWS publishes
+ * no fixed figures (copy time depends on changed blocks and region pair), so these are planning
+ * values stated in BENCHMARKS.md.
+ */
+export const DEFAULT_SNAPSHOT_DURATIONS: SnapshotDurations = {
+  ebsSnapshotMs: 5 * 60_000,
+  ebsCopyMs: 15 * 60_000,
+  rdsSnapshotMs: 10 * 60_000,
+  rdsCopyMs: 30 * 60_000,
+};
+
+export type SnapshotRecordKind = 'ebs-snapshot' | 'ebs-copy' | 'rds-snapshot' | 'rds-copy';
+
+interface Tracked {
+  kind: SnapshotRecordKind;
+  region: string;
+  startedAt: number;
+  completesAt: number;
+  crossRegion: boolean;
+}
+
+type Output = Record<string, unknown>;
+type Input = Record<string, unknown>;
+
+const asRecord = (value: unknown): Output | undefined =>
+  typeof value === 'object' && value !== null ? (value as Output) : undefined;
+const asList = (value: unknown): Output[] =>
+  Array.isArray(value) ? value.map(asRecord).filter((v): v is Output => v !== undefined) : [];
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The region in an RDS ARN (arn:aws:rds:<region>:...), if the identifier is an ARN. */
+function arnRegion(identifier: string | undefined): string | undefined {
+  const parts = identifier?.split(':');
+  return parts !== undefined && parts[0] === 'arn' ? parts[3] : undefined;
+}
+
+/**
+ * moto completes every snapshot and copy at once; this model keeps them in progress for a
+ * modelled duration of simulated time by rewriting Create/Copy/Describe outputs, and knows how
+ * many copies are in flight per destination region (what AWS's copy limits count).
+ */
+export class SnapshotLifecycle {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    readonly durations: SnapshotDurations = DEFAULT_SNAPSHOT_DURATIONS,
+  ) {}
+
+  /** Copies of `kind` into `region` that are still in progress. */
+  pendingCopies(kind: 'ebs-copy' | 'rds-copy', region: string, crossRegionOnly = false): number {
+    const now = this.clock.nowMs();
+    let count = 0;
+    for (const t of this.tracked.values()) {
+      if (
+        t.kind === kind &&
+        t.region === region &&
+        t.completesAt > now &&
+        (!crossRegionOnly || t.crossRegion)
+      )
+        count += 1;
+    }
+    return count;
+  }
+
+  /** Records what a successful call started and rewrites its output to what AWS would show now. */
+  observe(service: string, region: string, operation: string, input: Input, output: Output): void {
+    if (service === 'ec2') this.observeEc2(region, operation, output);
+    if (service === 'rds') this.observeRds(region, operation, input, output);
+  }
+
+  private observeEc2(region: string, operation: string, output: Output): void {
+    switch (operation) {
+      case 'CreateSnapshot':
+        this.start('ebs-snapshot', region, asString(output.SnapshotId), false);
+        this.rewriteEbs(region, output);
+        break;
+      case 'CreateSnapshots':
+        for (const s of asList(output.Snapshots)) {
+          this.start('ebs-snapshot', region, asString(s.SnapshotId), false);
+          this.rewriteEbs(region, s);
+        }
+        break;
+      case 'CopySnapshot':
+        this.start('ebs-copy', region, asString(output.SnapshotId), true);
+        break;
+      case 'DescribeSnapshots':
+        for (const s of asList(output.Snapshots)) this.rewriteEbs(region, s);
+        break;
+    }
+  }
+
+  private observeRds(region: string, operation: string, input: Input, output: Output): void {
+    const single = asRecord(output.DBSnapshot) ?? asRecord(output.DBClusterSnapshot);
+    const idOf = (s: Output) => asString(s.DBSnapshotIdentifier) ?? asString(s.DBClusterSnapshotIdentifier);
+    switch (operation) {
+      case 'CreateDBSnapshot':
+      case 'CreateDBClusterSnapshot':
+        if (single !== undefined) {
+          this.start('rds-snapshot', region, idOf(single), false);
+          this.rewriteRds(region, single, idOf(single));
+        }
+        break;
+      case 'CopyDBSnapshot':
+      case 'CopyDBClusterSnapshot': {
+        if (single === undefined) break;
+        const source =
+          asString(input.SourceDBSnapshotIdentifier) ?? asString(input.SourceDBClusterSnapshotIdentifier);
+        const sourceRegion = asString(input.SourceRegion) ?? arnRegion(source) ?? region;
+        this.start('rds-copy', region, idOf(single), sourceRegion !== region);
+        this.rewriteRds(region, single, idOf(single));
+        break;
+      }
+      case 'DescribeDBSnapshots':
+        for (const s of asList(output.DBSnapshots)) this.rewriteRds(region, s, idOf(s));
+        break;
+      case 'DescribeDBClusterSnapshots':
+        for (const s of asList(output.DBClusterSnapshots)) this.rewriteRds(region, s, idOf(s));
+        break;
+    }
+  }
+
+  private start(
+    kind: SnapshotRecordKind,
+    region: string,
+    id: string | undefined,
+    crossRegion: boolean,
+  ): void {
+    if (id === undefined) return;
+    const key = `${region}:${id}`;
+    if (this.tracked.has(key)) return;
+    const now = this.clock.nowMs();
+    const duration = {
+      'ebs-snapshot': this.durations.ebsSnapshotMs,
+      'ebs-copy': this.durations.ebsCopyMs,
+      'rds-snapshot': this.durations.rdsSnapshotMs,
+      'rds-copy': this.durations.rdsCopyMs,
+    }[kind];
+    this.tracked.set(key, { kind, region, startedAt: now, completesAt: now + duration, crossRegion });
+  }
+
+  private progress(region: string, id: string | undefined): number | undefined {
+    const t = id === undefined ? undefined : this.tracked.get(`${region}:${id}`);
+    if (t === undefined) return undefined;
+    const now = this.clock.nowMs();
+    if (now >= t.completesAt) return undefined;
+    return Math.floor((100 * (now - t.startedAt)) / (t.completesAt - t.startedAt));
+  }
+
+  private rewriteEbs(region: string, snapshot: Output): void {
+    const pct = this.progress(region, asString(snapshot.SnapshotId));
+    if (pct === undefined) return;
+    snapshot.State = 'pending';
+    snapshot.Progress = `${pct}%`;
+  }
+
+  private rewriteRds(region: string, snapshot: Output, id: string | undefined): void {
+    const pct = this.progress(region, id);
+    if (pct === undefined) return;
+    snapshot.Status = 'creating';
+    snapshot.PercentProgress = pct;
+  }
+}
