@@ -32,6 +32,13 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest', '<rootDir>/tests/support/moto-per-file.ts'],
     },
+    {
+      ...common,
+      displayName: 'security',
+      // Checks over the packaged template (run after `osls package`) and the webhook's handling of its secret.
+      testMatch: ['<rootDir>/tests/security/**/*.test.ts'],
+      setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+    },
   ],
   testTimeout: 60000,
 };

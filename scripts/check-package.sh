@@ -28,3 +28,6 @@ echo "==> cfn-lint $template"
 # W3005: the framework adds DependsOn to each function's own role, which a GetAtt already implies.
 cfn-lint --ignore-checks W3005 -- "$template"
 echo "    cfn-lint clean"
+
+echo "==> security checks over $template (jest project: security)"
+npx --no-install jest --selectProjects security --ci --silent

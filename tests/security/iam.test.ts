@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import { derivedActions } from './support/sdk-actions';
+import {
+  allStatements,
+  asList,
+  loadTemplate,
+  ROOT,
+  resourcesOfType,
+  roleOfFunction,
+  type Statement,
+  statementsOfRole,
+} from './support/template';
+
+/** Actions that destroy data or take a site down; lifeboat may only use them on what it made. */
+const DESTRUCTIVE = [
+  'ec2:DeleteSnapshot',
+  'ec2:DeleteVolume',
+  'ec2:DetachVolume',
+  'ec2:TerminateInstances',
+  'ec2:DeregisterImage',
+  'ec2:ModifySnapshotAttribute',
+  'rds:DeleteDBSnapshot',
+  'rds:DeleteDBClusterSnapshot',
+  'rds:DeleteDBInstance',
+  'rds:DeleteDBCluster',
+  'rds:ModifyDBSnapshotAttribute',
+  'ecs:StopTask',
+  'ecs:DeleteService',
+  'ecs:UpdateService',
+  'ecs:DeleteCluster',
+  'ecs:DeregisterTaskDefinition',
+];
+
+/** Condition keys that restrict a call to resources tagged lifeboat:managed=true. */
+const TAG_CONDITION_KEYS = [
+  'aws:resourcetag/lifeboat:managed',
+  'ec2:resourcetag/lifeboat:managed',
+  'ecs:resourcetag/lifeboat:managed',
+  'rds:snapshot-tag/lifeboat:managed',
+  'rds:cluster-snapshot-tag/lifeboat:managed',
+];
+
+/** The only managed policies a function role may carry. */
+const BASELINE_MANAGED_POLICIES = [
+  /service-role\/AWSLambdaBasicExecutionRole$/,
+  /AWSXRayDaemonWriteAccess$/,
+  /service-role\/AWSLambdaVPCAccessExecutionRole$/,
+];
+
+function globMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return regex.test(action);
+}
+
+function resourceText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const sub = (resource as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+  // Ref / GetAtt name one resource of the stack.
+  return '';
+}
+
+function hasTagCondition(statement: Statement): boolean {
+  for (const [operator, conditions] of Object.entries(statement.Condition ?? {})) {
+    if (!/^String(Equals|Like)(IgnoreCase)?$/.test(operator)) continue;
+    for (const [key, value] of Object.entries(conditions)) {
+      if (
+        TAG_CONDITION_KEYS.includes(key.toLowerCase()) &&
+        asList(value as string | string[]).every((v) => v === 'true')
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
+function handlerSource(handler: string): string {
+  return join(ROOT, `${handler.replace(/\.[^.]+$/, '')}.ts`);
+}
+
+const template = loadTemplate();
+const functions = resourcesOfType(template, 'AWS::Lambda::Function').filter(([, fn]) =>
+  String(fn.Properties?.Handler ?? '').startsWith('functions/'),
+);
+
+describe('IAM in the packaged template', () => {
+  it('has lifeboat functions to check', () => {
+    expect(functions.length).toBeGreaterThan(0);
+  });
+
+  it('never allows a destructive action on a wildcard resource without the lifeboat:managed tag condition', () => {
+    const offending = allStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ owner, statement }) => {
+        if (statement.NotAction !== undefined) return [`${owner}: Allow with NotAction`];
+        const destructive = asList(statement.Action).filter((a) =>
+          DESTRUCTIVE.some((d) => globMatches(a, d)),
+        );
+        const wildcard = asList(statement.Resource).some((r) => resourceText(r).includes('*'));
+        return destructive.length > 0 && wildcard && !hasTagCondition(statement)
+          ? [`${owner}: ${destructive.join(', ')} on ${JSON.stringify(statement.Resource)}`]
+          : [];
+      });
+
+    expect(offending).toEqual([]);
+  });
+
+  it('gives every function a role of its own, not the framework-wide default role', () => {
+    const roles = functions.map(([name, fn]) => [name, roleOfFunction(fn)] as const);
+
+    expect(roles.filter(([, role]) => role === undefined || role === 'IamRoleLambdaExecution')).toEqual([]);
+    const used = roles.map(([, role]) => role);
+    expect(used.filter((role, i) => used.indexOf(role) !== i)).toEqual([]);
+  });
+
+  it.each(functions.map(([name, fn]) => [name, fn] as const))(
+    '%s: its role allows only the actions its code calls (derived from its import graph)',
+    (_name, fn) => {
+      const role = roleOfFunction(fn) ?? '';
+      const { allowed } = derivedActions(handlerSource(String(fn.Properties?.Handler)));
+      const granted = statementsOfRole(template, role)
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => asList(s.Action));
+
+      const beyondCode = granted.filter((action) => !allowed.has(action) || action.includes('*'));
+      const managed = asList(template.Resources[role]?.Properties?.ManagedPolicyArns as unknown[] | undefined)
+        .map(resourceText)
+        .filter((arn) => !BASELINE_MANAGED_POLICIES.some((ok) => ok.test(arn)));
+
+      expect({ beyondCode, managed }).toEqual({ beyondCode: [], managed: [] });
+    },
+  );
+});
