@@ -158,3 +158,11 @@ export class TaskLaunchFailedError extends LifeboatError {
     this.name = 'TaskLaunchFailedError';
   }
 }
+
+/** A backup that a recovery, promote or drill waits for ended Failed, or has no usable volume snapshot. */
+export class BackupUnusableError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'BackupUnusableError';
+  }
+}

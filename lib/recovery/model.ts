@@ -17,6 +17,21 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Why a task was launched: the recovery's candidate, the sandbox, a promote's final task, a drill. */
+export type TaskRole = 'replacement' | 'sandbox' | 'final' | 'drill';
+
+/** A task launched by a recovery, promote or drill. */
+export interface LaunchedTask {
+  role: TaskRole;
+  taskArn: string;
+  cluster: string;
+  region: string;
+  backupId: string;
+  snapshotId: string;
+  launchedAt: string;
+  stoppedAt?: string;
+}
+
 export interface Recovery {
   apiVersion: 'lifeboat/v1';
   kind: 'Recovery';
@@ -38,6 +53,8 @@ export interface Recovery {
       backupId?: string;
       skipSandbox: boolean;
       restoreDatabase: boolean;
+      /** Promote only: the recovery whose sandbox is promoted (default: the newest one with a sandbox). */
+      sourceRecoveryId?: string;
     };
   };
   status: {
@@ -62,6 +79,8 @@ export interface Recovery {
       insyncAt?: string;
     };
     sandbox?: { taskArn: string; address: string; recordName: string };
+    /** Every task this run launched, so a failure (or a promote) knows what to stop. */
+    tasks?: LaunchedTask[];
     timeline: TimelineEntry[];
     /** Later signals about the same incident (e.g. Pingdom UP). */
     signals: { source: TriggerSource; state: string; at: string }[];

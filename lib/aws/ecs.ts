@@ -1,0 +1,144 @@
+import { DescribeNetworkInterfacesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeTasksCommand,
+  type ECSClient,
+  RunTaskCommand,
+  type RunTaskCommandOutput,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { AwsCallError, TaskLaunchFailedError } from '../errors';
+import type { RunTaskRequest, Tags, TaskInfo, TaskPort } from '../recovery/ports';
+import { translateAwsError } from './errors';
+
+function toEcsTags(tags: Tags) {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function detail(task: Task, type: string, name: string): string | undefined {
+  const attachment = task.attachments?.find((a) => a.type === type);
+  return attachment?.details?.find((d) => d.name === name)?.value;
+}
+
+/** ECS tasks in one region: run from a snapshot, describe (with addresses), stop. */
+export class EcsAdapter implements TaskPort {
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly ec2: EC2Client,
+    readonly region: string,
+  ) {}
+
+  /**
+   * Runs one Fargate task with its data volume created from `volume.snapshotId`. The volume is
+   * kept when the task stops (deleteOnTermination false), so a stopped replacement stays evidence.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
+   */
+  async runTask(request: RunTaskRequest): Promise<TaskInfo> {
+    let out: RunTaskCommandOutput;
+    try {
+      out = await this.ecs.send(
+        new RunTaskCommand({
+          cluster: request.cluster,
+          taskDefinition: request.taskDefinition,
+          launchType: 'FARGATE',
+          count: 1,
+          startedBy: request.startedBy,
+          clientToken: request.clientToken,
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: request.subnets,
+              securityGroups: request.securityGroups,
+              assignPublicIp: request.assignPublicIp ? 'ENABLED' : 'DISABLED',
+            },
+          },
+          volumeConfigurations: [
+            {
+              name: request.volume.name,
+              managedEBSVolume: {
+                snapshotId: request.volume.snapshotId,
+                volumeType: request.volume.volumeType,
+                roleArn: request.volume.roleArn,
+                terminationPolicy: { deleteOnTermination: false },
+                tagSpecifications: [
+                  { resourceType: 'volume', tags: toEcsTags(request.volume.tags), propagateTags: 'NONE' },
+                ],
+              },
+            },
+          ],
+          tags: toEcsTags(request.tags),
+          propagateTags: 'NONE',
+        }),
+      );
+    } catch (error) {
+      throw translateAwsError(error, 'ECS RunTask', { region: this.region, cluster: request.cluster });
+    }
+    const task = out.tasks?.[0];
+    if (task?.taskArn === undefined) {
+      const reasons = (out.failures ?? []).map((f) => f.reason ?? 'unknown').join('; ');
+      throw new TaskLaunchFailedError(`ECS RunTask started no task: ${reasons || 'no reason given'}`, {
+        cluster: request.cluster,
+        taskDefinition: request.taskDefinition,
+      });
+    }
+    return this.toTaskInfo(task, request.cluster);
+  }
+
+  /** The task's status and addresses; the public IP is looked up on its ENI when it has one. */
+  async describeTask(cluster: string, taskArn: string): Promise<TaskInfo> {
+    let task: Task | undefined;
+    try {
+      const out = await this.ecs.send(
+        new DescribeTasksCommand({ cluster, tasks: [taskArn], include: ['TAGS'] }),
+      );
+      task = out.tasks?.[0];
+    } catch (error) {
+      throw translateAwsError(error, 'ECS DescribeTasks', { region: this.region, taskArn });
+    }
+    if (task === undefined) {
+      throw new AwsCallError(`ECS does not know task ${taskArn}`, { region: this.region, taskArn });
+    }
+    const info = this.toTaskInfo(task, cluster);
+    const eniId = detail(task, 'ElasticNetworkInterface', 'networkInterfaceId');
+    if (eniId !== undefined && task.lastStatus === 'RUNNING') {
+      info.publicIp = await this.publicIpOf(eniId);
+    }
+    return info;
+  }
+
+  /** Stops a task. IAM allows this only on tasks tagged lifeboat:managed=true. */
+  async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
+    try {
+      // StopTask's reason is limited to 255 characters.
+      await this.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    } catch (error) {
+      throw translateAwsError(error, 'ECS StopTask', { region: this.region, taskArn });
+    }
+  }
+
+  /**
+   * ECS reports only the private address of a Fargate task; the public one sits on its ENI.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+   */
+  private async publicIpOf(eniId: string): Promise<string | undefined> {
+    try {
+      const out = await this.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
+      return out.NetworkInterfaces?.[0]?.Association?.PublicIp;
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DescribeNetworkInterfaces', { region: this.region, eniId });
+    }
+  }
+
+  private toTaskInfo(task: Task, cluster: string): TaskInfo {
+    const tags: Tags = {};
+    for (const t of task.tags ?? []) if (t.key !== undefined) tags[t.key] = t.value ?? '';
+    return {
+      taskArn: task.taskArn ?? '',
+      cluster,
+      lastStatus: task.lastStatus ?? 'PROVISIONING',
+      desiredStatus: task.desiredStatus ?? 'RUNNING',
+      stoppedReason: task.stoppedReason,
+      privateIp: detail(task, 'ElasticNetworkInterface', 'privateIPv4Address'),
+      tags,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
+import { translateAwsError } from './errors';
+
+export type ChangeStatus = 'PENDING' | 'INSYNC';
+
+/** A submitted record change, as Route 53 acknowledged it. */
+export interface DnsChange {
+  changeId: string;
+  status: ChangeStatus;
+  submittedAt: string;
+}
+
+/** Route 53 records in one hosted zone at a time: upsert an A record, follow the change. */
+export class Route53Adapter {
+  constructor(private readonly route53: Route53Client) {}
+
+  /**
+   * Points `recordName` at `ip` (UPSERT, so a retry after a lost response is harmless).
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+   */
+  async upsertARecord(input: {
+    hostedZoneId: string;
+    recordName: string;
+    ip: string;
+    ttl: number;
+    comment: string;
+  }): Promise<DnsChange> {
+    try {
+      const out = await this.route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: input.hostedZoneId,
+          ChangeBatch: {
+            Comment: input.comment.slice(0, 256),
+            Changes: [
+              {
+                Action: 'UPSERT',
+                ResourceRecordSet: {
+                  Name: input.recordName,
+                  Type: 'A',
+                  TTL: input.ttl,
+                  ResourceRecords: [{ Value: input.ip }],
+                },
+              },
+            ],
+          },
+        }),
+      );
+      return {
+        changeId: stripChangePrefix(out.ChangeInfo?.Id ?? ''),
+        status: (out.ChangeInfo?.Status as ChangeStatus | undefined) ?? 'PENDING',
+        submittedAt: (out.ChangeInfo?.SubmittedAt ?? new Date()).toISOString(),
+      };
+    } catch (error) {
+      throw translateAwsError(error, 'Route53 ChangeResourceRecordSets', {
+        hostedZoneId: input.hostedZoneId,
+        recordName: input.recordName,
+      });
+    }
+  }
+
+  /** PENDING until every Route 53 name server answers with the change, INSYNC after. */
+  async changeStatus(changeId: string): Promise<ChangeStatus> {
+    try {
+      const out = await this.route53.send(new GetChangeCommand({ Id: changeId }));
+      return (out.ChangeInfo?.Status as ChangeStatus | undefined) ?? 'PENDING';
+    } catch (error) {
+      throw translateAwsError(error, 'Route53 GetChange', { changeId });
+    }
+  }
+}
+
+/** Route 53 returns `/change/C123`; GetChange wants `C123`. */
+function stripChangePrefix(id: string): string {
+  return id.replace(/^\/change\//, '');
+}

@@ -1,0 +1,22 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { translateAwsError } from './errors';
+
+/** Publishes operator notifications to one SNS topic. */
+export class SnsAdapter {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  /** Publishes one message; email subscribers see `subject` (SNS allows at most 100 characters). */
+  async publish(subject: string, message: string): Promise<string> {
+    try {
+      const out = await this.sns.send(
+        new PublishCommand({ TopicArn: this.topicArn, Subject: subject.slice(0, 100), Message: message }),
+      );
+      return out.MessageId ?? '';
+    } catch (error) {
+      throw translateAwsError(error, 'SNS Publish', { topicArn: this.topicArn });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { Clock } from '../clock';
+import type { Site } from '../config/schema';
+import { AlreadyExistsError, SiteLockedError } from '../errors';
+import { entry, journal } from './journal';
+import type { Recovery, RecoveryKind } from './model';
+import type { RecoveryPorts } from './ports';
+
+/** The header every step of a recovery, promote or drill receives. */
+export interface RunHeader {
+  site: string;
+  recoveryId: string;
+  kind: RecoveryKind;
+  trigger: Recovery['spec']['trigger'];
+  options: Recovery['spec']['options'];
+}
+
+/**
+ * The lock outlives any sane run (launch + gate + DNS take minutes) but frees the site if a run
+ * dies without releasing it; Standard workflows themselves run for up to a year.
+ */
+export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
+
+function newRecovery(run: RunHeader, now: Date): Recovery {
+  return {
+    apiVersion: 'lifeboat/v1',
+    kind: 'Recovery',
+    id: run.recoveryId,
+    site: run.site,
+    spec: { kind: run.kind, trigger: run.trigger, options: run.options },
+    status: {
+      phase: 'Running',
+      attempts: [],
+      tasks: [],
+      timeline: [],
+      signals: [],
+      startedAt: now.toISOString(),
+    },
+  };
+}
+
+/**
+ * Creates the run's record (create-only: a duplicate delivery finds it and goes on) and takes the
+ * site's lock for recoveries and promotes (a drill changes nothing users see, so it takes none).
+ * A lock held by another run is recorded on this run and raised as SiteLockedError. A dry run
+ * changes nothing.
+ */
+export async function beginRun(
+  ports: RecoveryPorts,
+  clock: Clock,
+  site: Site,
+  run: RunHeader,
+): Promise<RunHeader> {
+  if (run.options.dryRun) return run;
+  const now = clock.now();
+  try {
+    await ports.catalog.createRecovery(newRecovery(run, now));
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  if (run.kind === 'drill') {
+    await journal(ports.catalog, site.name, run.recoveryId, [entry('begin', now, clock.now(), 'ok', false)]);
+    return run;
+  }
+  try {
+    const lock = await ports.catalog.acquireLock(site.name, run.recoveryId, now, LOCK_TTL_MS);
+    await journal(ports.catalog, site.name, run.recoveryId, [
+      entry('begin', now, clock.now(), 'ok', true, { lockExpiresAt: lock.expiresAt }),
+    ]);
+    return run;
+  } catch (error) {
+    if (error instanceof SiteLockedError) {
+      await journal(ports.catalog, site.name, run.recoveryId, [
+        entry('begin', now, clock.now(), 'failed', true, { lockedBy: error.context.holder }),
+      ]);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Clock } from '../clock';
+import type { Site } from '../config/schema';
+import { entry, journal } from './journal';
+import type { Recovery } from './model';
+import type { RecoveryPorts } from './ports';
+
+export interface Failure {
+  error: string;
+  cause: string;
+}
+
+const seconds = (from: string, to: string | undefined) =>
+  to === undefined ? undefined : Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
+
+/** A plain-text summary an operator can read in an email or a chat message. */
+export function summarise(recovery: Recovery): { subject: string; message: string } {
+  const { spec, status } = recovery;
+  const what = spec.kind === 'promote' ? 'Promote' : spec.kind === 'drill' ? 'Restore drill' : 'Recovery';
+  const ok = status.phase === 'Succeeded';
+  const subject = `lifeboat: ${what} of ${recovery.site} ${ok ? 'succeeded' : 'FAILED'} (${recovery.id})`;
+  const lines = [
+    `${what} ${recovery.id} of site ${recovery.site}: ${status.phase}.`,
+    `Trigger: ${spec.trigger.source} — ${spec.trigger.summary} (outage began ${spec.trigger.outageStartedAt}).`,
+  ];
+  if (status.failure !== undefined)
+    lines.push(`Why it failed: ${status.failure.error}: ${status.failure.cause}`);
+  if (status.knownGoodBackupId !== undefined) lines.push(`Backup used: ${status.knownGoodBackupId}.`);
+  for (const a of status.attempts)
+    lines.push(`  tried ${a.backupId}: ${a.verdict}${a.taskArn ? ` (task ${a.taskArn})` : ''}`);
+  if (status.replacement !== undefined) {
+    lines.push(`Serving from task ${status.replacement.taskArn} at ${status.replacement.address}.`);
+  }
+  if (status.dnsChange !== undefined) {
+    const took = seconds(spec.trigger.receivedAt, status.dnsChange.insyncAt);
+    lines.push(
+      `DNS: ${status.dnsChange.recordName} -> ${status.dnsChange.value} (TTL ${status.dnsChange.ttl} s)${took === undefined ? ', not yet in sync' : `, in sync ${took} s after the alarm`}.`,
+    );
+  } else if (spec.kind !== 'drill') {
+    lines.push('DNS was not changed.');
+  }
+  if (status.sandbox !== undefined) {
+    lines.push(
+      `Sandbox with the broken state: ${status.sandbox.recordName} -> ${status.sandbox.address} (task ${status.sandbox.taskArn}).`,
+    );
+  }
+  if (status.brokenStateBackupId !== undefined)
+    lines.push(`Broken state kept as backup ${status.brokenStateBackupId}.`);
+  lines.push('', 'Timeline:');
+  for (const t of status.timeline) {
+    const took = seconds(t.startedAt, t.endedAt);
+    lines.push(
+      `  ${t.critical ? '*' : ' '} ${t.step}: ${t.outcome ?? 'running'}${took === undefined ? '' : ` in ${took} s`}`,
+    );
+  }
+  return { subject, message: lines.join('\n') };
+}
+
+/**
+ * Ends a run. On failure it first rolls back: every task the run launched is stopped, except the
+ * sandbox (kept for debugging) and a task DNS already points at (it passed the gate; stopping it
+ * would take the site down again). Then it records the outcome, notifies and releases the lock.
+ * A run already ended is not ended (or notified) twice.
+ */
+export async function finishRun(
+  ports: RecoveryPorts,
+  clock: Clock,
+  site: Site,
+  recoveryId: string,
+  failure?: Failure,
+): Promise<{ phase: Recovery['status']['phase']; subject: string; stopped: string[] }> {
+  const started = clock.now();
+  const before = await ports.catalog.getRecovery(site.name, recoveryId);
+  if (before === undefined) {
+    // Nothing was recorded (the run failed before its record existed): nothing to roll back or release.
+    return {
+      phase: 'Failed',
+      subject: `lifeboat: run ${recoveryId} of ${site.name} failed before it began`,
+      stopped: [],
+    };
+  }
+  if (before.status.phase !== 'Running') {
+    // A retry after the record was written: only the lock may still need releasing.
+    if (before.spec.kind !== 'drill') await ports.catalog.releaseLock(site.name, recoveryId);
+    return { phase: before.status.phase, subject: summarise(before).subject, stopped: [] };
+  }
+  const stopped: string[] = [];
+  if (failure !== undefined) {
+    const serving = before.status.dnsChange === undefined ? undefined : before.status.replacement?.taskArn;
+    for (const task of before.status.tasks ?? []) {
+      if (task.role === 'sandbox' || task.stoppedAt !== undefined || task.taskArn === serving) continue;
+      await ports
+        .tasks(task.region)
+        .stopTask(task.cluster, task.taskArn, `lifeboat ${recoveryId} failed: ${failure.error}`);
+      stopped.push(task.taskArn);
+    }
+  }
+  const ended = clock.now();
+  const recovery = await journal(
+    ports.catalog,
+    site.name,
+    recoveryId,
+    [
+      entry(
+        failure === undefined ? 'finish' : 'rollback',
+        started,
+        ended,
+        failure === undefined ? 'ok' : 'failed',
+        false,
+        { stopped },
+      ),
+    ],
+    (r) => {
+      r.status.phase = failure === undefined ? 'Succeeded' : 'Failed';
+      r.status.endedAt = ended.toISOString();
+      if (failure !== undefined) r.status.failure = failure;
+      for (const t of r.status.tasks ?? [])
+        if (stopped.includes(t.taskArn)) t.stoppedAt ??= ended.toISOString();
+    },
+  );
+  const summary = summarise(recovery);
+  await ports.notifier.publish(summary.subject, summary.message);
+  if (recovery.spec.kind !== 'drill') await ports.catalog.releaseLock(site.name, recoveryId);
+  return { phase: recovery.status.phase, subject: summary.subject, stopped };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { Site } from '../config/schema';
+import type { Candidate } from './candidates';
+import { entry, journal } from './journal';
+import type { TaskRole } from './model';
+import type { RecoveryPorts, RunTaskRequest } from './ports';
+
+/** How a task's health gate stands, carried from one check to the next by the state machine. */
+export interface Gate {
+  startedAt: string;
+  deadlineAt: string;
+  checks: number;
+  /** Healthy answers in a row. */
+  consecutive: number;
+  verdict: 'pending' | 'healthy' | 'unhealthy';
+  address?: string;
+  lastProbe?: { status?: number; reason?: string; elapsedMs: number };
+  reason?: string;
+}
+
+/** A launched task and its gate. */
+export interface Attempt {
+  role: TaskRole;
+  backupId: string;
+  snapshotId: string;
+  taskArn: string;
+  cluster: string;
+  region: string;
+  launchedAt: string;
+  gate: Gate;
+}
+
+/** Roles on the way from alarm to DNS (the critical path). */
+export function isCritical(role: TaskRole): boolean {
+  return role === 'replacement' || role === 'final';
+}
+
+function network(site: Site, role: TaskRole) {
+  // The sandbox gets a public address but only the operator's security groups: nobody else reaches it.
+  return role === 'sandbox'
+    ? { securityGroups: site.sandbox.securityGroups, assignPublicIp: true }
+    : { securityGroups: site.run.securityGroups, assignPublicIp: site.run.assignPublicIp };
+}
+
+/** The RunTask request for a task of `role` from `candidate`'s snapshot. */
+export function runTaskRequest(
+  site: Site,
+  recoveryId: string,
+  role: TaskRole,
+  candidate: Candidate,
+): RunTaskRequest {
+  const tags = {
+    'lifeboat:managed': 'true',
+    'lifeboat:site': site.name,
+    'lifeboat:recovery-id': recoveryId,
+    'lifeboat:role': role,
+    'lifeboat:backup-id': candidate.backupId,
+  };
+  return {
+    cluster: site.run.cluster,
+    taskDefinition: site.run.taskDefinition,
+    subnets: site.run.subnets,
+    ...network(site, role),
+    volume: {
+      name: site.run.volumeName,
+      snapshotId: candidate.snapshotId,
+      volumeType: site.run.volumeType,
+      roleArn: site.run.infrastructureRoleArn,
+      tags,
+    },
+    tags,
+    startedBy: `lifeboat-${role}`.slice(0, 36),
+    // A retried task (lost response, Lambda timeout) gets the task it already started.
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html#ECS-RunTask-request-clientToken
+    clientToken: createHash('sha256')
+      .update(`${recoveryId}/${role}/${candidate.backupId}`)
+      .digest('hex')
+      .slice(0, 64),
+  };
+}
+
+/** Launches a task of `role` from the candidate's snapshot and records it on the run. */
+export async function launchTask(
+  ports: RecoveryPorts,
+  clock: Clock,
+  site: Site,
+  recoveryId: string,
+  role: TaskRole,
+  candidate: Candidate,
+): Promise<Attempt> {
+  const started = clock.now();
+  const region = site.regions.primary;
+  const task = await ports.tasks(region).runTask(runTaskRequest(site, recoveryId, role, candidate));
+  const launchedAt = clock.now();
+  await journal(
+    ports.catalog,
+    site.name,
+    recoveryId,
+    [
+      entry(`launch-${role}`, started, launchedAt, 'ok', isCritical(role), {
+        taskArn: task.taskArn,
+        backupId: candidate.backupId,
+        snapshotId: candidate.snapshotId,
+      }),
+    ],
+    (recovery) => {
+      const tasks = recovery.status.tasks ?? [];
+      if (!tasks.some((t) => t.taskArn === task.taskArn)) {
+        tasks.push({
+          role,
+          taskArn: task.taskArn,
+          cluster: task.cluster,
+          region,
+          backupId: candidate.backupId,
+          snapshotId: candidate.snapshotId,
+          launchedAt: launchedAt.toISOString(),
+        });
+      }
+      recovery.status.tasks = tasks;
+    },
+  );
+  return {
+    role,
+    backupId: candidate.backupId,
+    snapshotId: candidate.snapshotId,
+    taskArn: task.taskArn,
+    cluster: task.cluster,
+    region,
+    launchedAt: launchedAt.toISOString(),
+    gate: {
+      startedAt: launchedAt.toISOString(),
+      deadlineAt: new Date(launchedAt.getTime() + site.health.deadlineSeconds * 1000).toISOString(),
+      checks: 0,
+      consecutive: 0,
+      verdict: 'pending',
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Backup, BackupKind } from '../backup/model';
+import type { Catalog } from '../catalog/catalog';
+import type { Site } from '../config/schema';
+import type { HttpProbe } from '../health/http-probe';
+
+export type Tags = Record<string, string>;
+
+/** What lifeboat asks ECS to run: one Fargate task whose data volume is created from an EBS snapshot. */
+export interface RunTaskRequest {
+  cluster: string;
+  taskDefinition: string;
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+  volume: {
+    name: string;
+    snapshotId: string;
+    volumeType: string;
+    /** The ECS infrastructure role that creates the volume. */
+    roleArn: string;
+    /** Tags ECS puts on the volume it creates (so a later step can find and snapshot it). */
+    tags: Tags;
+  };
+  tags: Tags;
+  startedBy: string;
+  /** Same token, same task: RunTask is idempotent per clientToken (at most 64 characters). */
+  clientToken: string;
+}
+
+/** The observed state of a task and the addresses of its network interface. */
+export interface TaskInfo {
+  taskArn: string;
+  cluster: string;
+  lastStatus: string;
+  desiredStatus: string;
+  stoppedReason?: string;
+  privateIp?: string;
+  publicIp?: string;
+  tags: Tags;
+}
+
+/** ECS tasks in one region (lib/aws/ecs.ts EcsAdapter). */
+export interface TaskPort {
+  runTask(request: RunTaskRequest): Promise<TaskInfo>;
+  describeTask(cluster: string, taskArn: string): Promise<TaskInfo>;
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
+}
+
+/** Route 53 (lib/aws/route53.ts Route53Adapter). */
+export interface DnsPort {
+  upsertARecord(input: {
+    hostedZoneId: string;
+    recordName: string;
+    ip: string;
+    ttl: number;
+    comment: string;
+  }): Promise<{ changeId: string; status: 'PENDING' | 'INSYNC'; submittedAt: string }>;
+  changeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
+}
+
+/** Operator notifications (lib/aws/sns.ts SnsAdapter). */
+export interface NotifierPort {
+  publish(subject: string, message: string): Promise<string>;
+}
+
+/** The backup pipeline's use cases (lib/backup/start-backup.ts, advance-backup.ts), bound to their ports. */
+export interface BackupService {
+  start(request: {
+    site: Site;
+    kind: BackupKind;
+    at: Date;
+    reason?: string;
+    copyToDr?: boolean;
+  }): Promise<Backup>;
+  advance(site: Site, backupId: string): Promise<Backup>;
+}
+
+/**
+ * Where to send health probes for a task: in AWS its own address and the container port; in tests
+ * and the local demo a local HTTP server playing the site (moto gives tasks no reachable address).
+ * Undefined while the task has no address yet.
+ */
+export type EndpointResolver = (task: TaskInfo, site: Site) => string | undefined;
+
+/** The address a DNS record points at: the public IP when the task has one, else the private one. */
+export function taskAddress(task: TaskInfo): string | undefined {
+  return task.publicIp ?? task.privateIp;
+}
+
+/** The production resolver: `http://<task address>:<container port>`. */
+export const taskEndpoint: EndpointResolver = (task, site) => {
+  const address = taskAddress(task);
+  return address === undefined ? undefined : `http://${address}:${site.run.containerPort}`;
+};
+
+/** Everything the recovery, promote and drill use cases touch. */
+export interface RecoveryPorts {
+  catalog: Catalog;
+  tasks(region: string): TaskPort;
+  dns: DnsPort;
+  notifier: NotifierPort;
+  backups: BackupService;
+  probe: HttpProbe;
+  endpointOf: EndpointResolver;
+}

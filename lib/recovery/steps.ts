@@ -1,0 +1,309 @@
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { findSite } from '../config/load';
+import type { LifeboatConfig, Site } from '../config/schema';
+import { asError, InvalidInputError, LifeboatError, NotReadyError } from '../errors';
+import { compactTimestamp, isLifeboatId } from '../ids';
+import { beginRun, type RunHeader } from './begin';
+import { awaitBackup, captureBrokenState, snapshotSandbox } from './capture';
+import { awaitSandboxAddress, checkHealth } from './check-health';
+import { recordDrillVerdict } from './drill-verdict';
+import { finishRun } from './finish';
+import { entry, journal } from './journal';
+import { launchTask } from './launch-task';
+import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
+import type { RecoveryPorts } from './ports';
+import { rejectCandidate } from './reject-candidate';
+import { retireTasks } from './retire-tasks';
+import { awaitDnsInsync, switchDns } from './switch-dns';
+
+/** What every step runs against: the site config, the ports and the clock. */
+export interface RecoveryContext {
+  config: LifeboatConfig;
+  ports: RecoveryPorts;
+  clock: Clock;
+}
+
+const isoTime = z.iso.datetime({ offset: true });
+const trigger = z.object({
+  source: z.enum(['pingdom', 'cloudwatch', 'manual']),
+  incidentKey: z.string().min(1),
+  outageStartedAt: isoTime,
+  receivedAt: isoTime,
+  summary: z.string(),
+});
+const options = z
+  .object({
+    dryRun: z.boolean().default(false),
+    backupId: z.string().min(1).optional(),
+    skipSandbox: z.boolean().default(false),
+    restoreDatabase: z.boolean().default(false),
+    sourceRecoveryId: z.string().min(1).optional(),
+  })
+  .default({ dryRun: false, skipSandbox: false, restoreDatabase: false });
+const recoveryId = z.string().refine(isLifeboatId, 'a lifeboat id such as 20261122t093900z-1a2b3c4d');
+const run = z.object({
+  site: z.string().min(1),
+  recoveryId,
+  kind: z.enum(['recovery', 'promote', 'drill']),
+  trigger,
+  options,
+});
+const candidate = z.object({
+  backupId: z.string().min(1),
+  snapshotId: z.string().min(1),
+  takenAt: z.string(),
+  drilled: z.boolean(),
+});
+const queue = z.object({ next: candidate.optional(), rest: z.array(candidate) });
+const role = z.enum(['replacement', 'sandbox', 'final', 'drill']);
+const attempt = z.object({
+  role,
+  backupId: z.string().min(1),
+  snapshotId: z.string().min(1),
+  taskArn: z.string().min(1),
+  cluster: z.string().min(1),
+  region: z.string().min(1),
+  launchedAt: isoTime,
+  gate: z.object({
+    startedAt: isoTime,
+    deadlineAt: isoTime,
+    checks: z.number().int().min(0),
+    consecutive: z.number().int().min(0),
+    verdict: z.enum(['pending', 'healthy', 'unhealthy']),
+    address: z.string().optional(),
+    lastProbe: z
+      .object({ status: z.number().optional(), reason: z.string().optional(), elapsedMs: z.number() })
+      .optional(),
+    reason: z.string().optional(),
+  }),
+});
+const change = z.object({
+  target: z.enum(['site', 'sandbox']),
+  changeId: z.string().min(1),
+  recordName: z.string().min(1),
+  value: z.string().min(1),
+  submittedAt: isoTime,
+});
+const taskRef = z.object({
+  taskArn: z.string().min(1),
+  cluster: z.string().min(1),
+  region: z.string().min(1),
+});
+/** A Step Functions Catch result: `Cause` is the error message, or Lambda's JSON error document. */
+const caught = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+/** The execution input of any of the three state machines, plus the execution's start time. */
+const beginInput = z.object({
+  input: z.object({
+    site: z.string().min(1),
+    recoveryId: recoveryId.optional(),
+    kind: z.enum(['recovery', 'promote', 'drill']).default('recovery'),
+    trigger: trigger.optional(),
+    options,
+  }),
+  startedAt: isoTime,
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, step: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidInputError(`invalid ${step} input: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** The run header of a drill or promote started without one (a schedule gives only the site). */
+function header(input: z.infer<typeof beginInput>): RunHeader {
+  const { input: given, startedAt } = input;
+  if (given.recoveryId !== undefined && given.trigger !== undefined) {
+    return { ...given, recoveryId: given.recoveryId, trigger: given.trigger };
+  }
+  if (given.kind === 'recovery') {
+    throw new InvalidInputError('invalid recovery input: recoveryId and trigger are required for a recovery');
+  }
+  const at = new Date(startedAt);
+  return {
+    site: given.site,
+    kind: given.kind,
+    recoveryId: given.recoveryId ?? `${compactTimestamp(at)}-${given.kind}`,
+    trigger: given.trigger ?? {
+      source: 'manual',
+      incidentKey: `${given.kind}/${given.site}/${compactTimestamp(at)}`,
+      outageStartedAt: at.toISOString(),
+      receivedAt: at.toISOString(),
+      summary: given.kind === 'drill' ? 'scheduled restore drill' : 'manual promote of the sandbox',
+    },
+    options: given.options,
+  };
+}
+
+function safeHeader(value: unknown): RunHeader | undefined {
+  const parsed = beginInput.safeParse(value);
+  if (!parsed.success) return undefined;
+  try {
+    return header(parsed.data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lambda errors reach a Catch as `{"errorType","errorMessage",...}` in Cause; local runs give the message. */
+function failureOf(value: z.infer<typeof caught>): { error: string; cause: string } {
+  try {
+    const doc = JSON.parse(value.Cause ?? '') as { errorMessage?: unknown };
+    if (typeof doc.errorMessage === 'string') return { error: value.Error, cause: doc.errorMessage };
+  } catch {
+    // a plain message
+  }
+  return { error: value.Error, cause: value.Cause ?? '' };
+}
+
+type Step = (ctx: RecoveryContext, event: unknown) => Promise<unknown>;
+
+/**
+ * A step that works on a run: parses `{ run, ...rest }`, finds the site and runs the use case. A
+ * failure (other than "not ready yet") is written to the run's timeline before it propagates, so
+ * the record says which step failed and why even when the state machine catches the error.
+ */
+function runStep<T extends z.ZodRawShape>(
+  name: string,
+  shape: T,
+  critical: boolean,
+  body: (
+    ctx: RecoveryContext,
+    site: Site,
+    input: z.infer<z.ZodObject<T>> & { run: RunHeader },
+  ) => Promise<unknown>,
+): Step {
+  const schema = z.object({ run, ...shape });
+  return async function step(ctx, event) {
+    const input = parse(schema, event, name) as z.infer<z.ZodObject<T>> & { run: RunHeader };
+    const site = findSite(ctx.config, input.run.site);
+    const started = ctx.clock.now();
+    try {
+      return await body(ctx, site, input);
+    } catch (error) {
+      if (!(error instanceof NotReadyError) && !input.run.options.dryRun) {
+        await noteFailure(ctx, site, input.run.recoveryId, name, started, critical, asError(error));
+      }
+      throw error;
+    }
+  };
+}
+
+async function noteFailure(
+  ctx: RecoveryContext,
+  site: Site,
+  id: string,
+  step: string,
+  started: Date,
+  critical: boolean,
+  error: Error,
+): Promise<void> {
+  try {
+    await journal(ctx.ports.catalog, site.name, id, [
+      entry(step, started, ctx.clock.now(), 'failed', critical, {
+        error: error.name,
+        message: error.message,
+        ...(error instanceof LifeboatError ? { context: error.context } : {}),
+      }),
+    ]);
+  } catch {
+    // The record may not exist (the run failed before it began); the error itself still propagates.
+  }
+}
+
+/**
+ * Every task of the recovery, promote and drill state machines, by the name of the Lambda function
+ * that runs it (serverless.yml). functions/<name>.ts and the local runner both call these, so a
+ * local run executes exactly what Lambda does.
+ */
+export const recoverySteps = {
+  recoveryBegin: async (ctx, event) => {
+    const run = header(parse(beginInput, event, 'recoveryBegin'));
+    return beginRun(ctx.ports, ctx.clock, findSite(ctx.config, run.site), run);
+  },
+  recoveryPickKnownGood: runStep('pick-known-good', {}, true, async (ctx, site, { run }) => {
+    const drill = run.kind === 'drill';
+    const request = {
+      before: drill ? ctx.clock.now() : new Date(run.trigger.outageStartedAt),
+      backupId: run.options.backupId,
+      limit: drill ? 1 : 1 + site.recovery.maxWalkBack,
+      preferDrilled: !drill,
+    };
+    if (run.options.dryRun) {
+      const found = await findCandidates(ctx.ports, site, request);
+      return { ...found, plan: planOf(site, found) };
+    }
+    return pickKnownGood(ctx.ports, ctx.clock, site, run.recoveryId, request);
+  }),
+  recoveryCaptureBrokenState: runStep('capture-broken-state', {}, false, (ctx, site, { run }) =>
+    captureBrokenState(ctx.ports, ctx.clock, site, run.recoveryId),
+  ),
+  recoveryAwaitBackup: runStep('await-backup', { backupId: z.string().min(1) }, false, (ctx, site, input) =>
+    awaitBackup(ctx.ports, site, input.backupId),
+  ),
+  recoveryLaunchTask: runStep('launch-task', { role, candidate }, true, (ctx, site, input) =>
+    launchTask(ctx.ports, ctx.clock, site, input.run.recoveryId, input.role, input.candidate),
+  ),
+  recoveryCheckHealth: runStep('health-gate', { attempt }, true, (ctx, site, input) =>
+    checkHealth(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  ),
+  recoveryAwaitSandbox: runStep('sandbox-running', { attempt }, false, (ctx, site, input) =>
+    awaitSandboxAddress(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  ),
+  recoveryRejectCandidate: runStep(
+    'walk-back',
+    { queue, attempt: attempt.optional(), launchError: caught.optional() },
+    true,
+    (ctx, site, input) =>
+      rejectCandidate(
+        ctx.ports,
+        ctx.clock,
+        site,
+        input.run.recoveryId,
+        input.queue,
+        input.attempt,
+        input.launchError === undefined ? undefined : failureOf(input.launchError).cause,
+      ),
+  ),
+  recoverySwitchDns: runStep(
+    'switch-dns',
+    { target: z.enum(['site', 'sandbox']), taskArn: z.string().min(1) },
+    true,
+    (ctx, site, input) =>
+      switchDns(ctx.ports, ctx.clock, site, input.run.recoveryId, input.target, input.taskArn),
+  ),
+  recoveryAwaitDns: runStep('dns-insync', { change }, true, (ctx, site, input) =>
+    awaitDnsInsync(ctx.ports, ctx.clock, site, input.run.recoveryId, input.change),
+  ),
+  recoveryRetireTasks: runStep(
+    'retire-tasks',
+    { step: z.string().regex(/^[a-z-]+$/), tasks: z.array(taskRef) },
+    false,
+    (ctx, site, input) =>
+      retireTasks(ctx.ports, ctx.clock, site, input.run.recoveryId, input.step, input.tasks),
+  ),
+  recoveryFinish: async (ctx, event) => {
+    const input = parse(
+      z.object({ run: run.optional(), begin: z.unknown().optional(), failure: caught.optional() }),
+      event,
+      'recoveryFinish',
+    );
+    const failure = input.failure === undefined ? undefined : failureOf(input.failure);
+    // A run that failed in Begin has no header yet: derive it from the execution input, as Begin does.
+    const runHeader = input.run ?? (input.begin === undefined ? undefined : safeHeader(input.begin));
+    if (runHeader === undefined)
+      return { phase: 'Failed', subject: 'lifeboat: run failed before it began', stopped: [] };
+    const site = findSite(ctx.config, runHeader.site);
+    return finishRun(ctx.ports, ctx.clock, site, runHeader.recoveryId, failure);
+  },
+  promoteSnapshotSandbox: runStep('snapshot-sandbox', {}, true, (ctx, site, { run }) =>
+    snapshotSandbox(ctx.ports, ctx.clock, site, run.recoveryId, run.options.sourceRecoveryId),
+  ),
+  drillRecordVerdict: runStep('record-drill-verdict', { attempt }, false, (ctx, site, input) =>
+    recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  ),
+} satisfies Record<string, Step>;
+
+/** The name of a task's Lambda function, as declared in serverless.yml. */
+export type RecoveryStepName = keyof typeof recoverySteps;
