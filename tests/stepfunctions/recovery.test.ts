@@ -1,0 +1,241 @@
+import { type LocalEvent, runStateMachineLocally } from '../../lib/recovery/local-runner';
+import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import { RecoveryWorld } from './support/recovery-world';
+import { SteppingClock } from './support/stepping-clock';
+
+const OUTAGE = '2026-11-22T09:39:00Z';
+
+function recoveryInput(world: RecoveryWorld, options: Record<string, unknown> = {}) {
+  const incidentKey = `pingdom:12345:${OUTAGE}:${world.site.name}`;
+  return {
+    site: world.site.name,
+    recoveryId: recoveryIdFor(new Date(OUTAGE), incidentKey),
+    kind: 'recovery',
+    trigger: {
+      source: 'pingdom',
+      incidentKey,
+      outageStartedAt: OUTAGE,
+      receivedAt: '2026-11-22T09:39:30Z',
+      summary: 'www is DOWN (HTTP 500)',
+    },
+    options: { dryRun: false, skipSandbox: false, restoreDatabase: false, ...options },
+  };
+}
+
+/** Names of the states entered, in order. */
+function entered(events: LocalEvent[]): string[] {
+  return events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name ?? '');
+}
+
+function outputsOf(events: LocalEvent[], state: string): unknown[] {
+  return events
+    .filter((e) => e.type === 'StateExited' && e.state?.name === state)
+    .map((e) => e.state?.output);
+}
+
+describe('recovery state machine (aws-local-stepfunctions, real steps on moto)', () => {
+  let world: RecoveryWorld;
+
+  beforeEach(async () => {
+    world = await new RecoveryWorld().setUp();
+  });
+
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('happy path: restores the newest backup before the outage, switches DNS after the gate, opens the sandbox', async () => {
+    await world.completedBackup('2026-11-20T02:00:00Z');
+    const newest = await world.completedBackup('2026-11-22T02:00:00Z');
+    await world.completedBackup('2026-11-22T10:00:00Z'); // after the outage began: never trusted
+    const input = recoveryInput(world);
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    const states = entered(run.events);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        'Begin',
+        'PickKnownGood',
+        'LaunchReplacement',
+        'CheckReplacement',
+        'SwitchDns',
+        'AwaitDns',
+        'CaptureBrokenState',
+        'LaunchSandbox',
+        'SwitchSandboxDns',
+        'Finish',
+      ]),
+    );
+    expect(states).not.toContain('RejectUnhealthy');
+    // DNS moves only after the gate said healthy.
+    expect(states.lastIndexOf('CheckReplacement')).toBeLessThan(states.indexOf('SwitchDns'));
+
+    const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+    expect(recovery?.status.phase).toBe('Succeeded');
+    expect(recovery?.status.knownGoodBackupId).toBe(newest.id);
+    expect(recovery?.status.attempts).toEqual([
+      expect.objectContaining({ backupId: newest.id, verdict: 'healthy' }),
+    ]);
+    const replacement = recovery?.status.replacement;
+    expect(await world.aRecord(world.site.dns.recordName)).toEqual({ value: replacement?.address, ttl: 60 });
+    expect(recovery?.status.dnsChange?.insyncAt).toBeDefined();
+    expect(await world.aRecord(world.site.sandbox.recordName)).toEqual({
+      value: recovery?.status.sandbox?.address,
+      ttl: 60,
+    });
+    expect(recovery?.status.timeline.map((t) => t.step)).toEqual(
+      expect.arrayContaining([
+        'begin',
+        'pick-known-good',
+        'launch-replacement',
+        'health-gate-replacement',
+        'switch-dns-site',
+        'dns-insync-site',
+        'capture-broken-state',
+        'launch-sandbox',
+        'finish',
+      ]),
+    );
+    expect(recovery?.status.timeline.filter((t) => t.critical).map((t) => t.step)).not.toContain(
+      'capture-broken-state',
+    );
+
+    const tasks = await world.tasks();
+    expect(tasks.map((t) => [t.tags['lifeboat:role'], t.lastStatus]).sort()).toEqual([
+      ['replacement', 'RUNNING'],
+      ['sandbox', 'RUNNING'],
+    ]);
+    const broken = await world.catalog.getBackup(world.site.name, recovery?.status.brokenStateBackupId ?? '');
+    expect(broken?.spec.kind).toBe('broken-state');
+    expect(broken?.status.parts.map((p) => p.sourceId)).toEqual([world.liveVolumeId]);
+    expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+    const notes = await world.notifications();
+    expect(notes).toEqual([
+      expect.objectContaining({
+        subject: expect.stringContaining(`Recovery of ${world.site.name} succeeded`),
+      }),
+    ]);
+    expect(notes[0]?.message).toContain(newest.id);
+  });
+
+  it('first backup unhealthy: stops its task, walks back to the previous backup and recovers from it', async () => {
+    const older = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
+    const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
+    const input = recoveryInput(world, { skipSandbox: true });
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    const launched = outputsOf(run.events, 'LaunchReplacement') as { attempt: { backupId: string } }[];
+    expect(launched.map((state) => state.attempt.backupId)).toEqual([newest.id, older.id]);
+    expect(entered(run.events)).toContain('RejectUnhealthy');
+    const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+    expect(recovery?.status.attempts.map((a) => [a.backupId, a.verdict])).toEqual([
+      [newest.id, 'unhealthy'],
+      [older.id, 'healthy'],
+    ]);
+    const tasks = await world.tasks();
+    const byBackup = Object.fromEntries(tasks.map((t) => [t.tags['lifeboat:backup-id'], t.lastStatus]));
+    expect(byBackup).toEqual({ [newest.id]: 'STOPPED', [older.id]: 'RUNNING' });
+    expect((await world.aRecord(world.site.dns.recordName))?.value).toBe(
+      recovery?.status.replacement?.address,
+    );
+    expect(recovery?.status.attempts[1]?.taskArn).toBe(recovery?.status.replacement?.taskArn);
+  });
+
+  it('every candidate unhealthy or slow: DNS untouched, every replacement stopped, failure recorded and notified', async () => {
+    await world.completedBackup('2026-11-19T02:00:00Z', 'healthy'); // beyond maxWalkBack (2): never tried
+    await world.completedBackup('2026-11-20T02:00:00Z', 'unhealthy');
+    await world.completedBackup('2026-11-21T02:00:00Z', 'slow');
+    await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
+    const input = recoveryInput(world);
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('HealthGateFailedError');
+    expect(entered(run.events)).toEqual(
+      expect.arrayContaining(['NoHealthyBackup', 'FinishFailed', 'RecoveryFailed']),
+    );
+    expect(entered(run.events)).not.toContain('SwitchDns');
+    expect(await world.aRecord(world.site.dns.recordName)).toBeUndefined();
+
+    const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+    expect(recovery?.status.phase).toBe('Failed');
+    expect(recovery?.status.failure?.error).toBe('HealthGateFailedError');
+    expect(recovery?.status.attempts.map((a) => a.verdict)).toEqual(['unhealthy', 'unhealthy', 'unhealthy']);
+    expect(recovery?.status.dnsChange).toBeUndefined();
+    const replacements = (await world.tasks()).filter((t) => t.tags['lifeboat:role'] === 'replacement');
+    expect(replacements).toHaveLength(3);
+    expect(replacements.every((t) => t.lastStatus === 'STOPPED')).toBe(true);
+    expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+    const notes = await world.notifications();
+    expect(notes.map((n) => n.subject)).toEqual([expect.stringContaining('FAILED')]);
+    expect(notes[0]?.message).toContain('DNS was not changed');
+  });
+
+  it('lock held by another recovery: fails with SiteLockedError and changes nothing', async () => {
+    await world.completedBackup('2026-11-22T02:00:00Z');
+    await world.catalog.acquireLock(
+      world.site.name,
+      '20261122t090000z-0badf00d',
+      new Date('2026-11-22T09:00:00Z'),
+      4 * 3600_000,
+    );
+    const input = recoveryInput(world);
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('SiteLockedError');
+    expect(entered(run.events)).toEqual(['Begin', 'BeginFailed', 'RecoveryFailed']);
+    expect(await world.tasks()).toEqual([]);
+    expect((await world.catalog.readLock(world.site.name))?.holder).toBe('20261122t090000z-0badf00d');
+    const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+    expect(recovery?.status.phase).toBe('Failed');
+    expect(recovery?.status.failure?.error).toBe('SiteLockedError');
+  });
+
+  it('dry run: plans the backup, task definition and record, and changes nothing', async () => {
+    const newest = await world.completedBackup('2026-11-22T02:00:00Z');
+    const input = recoveryInput(world, { dryRun: true });
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(entered(run.events)).toEqual(['Begin', 'IsDryRun', 'PlanRecovery', 'DryRunDone']);
+    expect((run.output as { plan: { plan: unknown } }).plan.plan).toMatchObject({
+      backup: { backupId: newest.id },
+      launch: {
+        taskDefinition: world.site.run.taskDefinition,
+        snapshotId: newest.status.parts[0]?.snapshotId,
+      },
+      dns: { recordName: world.site.dns.recordName, ttl: 60 },
+    });
+    expect(await world.catalog.getRecovery(world.site.name, input.recoveryId)).toBeUndefined();
+    expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+    expect(await world.tasks()).toEqual([]);
+  });
+});
