@@ -118,15 +118,13 @@ export class RecoveryWorld {
     const attrs = await this.clients
       .sqs()
       .send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }));
-    await this.clients
-      .sns()
-      .send(
-        new SubscribeCommand({
-          TopicArn: this.topicArn,
-          Protocol: 'sqs',
-          Endpoint: attrs.Attributes?.QueueArn,
-        }),
-      );
+    await this.clients.sns().send(
+      new SubscribeCommand({
+        TopicArn: this.topicArn,
+        Protocol: 'sqs',
+        Endpoint: attrs.Attributes?.QueueArn,
+      }),
+    );
 
     this.liveVolumeId = await this.volume({ 'lifeboat:site': this.siteName, Name: 'wp-content' });
     this.config = buildConfig(
