@@ -22,22 +22,26 @@ export interface WebhookRequest {
   isBase64Encoded?: boolean;
 }
 
+function tooLarge(bytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`body is ${bytes} bytes, more than ${MAX_WEBHOOK_BODY_BYTES}`, {
+    bytes,
+    limit: MAX_WEBHOOK_BODY_BYTES,
+  });
+}
+
 function decodeBody(request: WebhookRequest): string {
   const raw = request.body ?? '';
-  // Base64 is 4/3 of the bytes it carries: refuse an oversized body before decoding it.
-  const encodedLimit = request.isBase64Encoded ? Math.ceil(MAX_WEBHOOK_BODY_BYTES / 3) * 4 + 4 : Infinity;
-  const bytes = request.isBase64Encoded
-    ? raw.length > encodedLimit
-      ? raw.length
-      : Buffer.from(raw, 'base64').byteLength
-    : Buffer.byteLength(raw, 'utf8');
-  if (bytes > MAX_WEBHOOK_BODY_BYTES) {
-    throw new PayloadTooLargeError(`body is ${bytes} bytes, more than ${MAX_WEBHOOK_BODY_BYTES}`, {
-      bytes,
-      limit: MAX_WEBHOOK_BODY_BYTES,
-    });
+  if (!request.isBase64Encoded) {
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    if (bytes > MAX_WEBHOOK_BODY_BYTES) throw tooLarge(bytes);
+    return raw;
   }
-  return request.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  // Base64 carries 3 bytes in 4 characters: refuse what cannot fit before decoding it.
+  if (raw.length > Math.ceil(MAX_WEBHOOK_BODY_BYTES / 3) * 4)
+    throw tooLarge(Math.floor((raw.length * 3) / 4));
+  const decoded = Buffer.from(raw, 'base64');
+  if (decoded.byteLength > MAX_WEBHOOK_BODY_BYTES) throw tooLarge(decoded.byteLength);
+  return decoded.toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { createPingdomWebhookHandler } from '../../../functions/pingdom-webhook';
 import { logger } from '../../../lib/middleware/lambda';
 import type { HttpResult } from '../../../lib/triggers/http';
+import { MAX_WEBHOOK_BODY_BYTES } from '../../../lib/triggers/webhook';
 import { buildConfig } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { lambdaContext, sampleEvent, triggerFixture, webhookRequest } from './support';
@@ -96,22 +97,47 @@ describe('Pingdom webhook under fuzzed input', () => {
 
   it('never answers 5xx with the right token, and starts an execution only for a DOWN/FAILING of a known check', async () => {
     await fc.assert(
-      fc.asyncProperty(body, headers, async (payload, extra) => {
+      fc.asyncProperty(body, headers, fc.boolean(), async (text, extra, base64) => {
         const { fx, invoke } = harness();
+        const payload = base64 && text !== undefined ? Buffer.from(text).toString('base64') : text;
 
-        const response = await invoke(webhookRequest({ token: TOKEN, body: payload, headers: extra }));
+        const response = await invoke(
+          webhookRequest({ token: TOKEN, body: payload, headers: extra, isBase64Encoded: base64 }),
+        );
 
         expect(response.statusCode).toBeLessThan(500);
         expect([200, 202, 400, 404]).toContain(response.statusCode);
         const calls = fx.sfn.mock.commandCalls(StartExecutionCommand);
         expect(calls.length).toBe(response.statusCode === 202 ? 1 : 0);
         if (response.statusCode === 202) {
-          const sent = JSON.parse(payload ?? '{}') as Record<string, unknown>;
+          const sent = JSON.parse(text ?? '{}') as Record<string, unknown>;
           expect(String(sent.current_state).toUpperCase()).toMatch(/^(DOWN|FAILING)$/);
           expect(Number(sent.check_id)).toBe(12345);
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('answers 413 to any body over 64 KB, and starts nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: MAX_WEBHOOK_BODY_BYTES + 1, max: 4 * MAX_WEBHOOK_BODY_BYTES }),
+        fc.boolean(),
+        async (size, base64) => {
+          const { fx, invoke } = harness();
+          const big = JSON.stringify({ ...down, long_description: 'x'.repeat(size) });
+          const payload = base64 ? Buffer.from(big).toString('base64') : big;
+
+          const response = await invoke(
+            webhookRequest({ token: TOKEN, body: payload, isBase64Encoded: base64 }),
+          );
+
+          expect(response.statusCode).toBe(413);
+          expect(fx.sfn.mock).not.toHaveReceivedCommand(StartExecutionCommand);
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 
