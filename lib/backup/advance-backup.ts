@@ -447,7 +447,9 @@ export async function advanceBackup(
   );
 
   const now = clock.now();
-  const work = isTerminal(backup.status.phase) ? [] : await chooseWork(ports, backup, now, bounds);
+  // Past the deadline nothing new is started: the backup is closed below with what it has.
+  const overdue = now.getTime() - new Date(backup.status.createdAt).getTime() > bounds.giveUpAfterMs;
+  const work = isTerminal(backup.status.phase) || overdue ? [] : await chooseWork(ports, backup, now, bounds);
   if (work.length > 0) {
     const claimed = await claim(ports, backup, work, now, bounds);
     const outcomes = await Promise.all(claimed.map((w) => perform(ports, site, backup, w)));

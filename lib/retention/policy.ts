@@ -1,0 +1,141 @@
+import type { Backup } from '../backup/model';
+import { isTerminal } from '../backup/model';
+import type { Recovery } from '../recovery/model';
+
+/** Grandfather-father-son: how many daily, weekly and monthly backups to keep. */
+export interface RetentionPolicy {
+  daily: number;
+  weekly: number;
+  monthly: number;
+}
+
+export interface RetentionDecision {
+  backupId: string;
+  action: 'keep' | 'delete';
+  /** Why: the policy slot(s) that keep it, the never-delete rule that protects it, or why it may go. */
+  reasons: string[];
+}
+
+export interface RetentionInput {
+  backups: readonly Backup[];
+  recoveries: readonly Recovery[];
+  policy: RetentionPolicy;
+  now: Date;
+  /** How long a finished recovery's backups stay protected as evidence. */
+  evidenceDays?: number;
+}
+
+/** Kinds that fill the policy's slots; broken-state and pre-promote captures are evidence, kept by reference. */
+const SLOT_KINDS = new Set(['scheduled', 'manual', 'drill']);
+
+const DAY_MS = 86_400_000;
+
+function dayKey(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** ISO 8601 week, e.g. 2026-W47 (weeks start on Monday; week 1 holds the year's first Thursday). */
+export function isoWeekKey(at: Date): string {
+  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const weekday = d.getUTCDay() === 0 ? 7 : d.getUTCDay();
+  d.setUTCDate(d.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / DAY_MS + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+function monthKey(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
+function takenAt(b: Backup): Date {
+  return new Date(b.spec.scheduledFor);
+}
+
+/** Backups a recovery still needs: any running recovery's, or a recent one's (evidence, sandbox). */
+function protectedByRecoveries(
+  recoveries: readonly Recovery[],
+  now: Date,
+  evidenceDays: number,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of recoveries) {
+    const ended = r.status.endedAt === undefined ? undefined : new Date(r.status.endedAt);
+    const running = r.status.phase === 'Running' || ended === undefined;
+    const recent = ended !== undefined && now.getTime() - ended.getTime() < evidenceDays * DAY_MS;
+    if (!running && !recent) continue;
+    const why = running
+      ? `used by running ${r.spec.kind} ${r.id}`
+      : `used by ${r.spec.kind} ${r.id} (evidence, sandbox)`;
+    const ids = [
+      r.status.knownGoodBackupId,
+      r.status.brokenStateBackupId,
+      r.spec.options.backupId,
+      ...r.status.attempts.map((a) => a.backupId),
+    ];
+    for (const id of ids) if (id !== undefined && !out.has(id)) out.set(id, why);
+  }
+  return out;
+}
+
+/**
+ * Decides, for every backup of a site, whether retention keeps or deletes it, and why. Pure:
+ * deciding is separate from deleting (Velero's garbage collection), so a dry run shows exactly
+ * what a real run would do. Never deletes: an unfinished backup, one whose DR copy is not done,
+ * the newest completed backup, or one a recovery or sandbox uses.
+ */
+export function planRetention(input: RetentionInput): RetentionDecision[] {
+  const { policy, now } = input;
+  const sorted = [...input.backups].sort((a, b) => takenAt(b).getTime() - takenAt(a).getTime());
+  const inUse = protectedByRecoveries(input.recoveries, now, input.evidenceDays ?? 30);
+  const completed = sorted.filter((b) => b.status.phase === 'Completed');
+  const newestCompleted = completed[0];
+
+  const slots = new Map<string, string[]>();
+  const fill = (count: number, key: (at: Date) => string, label: string) => {
+    const seen = new Set<string>();
+    for (const b of completed) {
+      if (!SLOT_KINDS.has(b.spec.kind)) continue;
+      const k = key(takenAt(b));
+      if (seen.has(k)) continue;
+      if (seen.size >= count) break;
+      seen.add(k);
+      slots.set(b.id, [...(slots.get(b.id) ?? []), `${label} ${k}`]);
+    }
+  };
+  fill(policy.daily, dayKey, 'daily');
+  fill(policy.weekly, isoWeekKey, 'weekly');
+  fill(policy.monthly, monthKey, 'monthly');
+
+  return sorted.map((b): RetentionDecision => {
+    const never: string[] = [];
+    if (!isTerminal(b.status.phase)) never.push(`in progress (${b.status.phase})`);
+    if (b.status.parts.some((p) => p.copy.state === 'waiting' || p.copy.state === 'pending'))
+      never.push('its DR copy has not completed');
+    if (b.id === newestCompleted?.id) never.push('newest completed backup');
+    const use = inUse.get(b.id);
+    if (use !== undefined) never.push(use);
+    if (never.length > 0) return { backupId: b.id, action: 'keep', reasons: never };
+
+    const slot = slots.get(b.id);
+    if (slot !== undefined) return { backupId: b.id, action: 'keep', reasons: slot };
+
+    if (
+      b.status.phase !== 'Completed' &&
+      (newestCompleted === undefined || takenAt(b) > takenAt(newestCompleted))
+    )
+      return {
+        backupId: b.id,
+        action: 'keep',
+        reasons: [`${b.status.phase}, newer than any completed backup`],
+      };
+
+    const why =
+      b.status.phase !== 'Completed'
+        ? `${b.status.phase} and superseded by completed backup ${newestCompleted?.id}`
+        : SLOT_KINDS.has(b.spec.kind)
+          ? `outside the policy (daily ${policy.daily}, weekly ${policy.weekly}, monthly ${policy.monthly})`
+          : `${b.spec.kind} capture no recovery uses any more`;
+    return { backupId: b.id, action: 'delete', reasons: [why] };
+  });
+}
