@@ -17,6 +17,8 @@ import { sampleEvent } from '../../unit/triggers/support';
  * moto: the token from an SSM SecureString, executions on a real (trivial) state machine, the
  * catalog in S3. The site config is config/sites.yml: site blog, Pingdom check 12345, alarm blog-5xx.
  */
+const ENV_NAMES = ['CATALOG_BUCKET', 'RECOVERY_STATE_MACHINE_ARN', 'PINGDOM_TOKEN_PARAMETER'] as const;
+
 describe('recovery triggers (moto)', () => {
   const clients = motoClients();
   const token = `token-${uniqueName('t')}`;
@@ -26,6 +28,7 @@ describe('recovery triggers (moto)', () => {
   let pingdom: (event: unknown) => Promise<HttpResult>;
   let onAlarm: (event: unknown) => Promise<TriggerOutcome>;
   let minute = 0;
+  const savedEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     const bucket = uniqueName('catalog');
@@ -47,6 +50,7 @@ describe('recovery triggers (moto)', () => {
       maxUpdateAttempts: 100,
     });
 
+    for (const name of ENV_NAMES) savedEnv[name] = process.env[name];
     Object.assign(process.env, {
       CATALOG_BUCKET: bucket,
       RECOVERY_STATE_MACHINE_ARN: stateMachineArn,
@@ -57,6 +61,14 @@ describe('recovery triggers (moto)', () => {
     const alarm = await import('../../../functions/on-alarm');
     pingdom = async (event) => (await webhook.handler(event, context)) as HttpResult;
     onAlarm = async (event) => (await alarm.handler(event, context)) as TriggerOutcome;
+  });
+
+  afterAll(() => {
+    // The environment is the worker's, shared with the test files it runs next.
+    for (const name of ENV_NAMES) {
+      if (savedEnv[name] === undefined) delete process.env[name];
+      else process.env[name] = savedEnv[name];
+    }
   });
 
   afterEach(async () => {
