@@ -1,0 +1,90 @@
+import { advanceBackup } from '../../../lib/backup/advance-backup';
+import { startBackup } from '../../../lib/backup/start-backup';
+import { applyRetention } from '../../../lib/retention/apply-retention';
+import { buildSite } from '../../support/builders';
+import { FakeClock } from '../../support/fake-clock';
+import { FakeWorld } from '../backup/fake-ports';
+
+/** Three completed nightly backups of a volume and a database, in both regions. */
+async function history() {
+  const world = new FakeWorld();
+  const clock = new FakeClock('2026-11-20T02:00:00Z');
+  world.ebs('us-east-1').addVolume('vol-00000001', { 'lifeboat:site': 'blog' });
+  world.rds('us-east-1').addDatabase('blog-db');
+  const site = buildSite({ retention: { daily: 1, weekly: 0, monthly: 0 } });
+  const ports = world.ports();
+  for (const day of ['20', '21', '22']) {
+    const at = new Date(`2026-11-${day}T02:00:00Z`);
+    clock.set(at);
+    const b = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    for (const r of ['us-east-1', 'us-west-2']) {
+      world.ebs(r).complete();
+      world.rds(r).complete();
+    }
+    await advanceBackup(ports, clock, site, b.id);
+    for (const r of ['us-east-1', 'us-west-2']) {
+      world.ebs(r).complete();
+      world.rds(r).complete();
+    }
+    const done = await advanceBackup(ports, clock, site, b.id);
+    if (done.status.phase !== 'Completed') throw new Error(`setup: ${done.id} is ${done.status.phase}`);
+  }
+  clock.set('2026-11-22T12:00:00Z');
+  return { world, clock, site, ports };
+}
+
+const count = (world: FakeWorld) =>
+  ['us-east-1', 'us-west-2'].map((r) => world.ebs(r).snapshots.size + world.rds(r).snapshots.size);
+
+describe('applyRetention', () => {
+  it('in a dry run lists what would go, and why, and deletes nothing', async () => {
+    const { world, clock, site, ports } = await history();
+
+    const report = await applyRetention(ports, clock, site, { dryRun: true });
+
+    expect(report.items.map((i) => [i.backupId, i.action])).toEqual([
+      ['20261122t020000z-scheduled', 'keep'],
+      ['20261121t020000z-scheduled', 'delete'],
+      ['20261120t020000z-scheduled', 'delete'],
+    ]);
+    expect(report.items[1]?.reasons).toEqual(['outside the policy (daily 1, weekly 0, monthly 0)']);
+    expect(report.items[1]?.snapshots?.map((s) => `${s.service}:${s.region}`)).toEqual([
+      'ebs:us-east-1',
+      'rds:us-east-1',
+      'ebs:us-west-2',
+      'rds:us-west-2',
+    ]);
+    expect(report.deleted).toBe(0);
+    expect(count(world)).toEqual([6, 6]);
+    expect(world.ebs('us-east-1').calls).not.toContain('deleteSnapshot');
+  });
+
+  it('deletes expired backups in both regions, snapshots first, then the record', async () => {
+    const { world, clock, site, ports } = await history();
+
+    const report = await applyRetention(ports, clock, site, { dryRun: false });
+
+    expect(report.deleted).toBe(2);
+    expect(count(world)).toEqual([2, 2]);
+    const left = [];
+    for await (const b of ports.catalog.allBackups('blog')) left.push(b.id);
+    expect(left).toEqual(['20261122t020000z-scheduled']);
+  });
+
+  it('leaves a snapshot without lifeboat:managed=true alone and keeps its record', async () => {
+    const { world, clock, site, ports } = await history();
+    const identifier = 'lifeboat-blog-20261120t020000z-scheduled';
+    const snapshot = world.rds('us-west-2').snapshots.get(identifier);
+    if (snapshot !== undefined) snapshot.tags = {};
+
+    const report = await applyRetention(ports, clock, site, { dryRun: false });
+
+    const item = report.items.find((i) => i.backupId === '20261120t020000z-scheduled');
+    expect(item?.error).toBe(
+      `DB snapshot ${identifier} in us-west-2 is not tagged lifeboat:managed=true; left alone`,
+    );
+    expect(world.rds('us-west-2').snapshots.has(identifier)).toBe(true);
+    expect(await ports.catalog.getBackup('blog', '20261120t020000z-scheduled')).toBeDefined();
+    expect(report).toMatchObject({ deleted: 1, failed: 1 });
+  });
+});
