@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The `lifeboat` command: loads the TypeScript CLI through tsx (a runtime dependency for this).
+'use strict';
+
+// The SDK's notice that Node 20 support ends is noise for an operator's tool.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+require('tsx/cjs');
+const { main } = require('../lib/cli/main.ts');
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`lifeboat: ${error?.stack ?? error}`);
+    process.exitCode = 1;
+  },
+);

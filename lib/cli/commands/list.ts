@@ -1,0 +1,53 @@
+import type { Backup } from '../../backup/model';
+import { findSite } from '../../config/load';
+import type { Invocation } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import { ageOf, formatTable } from '../output';
+
+/** `2/2 copied`, `copying 1/2`, `not copied` (broken-state captures stay in the primary region). */
+export function drCopySummary(backup: Backup): string {
+  const parts = backup.status.parts;
+  if (!backup.spec.copyToDr) return 'not copied';
+  if (parts.length === 0) return '—';
+  const done = parts.filter((p) => p.copy.state === 'completed').length;
+  const failed = parts.filter((p) => p.copy.state === 'failed').length;
+  if (done === parts.length) return `${done}/${parts.length} copied`;
+  if (failed > 0) return `${failed}/${parts.length} failed`;
+  return `copying ${done}/${parts.length}`;
+}
+
+/** `lifeboat list <site>`: the site's backups, newest first. */
+export async function listCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
+  const site = findSite(ctx.config, invocation.args.site ?? '');
+  const now = ctx.clock.now();
+  const backups: Backup[] = [];
+  for await (const backup of ctx.catalog().allBackups(site.name)) backups.push(backup);
+
+  if (ctx.json) {
+    const rows = backups.map((b) => ({
+      id: b.id,
+      kind: b.spec.kind,
+      phase: b.status.phase,
+      takenAt: b.spec.scheduledFor,
+      drCopy: drCopySummary(b),
+      drill: b.status.drill?.verdict ?? null,
+    }));
+    ctx.out.line(JSON.stringify(rows, null, 2));
+    return EXIT.ok;
+  }
+  if (backups.length === 0) {
+    ctx.out.line(`no backups of ${site.name} yet (start one with: lifeboat backup ${site.name})`);
+    return EXIT.ok;
+  }
+  const rows = backups.map((b) => [
+    b.id,
+    b.spec.kind,
+    b.status.phase,
+    ageOf(b.spec.scheduledFor, now),
+    drCopySummary(b),
+    b.status.drill === undefined ? '—' : `${b.status.drill.verdict} (${ageOf(b.status.drill.at, now)} ago)`,
+  ]);
+  ctx.out.line(formatTable(['ID', 'KIND', 'PHASE', 'AGE', 'DR COPY', 'DRILL'], rows));
+  return EXIT.ok;
+}

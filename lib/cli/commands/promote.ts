@@ -1,0 +1,38 @@
+import { findSite } from '../../config/load';
+import { NotFoundError } from '../../errors';
+import type { Recovery } from '../../recovery/model';
+import { type Invocation, stringOption } from '../args';
+import type { CliContext } from '../context';
+import type { ExitCode } from '../exit-codes';
+import { maybeFollow, startRun } from '../runs';
+
+/** `lifeboat promote <site> [--from RECOVERY_ID]`: promotes the sandbox of the last recovery. */
+export async function promoteCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
+  const site = findSite(ctx.config, invocation.args.site ?? '');
+  const from = stringOption(invocation, 'from');
+  let source: Recovery | undefined;
+  if (from !== undefined) {
+    source = await ctx.catalog().getRecovery(site.name, from);
+    if (source === undefined) throw new NotFoundError(`no recovery ${from} of ${site.name} in the catalog`);
+  } else {
+    for await (const recovery of ctx.catalog().allRecoveries(site.name)) {
+      if (recovery.spec.kind === 'recovery' && recovery.status.sandbox !== undefined) {
+        source = recovery;
+        break;
+      }
+    }
+  }
+  if (source?.status.sandbox === undefined) {
+    throw new NotFoundError(
+      from === undefined
+        ? `no recovery of ${site.name} has a sandbox to promote`
+        : `recovery ${from} has no sandbox to promote`,
+    );
+  }
+  const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
+  ctx.out.line(
+    `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
+  );
+  ctx.out.line(`  execution ${run.executionArn}`);
+  return maybeFollow(ctx, invocation, site, run.recoveryId);
+}

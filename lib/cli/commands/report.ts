@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import type { Backup } from '../../backup/model';
+import { writeRecoveryReport } from '../../report/write-report';
+import { type Invocation, stringOption } from '../args';
+import { type CliContext, findRecovery } from '../context';
+import { EXIT, type ExitCode } from '../exit-codes';
+
+/** `lifeboat report <recovery-id> [--out DIR]`: writes the HTML and Markdown report. */
+export async function reportCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
+  const id = invocation.args['recovery-id'] ?? '';
+  const { site, recovery } = await findRecovery(ctx, id, stringOption(invocation, 'site'));
+  const backups: Backup[] = [];
+  for await (const backup of ctx.catalog().allBackups(site.name)) backups.push(backup);
+  const dir = resolve(stringOption(invocation, 'out') ?? 'out');
+  const paths = await writeRecoveryReport(dir, recovery, backups, ctx.clock.now());
+  ctx.out.line(paths.html);
+  ctx.out.line(paths.markdown);
+  return EXIT.ok;
+}

@@ -1,0 +1,111 @@
+import type { Site } from '../config/schema';
+import type { Recovery, TimelineEntry } from '../recovery/model';
+import { formatDuration, formatTime, humaniseStep } from '../report/format';
+import type { CliContext } from './context';
+import { EXIT, type ExitCode } from './exit-codes';
+
+const mark = (entry: TimelineEntry) =>
+  entry.endedAt === undefined
+    ? '▶'
+    : entry.outcome === 'failed'
+      ? '✗'
+      : entry.outcome === 'skipped'
+        ? '–'
+        : '✓';
+
+function took(entry: TimelineEntry): string {
+  if (entry.endedAt === undefined) return 'running';
+  return formatDuration(new Date(entry.endedAt).getTime() - new Date(entry.startedAt).getTime());
+}
+
+/** One line per step: `✓ Launch replacement   1 min 14 s   critical`. */
+export function stepLine(entry: TimelineEntry): string {
+  const outcome = entry.outcome === 'failed' || entry.outcome === 'skipped' ? ` ${entry.outcome}` : '';
+  return `${mark(entry)} ${humaniseStep(entry.step).padEnd(24)} ${took(entry).padStart(11)}${entry.critical === true ? '  critical' : ''}${outcome}`;
+}
+
+/** Prints what an operator wants to know about a recovery right now. */
+export function printRecovery(ctx: CliContext, recovery: Recovery): void {
+  const { spec, status } = recovery;
+  if (ctx.json) {
+    ctx.out.line(JSON.stringify(recovery, null, 2));
+    return;
+  }
+  const out = ctx.out;
+  out.line(
+    `${spec.kind} ${recovery.id} of ${recovery.site}: ${status.phase}${spec.options.dryRun ? ' (dry run)' : ''}`,
+  );
+  out.line(
+    `  trigger     ${spec.trigger.source}: ${spec.trigger.summary} (alarm ${formatTime(spec.trigger.receivedAt)})`,
+  );
+  if (status.knownGoodBackupId !== undefined) {
+    const tried = status.attempts.length > 1 ? ` after ${status.attempts.length - 1} walk-back(s)` : '';
+    out.line(`  backup      ${status.knownGoodBackupId}${tried}`);
+  }
+  if (status.dnsChange !== undefined) {
+    const d = status.dnsChange;
+    const switched = d.insyncAt ?? d.submittedAt;
+    const since = formatDuration(new Date(switched).getTime() - new Date(spec.trigger.receivedAt).getTime());
+    out.line(`  DNS         ${d.recordName} → ${d.value} (TTL ${d.ttl} s), ${since} after the alarm`);
+  }
+  if (status.sandbox !== undefined) {
+    out.line(`  sandbox     ${status.sandbox.recordName} → ${status.sandbox.address}`);
+  }
+  if (status.failure !== undefined)
+    out.line(`  failed      ${status.failure.error}: ${status.failure.cause}`);
+  if (status.timeline.length > 0) {
+    out.line('  steps');
+    for (const entry of status.timeline) out.line(`    ${stepLine(entry)}`);
+  }
+}
+
+/** The exit code a recovery's phase maps to: Failed is 1, anything else 0. */
+export function exitCodeOf(recovery: Recovery): ExitCode {
+  return recovery.status.phase === 'Failed' ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Polls the recovery record and prints each step as it starts and ends, until the recovery is no
+ * longer Running (or the timeout passes). Waits for the record to appear if the execution has
+ * only just started.
+ */
+export async function followRecovery(
+  ctx: CliContext,
+  site: Site,
+  id: string,
+  options: { intervalMs: number; timeoutMs: number },
+): Promise<Recovery | undefined> {
+  const started = ctx.clock.now().getTime();
+  const printed = new Set<string>();
+  let announced = false;
+  for (;;) {
+    const recovery = await ctx.catalog().getRecovery(site.name, id);
+    if (recovery !== undefined) {
+      if (!announced) {
+        ctx.out.progress(`${recovery.spec.kind} ${id} of ${site.name}: ${recovery.status.phase}`);
+        announced = true;
+      }
+      recovery.status.timeline.forEach((entry, i) => {
+        const startKey = `${i}:start`;
+        const endKey = `${i}:end`;
+        if (!printed.has(startKey) && entry.endedAt === undefined) {
+          ctx.out.progress(stepLine(entry));
+          printed.add(startKey);
+        }
+        if (!printed.has(endKey) && entry.endedAt !== undefined) {
+          ctx.out.progress(stepLine(entry));
+          printed.add(startKey);
+          printed.add(endKey);
+        }
+      });
+      if (recovery.status.phase !== 'Running') return recovery;
+    }
+    if (ctx.clock.now().getTime() - started > options.timeoutMs) {
+      ctx.out.error(
+        `lifeboat: stopped following ${id} after ${formatDuration(options.timeoutMs)}; it goes on`,
+      );
+      return recovery;
+    }
+    await ctx.sleep(options.intervalMs);
+  }
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { S3ObjectStore } from '../../../lib/aws/s3';
+import type { Backup, BackupKind } from '../../../lib/backup/model';
+import { Catalog } from '../../../lib/catalog/catalog';
+import type { Recovery } from '../../../lib/recovery/model';
+import { buildBackup } from '../../support/builders';
+import { motoClients, uniqueName } from '../../support/moto';
+
+/** A fresh catalog bucket in this file's moto. */
+export async function freshCatalog(): Promise<{ bucket: string; catalog: Catalog; store: S3ObjectStore }> {
+  const clients = motoClients();
+  const bucket = uniqueName('cli-catalog');
+  await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  const store = new S3ObjectStore(clients.s3(), bucket);
+  return { bucket, catalog: new Catalog(store), store };
+}
+
+/** A completed backup `hoursAgo` hours old with a volume and a database part, both copied to DR. */
+export function completedBackup(hoursAgo: number, kind: BackupKind = 'scheduled'): Backup {
+  const at = new Date(Date.now() - hoursAgo * 3_600_000);
+  const backup = buildBackup({ kind, at: at.toISOString(), phase: 'Completed' });
+  const stamp = backup.id.slice(0, 16);
+  backup.status.parts = [
+    {
+      kind: 'ebs-volume',
+      sourceId: 'vol-0a1b2c3d4e5f60718',
+      snapshotId: `snap-${hoursAgo.toString(16).padStart(4, '0')}aaaa`,
+      state: 'completed',
+      copy: {
+        region: 'us-west-2',
+        state: 'completed',
+        snapshotId: `snap-${hoursAgo.toString(16).padStart(4, '0')}bbbb`,
+      },
+    },
+    {
+      kind: 'rds-instance',
+      sourceId: 'blog-db',
+      snapshotId: `lifeboat-blog-${stamp}`,
+      state: 'completed',
+      copy: { region: 'us-west-2', state: 'completed', snapshotId: `lifeboat-blog-${stamp}` },
+    },
+  ];
+  return backup;
+}
+
+/** The recorded walk-back recovery used by the report tests, and its backups. */
+export function recordedRecovery(): { recovery: Recovery; backups: Backup[] } {
+  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as { recovery: Recovery; backups: Backup[] };
+}

@@ -1,0 +1,47 @@
+import { parseInvocation, secondsOption } from '../../../lib/cli/args';
+import { UsageError } from '../../../lib/cli/exit-codes';
+
+describe('parseInvocation', () => {
+  it('takes the command, its positionals and options in any order', () => {
+    const invocation = parseInvocation([
+      '--endpoint',
+      'http://127.0.0.1:5000',
+      'recover',
+      'blog',
+      '--dry-run',
+      '--backup',
+      'b1',
+    ]);
+
+    expect(invocation).toEqual({
+      command: 'recover',
+      args: { site: 'blog' },
+      options: { endpoint: 'http://127.0.0.1:5000', 'dry-run': true, backup: 'b1' },
+    });
+  });
+
+  it('answers help for --help anywhere', () => {
+    expect(parseInvocation(['--help']).command).toBe('help');
+    expect(parseInvocation(['list', 'blog', '-h']).command).toBe('help');
+  });
+
+  it.each([
+    [[], 'no command given'],
+    [['explode'], 'unknown command "explode"'],
+    [['status'], 'status: missing <recovery-id>'],
+    [['list', 'blog', 'shop'], 'list: unexpected argument "shop"'],
+    [['list', 'blog', '--dry-run'], "list: Unknown option '--dry-run'"],
+  ])('refuses %j with a usage error', (argv, message) => {
+    expect(() => parseInvocation(argv as string[])).toThrow(new UsageError(message));
+  });
+});
+
+describe('secondsOption', () => {
+  it('reads seconds as ms and refuses anything but a positive number', () => {
+    expect(secondsOption(parseInvocation(['backup', 'blog', '--interval', '0.5']), 'interval', 9)).toBe(500);
+    expect(secondsOption(parseInvocation(['backup', 'blog']), 'interval', 9)).toBe(9000);
+    expect(() =>
+      secondsOption(parseInvocation(['backup', 'blog', '--timeout', 'soon']), 'timeout', 1),
+    ).toThrow('--timeout must be a positive number of seconds');
+  });
+});
