@@ -8,9 +8,9 @@ echo "==> asl-validator stepfunctions/*.asl.yml"
 shopt -s nullglob
 definitions=(stepfunctions/*.asl.yml)
 for def in "${definitions[@]}"; do
-  npx --no-install asl-validator --silent --json-path "$def" >/dev/null || {
+  npx --no-install asl-validator --silent --yaml-path "$def" >/dev/null || {
     echo "invalid state machine definition: $def" >&2
-    npx --no-install asl-validator --json-path "$def" >&2 || true
+    npx --no-install asl-validator --yaml-path "$def" >&2 || true
     exit 1
   }
 done

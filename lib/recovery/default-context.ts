@@ -8,7 +8,8 @@ import type { RecoveryContext } from './steps';
 
 let processContext: RecoveryContext | undefined;
 
-/** The process-wide context of the recovery steps: config, catalog, AWS clients, RECOVERY_TOPIC_ARN. */
+/** The process-wide context of the recovery steps: config, catalog, AWS clients and
+ * (for the finish step) the SNS topic in RECOVERY_TOPIC_ARN. */
 export function defaultRecoveryContext(): RecoveryContext {
   if (processContext === undefined) {
     const catalog = defaultCatalog();
@@ -16,7 +17,7 @@ export function defaultRecoveryContext(): RecoveryContext {
       config: defaultConfig(),
       clock: systemClock,
       ports: recoveryPorts(defaultClients(), catalog, systemClock, {
-        topicArn: getStringFromEnv('RECOVERY_TOPIC_ARN'),
+        topicArn: () => getStringFromEnv('RECOVERY_TOPIC_ARN'),
       }),
     };
   }

@@ -17,8 +17,8 @@ import {
 } from './ports';
 
 export interface RecoveryPortOptions {
-  /** SNS topic for operator notifications. */
-  topicArn: string;
+  /** SNS topic for operator notifications; a function is read on first publish (only the finish step publishes). */
+  topicArn: string | (() => string);
   /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
   endpointOf?: EndpointResolver;
   probe?: HttpProbe;
@@ -41,6 +41,8 @@ export function recoveryPorts(
   options: RecoveryPortOptions,
 ): RecoveryPorts {
   const tasks = new Map<string, TaskPort>();
+  let sns: SnsAdapter | undefined;
+  const topicArn = options.topicArn;
   return {
     catalog,
     tasks(region) {
@@ -52,7 +54,12 @@ export function recoveryPorts(
       return port;
     },
     dns: new Route53Adapter(clients.route53()),
-    notifier: new SnsAdapter(clients.sns(), options.topicArn),
+    notifier: {
+      publish(subject, message) {
+        sns ??= new SnsAdapter(clients.sns(), typeof topicArn === 'function' ? topicArn() : topicArn);
+        return sns.publish(subject, message);
+      },
+    },
     backups: backupService(clients, catalog, clock),
     probe: options.probe ?? probeHttp,
     endpointOf: options.endpointOf ?? taskEndpoint,
