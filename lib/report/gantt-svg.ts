@@ -88,6 +88,18 @@ export function renderGanttSvg(report: RecoveryReport): string {
     if (t >= span) break;
   }
 
+  report.markers.forEach((marker, i) => {
+    const mx = x(marker.atMs).toFixed(1);
+    out.push(
+      `<line x1="${mx}" y1="${AXIS_HEIGHT - 4}" x2="${mx}" y2="${chartBottom}" stroke="${GANTT_COLOURS.marker}" stroke-width="2" stroke-dasharray="5 3"/>`,
+    );
+    const anchor =
+      marker.atMs > span * 0.85 ? 'end' : i === 0 && marker.atMs < span * 0.15 ? 'start' : 'middle';
+    out.push(
+      `<text x="${mx}" y="${chartBottom + 16}" text-anchor="${anchor}" fill="${GANTT_COLOURS.marker}" font-size="12" font-weight="600">${escapeHtml(marker.label)}</text>`,
+    );
+  });
+
   rows.forEach((row, i) => {
     const top = AXIS_HEIGHT + i * ROW_HEIGHT;
     const barY = top + (ROW_HEIGHT - BAR_HEIGHT) / 2;
@@ -107,19 +119,7 @@ export function renderGanttSvg(report: RecoveryReport): string {
         ? 'running…'
         : `${formatDuration(row.durationMs)}${row.outcome === 'failed' ? ' ✗' : row.outcome === 'skipped' ? ' (skipped)' : ''}`;
     out.push(
-      `<text x="${(x2 + 6).toFixed(1)}" y="${top + ROW_HEIGHT / 2 + 4}" fill="${row.outcome === 'failed' ? GANTT_COLOURS.failed : GANTT_COLOURS.muted}" font-size="12">${escapeHtml(note)}</text>`,
-    );
-  });
-
-  report.markers.forEach((marker, i) => {
-    const mx = x(marker.atMs).toFixed(1);
-    out.push(
-      `<line x1="${mx}" y1="${AXIS_HEIGHT - 4}" x2="${mx}" y2="${chartBottom}" stroke="${GANTT_COLOURS.marker}" stroke-width="2" stroke-dasharray="5 3"/>`,
-    );
-    const anchor =
-      marker.atMs > span * 0.85 ? 'end' : i === 0 && marker.atMs < span * 0.15 ? 'start' : 'middle';
-    out.push(
-      `<text x="${mx}" y="${chartBottom + 16}" text-anchor="${anchor}" fill="${GANTT_COLOURS.marker}" font-size="12" font-weight="600">${escapeHtml(marker.label)}</text>`,
+      `<text x="${(x2 + 6).toFixed(1)}" y="${top + ROW_HEIGHT / 2 + 4}" fill="${row.outcome === 'failed' ? GANTT_COLOURS.failed : GANTT_COLOURS.muted}" font-size="12" paint-order="stroke" stroke="#fff" stroke-width="3">${escapeHtml(note)}</text>`,
     );
   });
 

@@ -161,11 +161,17 @@ function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: B
   return why;
 }
 
+/** `arn:aws:ecs:…:task/blog/4dfe…` → `task/blog/4dfe…`: the account and region are the same everywhere. */
+function shortenArn(value: string): string {
+  const match = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:(.+)$/.exec(value);
+  return match?.[1] ?? value;
+}
+
 function factsOf(entry: TimelineEntry): string[] {
   const detail = entry.detail ?? {};
   return Object.entries(detail)
     .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => `${k}=${shortenArn(String(v))}`)
     .slice(0, 4);
 }
 

@@ -1,0 +1,448 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Context } from 'aws-lambda';
+import { AwsClients } from '../aws/clients';
+import { S3ObjectStore } from '../aws/s3';
+import { type Backup, isTerminal } from '../backup/model';
+import { Catalog } from '../catalog/catalog';
+import { main as cli } from '../cli/main';
+import { formatElapsed } from '../cli/output';
+import { systemClock } from '../clock';
+import type { Site } from '../config/schema';
+import { recoveryPorts } from '../recovery/default-ports';
+import {
+  loadDefinition,
+  type MachineName,
+  runStateMachineLocally,
+  type StateProgress,
+} from '../recovery/local-runner';
+import type { Recovery } from '../recovery/model';
+import type { TaskInfo } from '../recovery/ports';
+import { formatDuration, humaniseStep } from '../report/format';
+import { withEcsVolumeStandIn } from './ecs-volumes';
+import { aRecordValue, executionInput } from './inspect';
+import { holdEcsTasksRunning, type MotoServer, startMoto } from './moto-server';
+import { type ProvisionedSite, provisionSite, referenceBlueprint } from './provision-site';
+import { writeSiteConfig } from './site-config';
+import { type SiteServer, startSiteServer } from './site-server';
+import { snapshotEventsFor } from './snapshot-events';
+
+/** Where the demo writes what it shows. */
+export interface DemoPrinter {
+  section(title: string): void;
+  line(text: string): void;
+}
+
+export interface DemoOptions {
+  printer: DemoPrinter;
+  /** Directory for the generated config and the report (default out/). */
+  outDir: string;
+  /** How long each Wait state of the state machines lasts locally, in ms. */
+  waitMs: number;
+  /** Repository root (for the sample events and state machine definitions). */
+  root: string;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  recoveryId?: string;
+  reportHtml?: string;
+  elapsedMs: number;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `lifeboat-local-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:lifeboat-local-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/lifeboat-local-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Loads a Lambda handler module after the environment it reads at import time is set. */
+async function handlerOf(root: string, name: string): Promise<(event: unknown) => Promise<unknown>> {
+  const module = (await import(join(root, 'functions', `${name}.ts`))) as { handler: Handler };
+  return (event) => module.handler(event, lambdaContext(name));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A writable that hands each complete line to `onLine` (for the CLI's output inside the demo). */
+function lineSink(onLine: (line: string) => void): Writable & { text: string[] } {
+  const lines: string[] = [];
+  let partial = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      partial += chunk.toString();
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        onLine(line);
+      }
+      done();
+    },
+  });
+  return Object.assign(sink, { text: lines });
+}
+
+/** The states of a machine off the critical path: every branch of a Parallel but the first. */
+function sideBranchStates(machine: MachineName, root: string): Set<string> {
+  const side = new Set<string>();
+  type Def = { States: Record<string, { Type?: string; Branches?: Def[] }> };
+  const visit = (def: Def, offPath: boolean) => {
+    for (const [name, state] of Object.entries(def.States)) {
+      if (offPath) side.add(name);
+      state.Branches?.forEach((branch, i) => {
+        visit(branch, offPath || i > 0);
+      });
+    }
+  };
+  visit(loadDefinition(machine, join(root, 'stepfunctions')) as Def, false);
+  return side;
+}
+
+class Demo {
+  private moto?: MotoServer;
+  private siteServer?: SiteServer;
+  private clients!: AwsClients;
+  private provisioned!: ProvisionedSite;
+  private site!: Site;
+  private catalog!: Catalog;
+  private configPath = '';
+  private readonly started = Date.now();
+
+  constructor(private readonly options: DemoOptions) {}
+
+  private get print(): DemoPrinter {
+    return this.options.printer;
+  }
+
+  private cliArgs(): string[] {
+    return [
+      '--endpoint',
+      this.moto?.endpoint ?? '',
+      '--bucket',
+      this.provisioned.catalogBucket,
+      '--config',
+      this.configPath,
+    ];
+  }
+
+  /** Runs the CLI in-process, its output indented under the current section. */
+  private async cli(args: string[]): Promise<{ code: number; stdout: string[] }> {
+    const stdout = lineSink((l) => this.print.line(`    ${l}`));
+    const stderr = lineSink((l) => this.print.line(`    ${l}`));
+    const code = await cli([...args, ...this.cliArgs()], { stdout, stderr, env: process.env });
+    return { code, stdout: stdout.text };
+  }
+
+  async start(): Promise<void> {
+    // Only ever the emulator's dummy credentials: real ones must never be sent anywhere by a demo.
+    process.env.AWS_ACCESS_KEY_ID = 'testing';
+    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    this.print.section('Starting the AWS emulator and the site');
+    this.moto = await startMoto();
+    await holdEcsTasksRunning(this.moto.endpoint);
+    this.print.line(`  moto_server          ${this.moto.endpoint}`);
+    this.siteServer = await startSiteServer({ title: 'blog — WordPress, played locally' });
+    this.print.line(
+      `  site server          ${this.siteServer.url} (healthy; each launched task gets its own path)`,
+    );
+  }
+
+  async provision(): Promise<void> {
+    const endpoint = this.moto?.endpoint ?? '';
+    this.clients = new AwsClients({
+      endpoint,
+      defaultRegion: 'us-east-1',
+      maxAttempts: 2,
+      retryMode: 'standard',
+      decorate: withEcsVolumeStandIn(() => this.clients),
+    });
+    this.print.section('Provisioning the reference site "blog" in the emulator');
+    const p = await provisionSite(this.clients, referenceBlueprint());
+    this.provisioned = p;
+    this.print.line(`  network      ${p.vpcId} (DNS hostnames on), subnets ${p.subnetIds.join(', ')}`);
+    this.print.line(
+      `               security groups ${p.securityGroupId} (site), ${p.sandboxSecurityGroupId} (sandbox: ${p.blueprint.operatorCidr} only)`,
+    );
+    this.print.line(
+      `  ECS          cluster ${p.cluster}, task definition ${p.taskDefinition} (volume ${p.volumeName} configured at launch)`,
+    );
+    this.print.line(`  data         EBS ${p.volumeId} tagged lifeboat:site=blog, RDS ${p.dbInstance}`);
+    this.print.line(
+      `  DNS          zone ${p.hostedZoneId}: ${p.recordName} A ${p.blueprint.productionAddress}`,
+    );
+    this.print.line(
+      `  lifeboat     catalog s3://${p.catalogBucket}, webhook token in SSM ${p.tokenParameter}, SNS ${p.topicArn.split(':').pop()}`,
+    );
+    this.print.line(`  regions      primary ${p.blueprint.primaryRegion}, DR ${p.blueprint.drRegion}`);
+
+    await mkdir(this.options.outDir, { recursive: true });
+    this.configPath = join(this.options.outDir, 'demo-sites.yml');
+    const config = await writeSiteConfig(this.configPath, [p]);
+    this.site = config.sites[0] as Site;
+    const shown = relative(process.cwd(), this.configPath);
+    this.print.line(`  site config  ${shown.startsWith('..') ? this.configPath : shown} (validated)`);
+    this.catalog = new Catalog(new S3ObjectStore(this.clients.s3(), p.catalogBucket), { retryDelayMs: 5 });
+
+    // What the deployed functions read from their environment, pointed at the emulator.
+    Object.assign(process.env, {
+      LIFEBOAT_CONFIG: this.configPath,
+      LIFEBOAT_AWS_ENDPOINT: endpoint,
+      LIFEBOAT_AWS_MAX_ATTEMPTS: '2',
+      CATALOG_BUCKET: p.catalogBucket,
+      AWS_REGION: p.blueprint.primaryRegion,
+      RECOVERY_STATE_MACHINE_ARN: p.stateMachines.recovery,
+      PROMOTE_STATE_MACHINE_ARN: p.stateMachines.promote,
+      DRILL_STATE_MACHINE_ARN: p.stateMachines.drill,
+      PINGDOM_TOKEN_PARAMETER: p.tokenParameter,
+      RECOVERY_TOPIC_ARN: p.topicArn,
+    });
+  }
+
+  async nightlyBackup(): Promise<Backup> {
+    this.print.section('Nightly backup: the schedule fires, snapshot events drive it to Completed');
+    const root = this.options.root;
+    const startBackup = await handlerOf(root, 'start-backup');
+    const onSnapshotEvent = await handlerOf(root, 'on-snapshot-event');
+    const sweep = await handlerOf(root, 'sweep-backups');
+    const t0 = Date.now();
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    const started = (await startBackup({ site: this.site.name, time: at })) as {
+      backupId: string;
+      phase: string;
+    };
+    const progress = (text: string) => this.print.line(`  [${formatElapsed(Date.now() - t0)}] ${text}`);
+    progress(`schedule → start-backup: ${started.backupId} ${started.phase}`);
+
+    const sent = new Set<string>();
+    let backup = await this.catalog.getBackup(this.site.name, started.backupId);
+    for (let round = 0; backup !== undefined && !isTerminal(backup.status.phase) && round < 10; round++) {
+      const events = snapshotEventsFor(backup, sent);
+      if (events.length === 0) {
+        progress('no event pending: the sweeper (every few minutes in AWS) advances it');
+        await sweep({});
+      }
+      for (const e of events) {
+        sent.add(e.key);
+        await onSnapshotEvent(e.event);
+        progress(`${e.describe} → on-snapshot-event`);
+      }
+      const before = backup.status.phase;
+      backup = await this.catalog.getBackup(this.site.name, started.backupId);
+      if (backup !== undefined && backup.status.phase !== before)
+        progress(`phase ${before} → ${backup.status.phase}`);
+    }
+    if (backup === undefined || backup.status.phase !== 'Completed') {
+      throw new Error(`the nightly backup did not complete: ${backup?.status.phase ?? 'missing'}`);
+    }
+    for (const part of backup.status.parts) {
+      this.print.line(
+        `    ${part.sourceId} → ${part.snapshotId} → DR copy ${part.copy.snapshotId} (${part.copy.region})`,
+      );
+    }
+    return backup;
+  }
+
+  /** The replacement, sandbox and final tasks answer on the site server, each on its own path. */
+  private endpointOf = (task: TaskInfo): string | undefined =>
+    task.privateIp === undefined
+      ? undefined
+      : this.siteServer?.taskUrl(task.taskArn.split('/').pop() ?? task.taskArn);
+
+  private async runMachine(machine: MachineName, input: unknown): Promise<boolean> {
+    const side = sideBranchStates(machine, this.options.root);
+    const t0 = Date.now();
+    const label = (s: StateProgress) => `${side.has(s.name) ? '  ┊ ' : ''}${humaniseStep(s.name)}`;
+    const at = () => `  [${formatElapsed(Date.now() - t0)}]`;
+    const run = await runStateMachineLocally({
+      machine,
+      input,
+      definitionsDir: join(this.options.root, 'stepfunctions'),
+      context: {
+        config: { sites: [this.site] },
+        clock: systemClock,
+        ports: recoveryPorts(this.clients, this.catalog, systemClock, {
+          topicArn: this.provisioned.topicArn,
+          endpointOf: this.endpointOf,
+        }),
+      },
+      waitMs: this.options.waitMs,
+      retryMs: this.options.waitMs,
+      onStateEntered: (s) => {
+        if (s.type === 'Task') this.print.line(`${at()} ▶ ${label(s)}`);
+      },
+      onStateExited: (s) => {
+        if (s.type === 'Task') this.print.line(`${at()} ✓ ${label(s)} (${formatDuration(s.elapsedMs ?? 0)})`);
+        else if (s.type === 'Choice' || s.type === 'Wait') return;
+        else if (s.type === 'Succeed' || s.type === 'Fail') this.print.line(`${at()} ■ ${label(s)}`);
+      },
+      onStateFailed: (s) => this.print.line(`${at()} ✗ ${label(s)}: ${s.error ?? 'failed'}`),
+    });
+    this.print.line(`${at()} execution ${run.status}${run.error === undefined ? '' : ` (${run.error})`}`);
+    return run.status === 'SUCCEEDED';
+  }
+
+  async breakAndRecover(backup: Backup): Promise<Recovery> {
+    this.print.section('The site breaks; Pingdom calls the webhook');
+    // The recovery trusts only backups taken before the outage began.
+    const wait = new Date(backup.status.createdAt).getTime() + 1100 - Date.now();
+    if (wait > 0) await sleep(wait);
+    this.siteServer?.setMode('unhealthy');
+    const probe = await fetch(`${this.siteServer?.url}${this.site.health.path}`);
+    this.print.line(
+      `  ${this.site.dns.recordName}${this.site.health.path} answers HTTP ${probe.status} ${probe.statusText}`,
+    );
+
+    const webhook = await handlerOf(this.options.root, 'pingdom-webhook');
+    const root = this.options.root;
+    const alert = JSON.parse(readFileSync(join(root, 'events/pingdom/down.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const changed = new Date(Math.floor(Date.now() / 1000) * 1000);
+    Object.assign(alert, {
+      check_id: 12345,
+      check_name: 'www.example.com',
+      state_changed_timestamp: changed.getTime() / 1000,
+      state_changed_utc_time: changed.toISOString().slice(0, 19),
+      description: `HTTP Error ${probe.status}`,
+      long_description: `HTTP Error ${probe.status} ${probe.statusText} on ${this.site.health.path}`,
+    });
+    const request = JSON.parse(readFileSync(join(root, 'events/pingdom/http-down.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    Object.assign(request, {
+      rawQueryString: `token=${this.provisioned.webhookToken}`,
+      queryStringParameters: { token: this.provisioned.webhookToken },
+      body: JSON.stringify(alert),
+      isBase64Encoded: false,
+    });
+    const response = (await webhook(request)) as { statusCode: number; body: string };
+    const answer = JSON.parse(response.body) as {
+      outcome: string;
+      recoveryId?: string;
+      executionArn?: string;
+    };
+    this.print.line(
+      `  POST /pingdom?token=… (Pingdom DOWN, check 12345) → pingdom-webhook: HTTP ${response.statusCode} ${answer.outcome}`,
+    );
+    if (
+      answer.outcome !== 'started' ||
+      answer.executionArn === undefined ||
+      answer.recoveryId === undefined
+    ) {
+      throw new Error(`the webhook did not start a recovery: ${response.body}`);
+    }
+    this.print.line(
+      `  recovery ${answer.recoveryId}: execution ${answer.executionArn.split(':').pop()} started`,
+    );
+
+    this.print.section('Recovery state machine, run locally with the real steps (waits shortened)');
+    const input = await executionInput(this.clients, answer.executionArn);
+    const ok = await this.runMachine('recovery', input);
+    const recovery = await this.catalog.getRecovery(this.site.name, answer.recoveryId);
+    if (!ok || recovery === undefined) throw new Error(`recovery ${answer.recoveryId} did not succeed`);
+    return recovery;
+  }
+
+  async showResult(recovery: Recovery): Promise<string | undefined> {
+    this.print.section('Result');
+    const live = await aRecordValue(this.clients, this.site.dns.hostedZoneId, this.site.dns.recordName);
+    const { status, spec } = recovery;
+    const switchedAt = status.dnsChange?.insyncAt ?? status.dnsChange?.submittedAt;
+    this.print.line(
+      `  ${this.site.dns.recordName}      A ${this.provisioned.blueprint.productionAddress} → ${live} (replacement from ${status.knownGoodBackupId})`,
+    );
+    if (status.sandbox !== undefined) {
+      this.print.line(
+        `  ${status.sandbox.recordName}  A ${status.sandbox.address} (the broken state, for debugging; ${this.site.sandbox.allowedCidr} only)`,
+      );
+    }
+    if (switchedAt !== undefined) {
+      const ms = new Date(switchedAt).getTime() - new Date(spec.trigger.receivedAt).getTime();
+      this.print.line(`  alarm → DNS switched: ${formatDuration(ms)}`);
+    }
+
+    this.print.section('Catalog: lifeboat list blog');
+    await this.cli(['list', this.site.name]);
+
+    this.print.section('Recovery report: lifeboat report');
+    const report = await this.cli(['report', recovery.id, '--out', this.options.outDir]);
+    // The records behind the report, for a look without the emulator (and as a test fixture).
+    const backups: Backup[] = [];
+    for await (const backup of this.catalog.allBackups(this.site.name)) backups.push(backup);
+    await writeFile(
+      join(this.options.outDir, `${this.site.name}-${recovery.id}.json`),
+      `${JSON.stringify({ recovery, backups }, null, 2)}\n`,
+    );
+    return report.stdout[0];
+  }
+
+  async promote(): Promise<boolean> {
+    this.print.section('A developer fixes the site in the sandbox; lifeboat promote blog');
+    const started = await this.cli(['promote', this.site.name]);
+    const executionArn = started.stdout
+      .map((l) => /^ {2}execution (\S+)$/.exec(l)?.[1])
+      .find((a) => a !== undefined);
+    const promoteId = started.stdout
+      .map((l) => /^promote (\S+) of/.exec(l)?.[1])
+      .find((a) => a !== undefined);
+    if (started.code !== 0 || executionArn === undefined || promoteId === undefined) return false;
+    const ok = await this.runMachine('promote', await executionInput(this.clients, executionArn));
+    const live = await aRecordValue(this.clients, this.site.dns.hostedZoneId, this.site.dns.recordName);
+    const promote = await this.catalog.getRecovery(this.site.name, promoteId);
+    this.print.line(
+      `  ${this.site.dns.recordName} A ${live} (final task from ${promote?.status.knownGoodBackupId ?? '?'}); replacement and sandbox retired`,
+    );
+    await this.cli(['list', this.site.name]);
+    return ok && promote?.status.phase === 'Succeeded';
+  }
+
+  async stop(): Promise<void> {
+    await this.siteServer?.stop();
+    await this.moto?.stop();
+  }
+
+  elapsed(): number {
+    return Date.now() - this.started;
+  }
+}
+
+/**
+ * The whole job on the emulator: provision the reference site, back it up through the real
+ * handlers, break it, recover it from the Pingdom webhook with the state machine run locally,
+ * report, promote; then stop everything it started.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const demo = new Demo({ ...options, outDir: resolve(options.outDir) });
+  try {
+    await demo.start();
+    await demo.provision();
+    const backup = await demo.nightlyBackup();
+    const recovery = await demo.breakAndRecover(backup);
+    const reportHtml = await demo.showResult(recovery);
+    const promoted = await demo.promote();
+    return { ok: promoted, recoveryId: recovery.id, reportHtml, elapsedMs: demo.elapsed() };
+  } finally {
+    await demo.stop();
+  }
+}
