@@ -75,9 +75,9 @@ async function hostedZoneArns(context) {
  */
 async function recordNames(context) {
   return unique(
-    (await sites(context)).flatMap((s) => [s.dns.recordName, s.sandbox.recordName]).map((n) =>
-      String(n).toLowerCase().replace(/\.$/, ''),
-    ),
+    (await sites(context))
+      .flatMap((s) => [s.dns.recordName, s.sandbox.recordName])
+      .map((n) => String(n).toLowerCase().replace(/\.$/, '')),
   );
 }
 
@@ -89,7 +89,10 @@ async function drillSchedulesOf(context) {
   } catch (error) {
     if (error?.code !== 'MODULE_NOT_FOUND') throw error;
     return (await sites(context)).map((s) => ({
-      schedule: { rate: [s.schedule?.drill ?? 'cron(0 4 ? * SUN *)'], input: { site: s.name, kind: 'drill' } },
+      schedule: {
+        rate: [s.schedule?.drill ?? 'cron(0 4 ? * SUN *)'],
+        input: { site: s.name, kind: 'drill' },
+      },
     }));
   }
   return typeof drillSchedules === 'function' ? drillSchedules(context) : drillSchedules;

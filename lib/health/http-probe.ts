@@ -41,12 +41,14 @@ export const probeHttp: HttpProbe = async function probeHttp(request) {
       elapsedMs: elapsed(),
     };
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
+    const e = error as Error & { cause?: { code?: string; message?: string } };
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
     return {
       healthy: false,
       url: request.url,
-      reason: timedOut ? `no answer within ${request.timeoutMs} ms` : (e.cause?.code ?? e.message),
+      reason: timedOut
+        ? `no answer within ${request.timeoutMs} ms`
+        : (e.cause?.code ?? e.cause?.message ?? e.message),
       elapsedMs: elapsed(),
     };
   }

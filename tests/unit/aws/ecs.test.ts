@@ -1,0 +1,159 @@
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EcsAdapter } from '../../../lib/aws/ecs';
+import { TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
+import { runTaskRequest } from '../../../lib/recovery/launch-task';
+import { buildSite } from '../../support/builders';
+
+const ecsMock = mockClient(ECSClient);
+const ec2Mock = mockClient(EC2Client);
+const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/blog/0a1b2c';
+
+describe('EcsAdapter', () => {
+  const adapter = new EcsAdapter(
+    new ECSClient({ region: 'us-east-1' }),
+    new EC2Client({ region: 'us-east-1' }),
+    'us-east-1',
+  );
+  const site = buildSite();
+  const candidate = {
+    backupId: '20261122t020000z-scheduled',
+    snapshotId: 'snap-0abc',
+    takenAt: '',
+    drilled: false,
+  };
+
+  beforeEach(() => {
+    ecsMock.reset();
+    ec2Mock.reset();
+  });
+
+  it('runs a Fargate task whose volume ECS creates from the snapshot and keeps after the task stops (moto drops this)', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] });
+
+    const task = await adapter.runTask(
+      runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
+    );
+
+    expect(task).toMatchObject({ taskArn: TASK_ARN, cluster: 'blog', lastStatus: 'PROVISIONING' });
+    expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
+      cluster: 'blog',
+      taskDefinition: 'blog-wordpress',
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-0123456789abcdef0'],
+          securityGroups: ['sg-0123456789abcdef0'],
+          assignPublicIp: 'ENABLED',
+        },
+      },
+      volumeConfigurations: [
+        {
+          name: 'wp-content',
+          managedEBSVolume: expect.objectContaining({
+            snapshotId: 'snap-0abc',
+            volumeType: 'gp3',
+            roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
+            terminationPolicy: { deleteOnTermination: false },
+            tagSpecifications: [
+              expect.objectContaining({
+                resourceType: 'volume',
+                tags: expect.arrayContaining([{ key: 'lifeboat:managed', value: 'true' }]),
+              }),
+            ],
+          }),
+        },
+      ],
+      tags: expect.arrayContaining([
+        { key: 'lifeboat:managed', value: 'true' },
+        { key: 'lifeboat:site', value: 'blog' },
+        { key: 'lifeboat:role', value: 'replacement' },
+        { key: 'lifeboat:backup-id', value: candidate.backupId },
+      ]),
+      clientToken: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('launches the sandbox behind the sandbox security groups', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+
+    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
+
+    expect(
+      ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration?.awsvpcConfiguration,
+    ).toEqual({
+      subnets: ['subnet-0123456789abcdef0'],
+      securityGroups: ['sg-0fedcba9876543210'],
+      assignPublicIp: 'ENABLED',
+    });
+  });
+
+  it('turns a RunTask that started nothing into TaskLaunchFailedError with ECS reasons', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
+
+    await expect(
+      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+    ).rejects.toThrow(new TaskLaunchFailedError('ECS RunTask started no task: RESOURCE:ENI'));
+  });
+
+  it('turns throttling into ThrottledError (the state machine retries it)', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(
+      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+    ).rejects.toBeInstanceOf(ThrottledError);
+  });
+
+  it('reads the private address from the ENI attachment and the public one from the ENI', async () => {
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'RUNNING',
+          desiredStatus: 'RUNNING',
+          attachments: [
+            {
+              type: 'ElasticNetworkInterface',
+              details: [
+                { name: 'networkInterfaceId', value: 'eni-0abc' },
+                { name: 'privateIPv4Address', value: '10.0.1.7' },
+              ],
+            },
+          ],
+          tags: [{ key: 'lifeboat:role', value: 'replacement' }],
+        },
+      ],
+    });
+    ec2Mock
+      .on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-0abc'] })
+      .resolves({ NetworkInterfaces: [{ Association: { PublicIp: '198.51.100.7' } }] });
+
+    const task = await adapter.describeTask('blog', TASK_ARN);
+
+    expect(task).toEqual({
+      taskArn: TASK_ARN,
+      cluster: 'blog',
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      privateIp: '10.0.1.7',
+      publicIp: '198.51.100.7',
+      stoppedReason: undefined,
+      tags: { 'lifeboat:role': 'replacement' },
+    });
+  });
+
+  it('stops a task with a reason ECS accepts (at most 255 characters)', async () => {
+    ecsMock.on(StopTaskCommand).resolves({});
+
+    await adapter.stopTask('blog', TASK_ARN, 'x'.repeat(300));
+
+    expect(ecsMock.commandCalls(StopTaskCommand)[0]?.args[0].input).toEqual({
+      cluster: 'blog',
+      task: TASK_ARN,
+      reason: 'x'.repeat(255),
+    });
+  });
+});

@@ -1,0 +1,161 @@
+import type { Backup } from '../../../../lib/backup/model';
+import { Catalog } from '../../../../lib/catalog/catalog';
+import type { ProbeRequest, ProbeResult } from '../../../../lib/health/http-probe';
+import type { Recovery } from '../../../../lib/recovery/model';
+import type {
+  BackupService,
+  DnsPort,
+  NotifierPort,
+  RecoveryPorts,
+  RunTaskRequest,
+  TaskInfo,
+  TaskPort,
+} from '../../../../lib/recovery/ports';
+import { MemoryObjectStore } from '../../../support/memory-object-store';
+
+/** ECS in memory: RunTask makes a RUNNING task with a private IP; tests set statuses by hand. */
+export class FakeTasks implements TaskPort {
+  readonly runs: RunTaskRequest[] = [];
+  readonly stopped: string[] = [];
+  readonly tasks = new Map<string, TaskInfo>();
+
+  async runTask(request: RunTaskRequest): Promise<TaskInfo> {
+    this.runs.push(request);
+    const n = this.runs.length;
+    const task: TaskInfo = {
+      taskArn: `arn:aws:ecs:us-east-1:123456789012:task/${request.cluster}/t${n}`,
+      cluster: request.cluster,
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      privateIp: `10.0.1.${n}`,
+      tags: request.tags,
+    };
+    this.tasks.set(task.taskArn, task);
+    return { ...task };
+  }
+
+  async describeTask(_cluster: string, taskArn: string): Promise<TaskInfo> {
+    const task = this.tasks.get(taskArn);
+    if (task === undefined) throw new Error(`no task ${taskArn}`);
+    return { ...task };
+  }
+
+  async stopTask(_cluster: string, taskArn: string): Promise<void> {
+    this.stopped.push(taskArn);
+    const task = this.tasks.get(taskArn);
+    if (task !== undefined) task.lastStatus = 'STOPPED';
+  }
+
+  setStatus(taskArn: string, lastStatus: string): void {
+    const task = this.tasks.get(taskArn);
+    if (task !== undefined) task.lastStatus = lastStatus;
+  }
+}
+
+export class FakeDns implements DnsPort {
+  readonly upserts: { recordName: string; ip: string; ttl: number }[] = [];
+  status: 'PENDING' | 'INSYNC' = 'INSYNC';
+
+  async upsertARecord(input: { recordName: string; ip: string; ttl: number }) {
+    this.upserts.push({ recordName: input.recordName, ip: input.ip, ttl: input.ttl });
+    return {
+      changeId: `C${this.upserts.length}`,
+      status: 'PENDING' as const,
+      submittedAt: '2026-11-22T09:41:00.000Z',
+    };
+  }
+
+  async changeStatus() {
+    return this.status;
+  }
+}
+
+export class FakeNotifier implements NotifierPort {
+  readonly messages: { subject: string; message: string }[] = [];
+
+  async publish(subject: string, message: string): Promise<string> {
+    this.messages.push({ subject, message });
+    return `m${this.messages.length}`;
+  }
+}
+
+/** Probes that answer healthy (200) or unhealthy (500) as the test sets `healthy`. */
+export class ScriptedProbe {
+  readonly requests: ProbeRequest[] = [];
+  healthy = true;
+
+  readonly probe = async (request: ProbeRequest): Promise<ProbeResult> => {
+    this.requests.push(request);
+    return this.healthy
+      ? { healthy: true, url: request.url, status: 200, elapsedMs: 5 }
+      : { healthy: false, url: request.url, status: 500, reason: 'HTTP 500, expected 200', elapsedMs: 5 };
+  };
+}
+
+export interface Fakes {
+  ports: RecoveryPorts;
+  catalog: Catalog;
+  tasks: FakeTasks;
+  dns: FakeDns;
+  notifier: FakeNotifier;
+  probe: ScriptedProbe;
+  backups: { started: Parameters<BackupService['start']>[0][]; advanced: string[] };
+}
+
+/** Recovery ports on memory: catalog on a MemoryObjectStore, fakes for ECS, Route 53, SNS and probes. */
+export function fakePorts(): Fakes {
+  const catalog = new Catalog(new MemoryObjectStore(), { retryDelayMs: 0 });
+  const tasks = new FakeTasks();
+  const dns = new FakeDns();
+  const notifier = new FakeNotifier();
+  const probe = new ScriptedProbe();
+  const backups: Fakes['backups'] = { started: [], advanced: [] };
+  const ports: RecoveryPorts = {
+    catalog,
+    tasks: () => tasks,
+    dns,
+    notifier,
+    probe: probe.probe,
+    endpointOf: (task) => (task.privateIp === undefined ? undefined : `http://${task.privateIp}:80`),
+    backups: {
+      async start(request) {
+        backups.started.push(request);
+        throw new Error('backups.start is not scripted in this test');
+      },
+      async advance(_site, backupId): Promise<Backup> {
+        backups.advanced.push(backupId);
+        throw new Error('backups.advance is not scripted in this test');
+      },
+    },
+  };
+  return { ports, catalog, tasks, dns, notifier, probe, backups };
+}
+
+/** A running recovery record as Begin creates it. */
+export function runningRecovery(site: string, id = '20261122t093900z-1a2b3c4d'): Recovery {
+  return {
+    apiVersion: 'lifeboat/v1',
+    kind: 'Recovery',
+    id,
+    site,
+    spec: {
+      kind: 'recovery',
+      trigger: {
+        source: 'pingdom',
+        incidentKey: 'pingdom:12345:1700000000',
+        outageStartedAt: '2026-11-22T09:39:00.000Z',
+        receivedAt: '2026-11-22T09:39:30.000Z',
+        summary: 'www is DOWN',
+      },
+      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+    },
+    status: {
+      phase: 'Running',
+      attempts: [],
+      tasks: [],
+      timeline: [],
+      signals: [],
+      startedAt: '2026-11-22T09:40:00.000Z',
+    },
+  };
+}
