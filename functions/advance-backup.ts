@@ -1,4 +1,3 @@
-import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { advanceBackup } from '../lib/backup/advance-backup';
 import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
@@ -8,61 +7,54 @@ import { asError, InvalidInputError, NotFoundError, UnknownSiteError } from '../
 import { lambda, logger } from '../lib/middleware/lambda';
 
 const ref = z.object({ site: z.string().min(1), backupId: z.string().min(1) });
-const sqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })).min(1) });
+const snsEvent = z.object({ Records: z.array(z.object({ Sns: z.object({ Message: z.string() }) })).min(1) });
 
 const limits = backupLimitsFromEnv();
 
-async function advanceOne(body: unknown): Promise<string> {
-  const parsed = ref.safeParse(body);
-  if (!parsed.success)
-    throw new InvalidInputError(`invalid advance-backup message: ${z.prettifyError(parsed.error)}`);
-  const site = findSite(defaultConfig(), parsed.data.site);
-  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits);
-  return backup.status.phase;
-}
-
-function parseBody(body: string): unknown {
+function parseMessage(message: string): unknown {
   try {
-    return JSON.parse(body);
+    return JSON.parse(message);
   } catch (error) {
-    throw new InvalidInputError('advance-backup message body is not JSON', {}, { cause: error });
+    throw new InvalidInputError('advance-backup message is not JSON', {}, { cause: error });
   }
 }
 
-/** Work that can never succeed is dropped (logged); anything else is retried by SQS after its visibility timeout. */
+/** Work that can never succeed: dropped (logged) rather than retried. */
 function isPermanent(error: unknown): boolean {
   return (
     error instanceof InvalidInputError || error instanceof NotFoundError || error instanceof UnknownSiteError
   );
 }
 
+async function advanceOne(body: unknown): Promise<{ site: string; backupId: string; phase: string }> {
+  const parsed = ref.safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidInputError(`invalid advance-backup input: ${z.prettifyError(parsed.error)}`);
+  }
+  const site = findSite(defaultConfig(), parsed.data.site);
+  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits);
+  return { site: site.name, backupId: backup.id, phase: backup.status.phase };
+}
+
 /**
- * The SQS worker: advances one backup per message `{ site, backupId }`, reporting failed items so
- * SQS retries only those (the queue's visibility timeout is the backoff). Also callable by hand
- * with a bare `{ site, backupId }`.
+ * The sweeper's worker: advances the backup of each work-topic message `{ site, backupId }`.
+ * Transient failures (throttling, a lost race) are thrown so Lambda retries the asynchronous
+ * invocation with backoff; the next sweep dispatches the backup again anyway. Also callable by
+ * hand with a bare `{ site, backupId }`.
  */
-export const handler = lambda(async function advanceBackupHandler(
-  event: unknown,
-): Promise<SQSBatchResponse | { phase: string }> {
-  const batch = sqsEvent.safeParse(event);
-  if (!batch.success) return { phase: await advanceOne(event) };
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of batch.data.Records) {
+export const handler = lambda(async function advanceBackupHandler(event: unknown) {
+  const sns = snsEvent.safeParse(event);
+  if (!sns.success) return advanceOne(event);
+  const results = [];
+  for (const record of sns.data.Records) {
     try {
-      await advanceOne(parseBody(record.body));
+      results.push(await advanceOne(parseMessage(record.Sns.Message)));
     } catch (error) {
-      const e = asError(error);
-      if (isPermanent(error)) {
-        logger.error('dropping advance-backup message', { messageId: record.messageId, error: e.message });
-      } else {
-        logger.warn('advance failed; SQS will retry', {
-          messageId: record.messageId,
-          error: e.name,
-          message: e.message,
-        });
-        failures.push({ itemIdentifier: record.messageId });
-      }
+      if (!isPermanent(error)) throw error;
+      logger.error('dropping advance-backup message that can never succeed', {
+        error: asError(error).message,
+      });
     }
   }
-  return { batchItemFailures: failures };
+  return { advanced: results };
 });

@@ -1,35 +1,42 @@
 import { defaultClients } from '../lib/aws/clients';
-import { SqsQueue } from '../lib/aws/sqs';
+import { CloudWatchAlarms } from '../lib/aws/cloudwatch';
+import { SnsAdapter } from '../lib/aws/sns';
 import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
-import { inlineDispatch, queueDispatch } from '../lib/backup/dispatch';
+import { inlineDispatch, topicDispatch } from '../lib/backup/dispatch';
 import { sweepBackups } from '../lib/backup/sweep-backups';
 import { systemClock } from '../lib/clock';
 import { defaultConfig } from '../lib/config/load';
 import { getOptionalStringFromEnv } from '../lib/env';
 import { asError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
+import { reconcileSiteAlarms } from '../lib/telemetry/alarms';
 import { backupMetrics } from '../lib/telemetry/metrics';
 
-/** In AWS the queue's worker advances; without BACKUP_QUEUE_URL (local runs) this process does. */
-const queueUrl = getOptionalStringFromEnv('BACKUP_QUEUE_URL');
+/** In AWS the work topic's subscriber advances; without BACKUP_WORK_TOPIC_ARN (local runs) this process does. */
+const topicArn = getOptionalStringFromEnv('BACKUP_WORK_TOPIC_ARN');
 const limits = backupLimitsFromEnv();
+/** The per-site "no backup completed in 26 h" alarms follow the config; set in AWS, absent locally. */
+const alarmTopicArn = getOptionalStringFromEnv('BACKUP_ALARM_TOPIC_ARN');
+const alarmPrefix = getOptionalStringFromEnv('BACKUP_ALARM_PREFIX') ?? 'lifeboat-no-backup-';
+const metricsNamespace = getOptionalStringFromEnv('POWERTOOLS_METRICS_NAMESPACE') ?? 'Lifeboat';
+const serviceName = getOptionalStringFromEnv('POWERTOOLS_SERVICE_NAME') ?? 'lifeboat';
 
 /** The reconciler (every few minutes): hands every unfinished backup of every site to advance. */
 export const handler = lambda(async function sweepBackupsHandler() {
   const ports = defaultBackupPorts();
   const config = defaultConfig();
   const dispatch =
-    queueUrl === undefined
+    topicArn === undefined
       ? inlineDispatch(ports, systemClock, config, {
           limits,
           onError: (ref, error) =>
             logger.warn('advance failed; the next sweep retries', { ...ref, error: asError(error).message }),
         })
-      : queueDispatch(new SqsQueue(defaultClients().sqs(), queueUrl));
+      : topicDispatch(new SnsAdapter(defaultClients().sns(), topicArn));
   const result = await sweepBackups(ports, systemClock, config.sites, dispatch, backupMetrics());
   return {
     dispatched: result.dispatched.length,
-    via: queueUrl === undefined ? 'inline' : 'sqs',
+    via: topicArn === undefined ? 'inline' : 'sns',
     sites: result.sites,
   };
 });

@@ -5,15 +5,26 @@ import type { BackupRef } from './on-snapshot-event';
 import type { BackupPorts } from './ports';
 import type { BackupDispatch } from './sweep-backups';
 
-/** Where queued work goes: anything that can send JSON bodies (lib/aws/sqs.ts SqsQueue). */
-export interface WorkQueue {
-  sendAll(bodies: readonly unknown[]): Promise<void>;
+/** Where fanned-out work goes: an SNS topic (lib/aws/sns.ts SnsAdapter) whose subscriber advances. */
+export interface WorkTopic {
+  publish(subject: string, message: string): Promise<string>;
 }
 
-/** Dispatches each open backup as one queue message, for the SQS worker to advance. */
-export function queueDispatch(queue: WorkQueue): BackupDispatch {
-  return async function sendToQueue(refs) {
-    await queue.sendAll(refs);
+/**
+ * Dispatches each open backup as one message on the work topic; the advance-backup function
+ * subscribes, with reserved concurrency, so AWS queues and retries the work (asynchronous
+ * invocations wait up to six hours for a free slot) and no sweep runs long.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ */
+export function topicDispatch(topic: WorkTopic, parallel = 10): BackupDispatch {
+  return async function publishWork(refs) {
+    for (let start = 0; start < refs.length; start += parallel) {
+      await Promise.all(
+        refs
+          .slice(start, start + parallel)
+          .map((ref) => topic.publish('advance-backup', JSON.stringify(ref))),
+      );
+    }
   };
 }
 

@@ -1,4 +1,4 @@
-import { inlineDispatch, queueDispatch } from '../../../lib/backup/dispatch';
+import { inlineDispatch, topicDispatch } from '../../../lib/backup/dispatch';
 import { startBackup } from '../../../lib/backup/start-backup';
 import { sweepBackups } from '../../../lib/backup/sweep-backups';
 import { buildConfig, rawSite } from '../../support/builders';
@@ -49,7 +49,7 @@ describe('sweepBackups', () => {
     expect(last.dispatched).toEqual([]);
   });
 
-  it('sends one queue message per open backup and reports each site newest completed backup', async () => {
+  it('publishes one work message per open backup and reports each site newest completed backup', async () => {
     const { clock, config, ports } = await setup();
     const [blog, shop] = config.sites;
     if (blog === undefined || shop === undefined) throw new Error('no site');
@@ -62,7 +62,12 @@ describe('sweepBackups', () => {
       ports,
       clock,
       config.sites,
-      queueDispatch({ sendAll: async (bodies) => void sent.push(...bodies) }),
+      topicDispatch({
+        publish: async (_subject, message) => {
+          sent.push(JSON.parse(message));
+          return 'm';
+        },
+      }),
       { newestCompletedBackup: (site, age) => void ages.push([site, age]) },
     );
 
