@@ -134,8 +134,10 @@ export class AwsSimulation {
         const operation = operationOf(context);
         increment(this.stats.calls, `${service}:${operation}`);
         try {
-          const result = await next(args);
+          const prepared = this.lifecycle.prepare(service, operation, args.input);
+          const result = await next({ ...args, input: prepared.input });
           this.lifecycle.observe(service, region, operation, args.input, result.output);
+          this.lifecycle.filter(result.output, prepared.statuses);
           return result;
         } catch (error) {
           increment(this.stats.escaped, `${service}:${operation}:${(error as Error).name}`);

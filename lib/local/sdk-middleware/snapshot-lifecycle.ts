@@ -23,7 +23,9 @@ export const DEFAULT_SNAPSHOT_DURATIONS: SnapshotDurations = {
 export type SnapshotRecordKind = 'ebs-snapshot' | 'ebs-copy' | 'rds-snapshot' | 'rds-copy';
 
 interface Tracked {
+  id: string;
   kind: SnapshotRecordKind;
+  tags: Record<string, string>;
   region: string;
   startedAt: number;
   completesAt: number;
@@ -39,6 +41,26 @@ const asList = (value: unknown): Output[] =>
   Array.isArray(value) ? value.map(asRecord).filter((v): v is Output => v !== undefined) : [];
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** A snapshot or copy that finished in the model, as its completion event would announce it. */
+export interface CompletedSnapshot {
+  id: string;
+  region: string;
+  kind: SnapshotRecordKind;
+  completedAt: number;
+  tags: Record<string, string>;
+}
+
+/** Tags given at creation: EC2 TagSpecifications or RDS Tags. */
+function tagsOf(input: Input): Record<string, string> {
+  const lists = [
+    ...asList(input.TagSpecifications).flatMap((spec) => asList(spec.Tags)),
+    ...asList(input.Tags),
+  ];
+  const out: Record<string, string> = {};
+  for (const t of lists) if (typeof t.Key === 'string') out[t.Key] = String(t.Value ?? '');
+  return out;
+}
+
 /** The region in an RDS ARN (arn:aws:rds:<region>:...), if the identifier is an ARN. */
 function arnRegion(identifier: string | undefined): string | undefined {
   const parts = identifier?.split(':');
@@ -52,6 +74,7 @@ function arnRegion(identifier: string | undefined): string | undefined {
  */
 export class SnapshotLifecycle {
   private readonly tracked = new Map<string, Tracked>();
+  private tagsOfCall: Record<string, string> = {};
 
   constructor(
     private readonly clock: SimulatedClock,
@@ -74,8 +97,30 @@ export class SnapshotLifecycle {
     return count;
   }
 
+  /**
+   * The input to send instead of `input`, and a filter to apply to the output: a `status` filter
+   * on DescribeSnapshots must see the modelled states, not moto's (everything completed).
+   */
+  prepare(service: string, operation: string, input: Input): { input: Input; statuses?: string[] } {
+    if (service !== 'ec2' || operation !== 'DescribeSnapshots' || !Array.isArray(input.Filters))
+      return { input };
+    const filters = asList(input.Filters);
+    const status = filters.find((f) => f.Name === 'status');
+    if (status === undefined) return { input };
+    const statuses = Array.isArray(status.Values) ? status.Values.map(String) : [];
+    const rest = filters.filter((f) => f !== status);
+    return { input: { ...input, Filters: rest.length > 0 ? rest : undefined }, statuses };
+  }
+
+  /** Applies the status filter that `prepare` took out of the request. */
+  filter(output: Output, statuses: string[] | undefined): void {
+    if (statuses === undefined || !Array.isArray(output.Snapshots)) return;
+    output.Snapshots = asList(output.Snapshots).filter((s) => statuses.includes(String(s.State)));
+  }
+
   /** Records what a successful call started and rewrites its output to what AWS would show now. */
   observe(service: string, region: string, operation: string, input: Input, output: Output): void {
+    this.tagsOfCall = tagsOf(input);
     if (service === 'ec2') this.observeEc2(region, operation, output);
     if (service === 'rds') this.observeRds(region, operation, input, output);
   }
@@ -147,7 +192,23 @@ export class SnapshotLifecycle {
       'rds-snapshot': this.durations.rdsSnapshotMs,
       'rds-copy': this.durations.rdsCopyMs,
     }[kind];
-    this.tracked.set(key, { kind, region, startedAt: now, completesAt: now + duration, crossRegion });
+    this.tracked.set(key, {
+      id,
+      kind,
+      tags: this.tagsOfCall,
+      region,
+      startedAt: now,
+      completesAt: now + duration,
+      crossRegion,
+    });
+  }
+
+  /** Snapshots and copies that completed in (fromMs, toMs], oldest first. */
+  completedBetween(fromMs: number, toMs: number): CompletedSnapshot[] {
+    return [...this.tracked.values()]
+      .filter((t) => t.completesAt > fromMs && t.completesAt <= toMs)
+      .sort((a, b) => a.completesAt - b.completesAt)
+      .map((t) => ({ id: t.id, region: t.region, kind: t.kind, completedAt: t.completesAt, tags: t.tags }));
   }
 
   private progress(region: string, id: string | undefined): number | undefined {

@@ -1,0 +1,146 @@
+import { CreateVolumeCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { CreateDBInstanceCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { AwsClients } from '../../../lib/aws/clients';
+import { fromTagList } from '../../../lib/aws/ec2';
+import { S3ObjectStore } from '../../../lib/aws/s3';
+import { backupPorts } from '../../../lib/backup/default-ports';
+import type { Backup } from '../../../lib/backup/model';
+import { Catalog } from '../../../lib/catalog/catalog';
+import type { LifeboatConfig } from '../../../lib/config/schema';
+import { AwsSimulation } from '../../../lib/local/sdk-middleware/aws-simulation';
+import { type DeliveryFaults, EventFeeder } from '../../../lib/local/sdk-middleware/event-feeder';
+import { FaultInjector, type FaultRates } from '../../../lib/local/sdk-middleware/fault-injector';
+import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
+import { buildConfig, rawSite } from '../../support/builders';
+import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+
+const PRIMARY = 'us-east-1';
+const DR = 'us-west-2';
+
+/** Sites in moto (tagged volumes and one RDS instance each) and a catalog bucket. */
+export async function makeSites(
+  clients: AwsClients,
+  count: number,
+  volumesPerSite: number,
+): Promise<{ config: LifeboatConfig; bucket: string }> {
+  const raw: Record<string, unknown>[] = [];
+  for (let s = 0; s < count; s += 1) {
+    const name = uniqueName('f')
+      .replace(/[^a-z0-9-]/g, '')
+      .slice(-24)
+      .replace(/^[^a-z]+/, 'f');
+    const dbId = `${name}-db`;
+    for (let v = 0; v < volumesPerSite; v += 1) {
+      await clients.ec2(PRIMARY).send(
+        new CreateVolumeCommand({
+          AvailabilityZone: `${PRIMARY}a`,
+          Size: 8,
+          TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'lifeboat:site', Value: name }] }],
+        }),
+      );
+    }
+    await clients.rds(PRIMARY).send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: dbId,
+        Engine: 'mysql',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: 20,
+        MasterUsername: 'admin',
+        MasterUserPassword: 'not-a-secret-1',
+      }),
+    );
+    raw.push(
+      rawSite({
+        name,
+        regions: { primary: PRIMARY, dr: DR },
+        protect: { volumes: { tags: { 'lifeboat:site': name } }, database: { instance: dbId } },
+        dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: `${name}.example.com` },
+        sandbox: {
+          recordName: `sandbox-${name}.example.com`,
+          allowedCidr: '203.0.113.0/24',
+          securityGroups: ['sg-0fedcba9876543210'],
+        },
+        triggers: { cloudwatchAlarms: [] },
+      }),
+    );
+  }
+  const bucket = uniqueName('catalog');
+  await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  return { config: buildConfig(...raw), bucket };
+}
+
+/** A simulated AWS over this worker's moto, with faults on EC2 and RDS, and a faulty event feeder. */
+export function faultyWorld(options: {
+  bucket: string;
+  faults: Partial<FaultRates>;
+  delivery: Partial<DeliveryFaults>;
+  seed: number;
+  maxAttempts?: number;
+}) {
+  const clock = new SimulatedClock('2026-11-22T02:00:00Z');
+  const faults = new FaultInjector(
+    { services: ['ec2', 'rds'], ...options.faults },
+    seededRandom(options.seed),
+  );
+  const sim = new AwsSimulation({ clock, faults, callLatencyMs: 100, seed: options.seed });
+  const clients = sim.clients(motoEndpoint(), options.maxAttempts ?? 4);
+  const catalog = new Catalog(new S3ObjectStore(clients.s3(), options.bucket), { retryDelayMs: 1 });
+  const ports = backupPorts(clients, catalog);
+  const feeder = new EventFeeder(options.delivery, seededRandom(options.seed + 1));
+  return { clock, sim, clients, catalog, ports, feeder };
+}
+
+export interface LifeboatSnapshot {
+  region: string;
+  id: string;
+  tags: Record<string, string>;
+  volumeId?: string;
+}
+
+/** Every snapshot in moto that carries lifeboat's tags, EBS and RDS, both regions (read without faults). */
+export async function lifeboatSnapshots(): Promise<LifeboatSnapshot[]> {
+  const clients = motoClients();
+  const out: LifeboatSnapshot[] = [];
+  for (const region of [PRIMARY, DR]) {
+    const ebs = await clients.ec2(region).send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [{ Name: 'tag:lifeboat:managed', Values: ['true'] }],
+      }),
+    );
+    for (const s of ebs.Snapshots ?? [])
+      out.push({ region, id: s.SnapshotId ?? '', tags: fromTagList(s.Tags), volumeId: s.VolumeId });
+    const rds = await clients.rds(region).send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
+    for (const s of rds.DBSnapshots ?? []) {
+      if (!(s.DBSnapshotIdentifier ?? '').startsWith('lifeboat-')) continue;
+      out.push({ region, id: s.DBSnapshotIdentifier ?? '', tags: fromTagList(s.TagList) });
+    }
+  }
+  return out;
+}
+
+/** Every backup record of the config's sites. */
+export async function allBackups(catalog: Catalog, config: LifeboatConfig): Promise<Backup[]> {
+  const backups: Backup[] = [];
+  for (const site of config.sites) for await (const b of catalog.allBackups(site.name)) backups.push(b);
+  return backups;
+}
+
+/** The snapshot ids (and DB snapshot identifiers) the catalog accounts for, with their region. */
+export function accountedFor(backups: Backup[]): Set<string> {
+  const ids = new Set<string>();
+  for (const b of backups) {
+    for (const p of b.status.parts) {
+      if (p.snapshotId !== undefined) ids.add(`${b.spec.primaryRegion}:${p.snapshotId}`);
+      if (p.copy.snapshotId !== undefined) ids.add(`${p.copy.region}:${p.copy.snapshotId}`);
+    }
+  }
+  return ids;
+}
+
+/** Keys that occur more than once. */
+export function duplicates(keys: string[]): string[] {
+  return keys.filter((k, i) => keys.indexOf(k) !== i);
+}
