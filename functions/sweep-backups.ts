@@ -21,6 +21,12 @@ const alarmPrefix = getOptionalStringFromEnv('BACKUP_ALARM_PREFIX') ?? 'lifeboat
 const metricsNamespace = getOptionalStringFromEnv('POWERTOOLS_METRICS_NAMESPACE') ?? 'Lifeboat';
 const serviceName = getOptionalStringFromEnv('POWERTOOLS_SERVICE_NAME') ?? 'lifeboat';
 
+/** Alarms live in the region the service is deployed to, next to the metrics. */
+function alarmsPort(): CloudWatchAlarms {
+  const region = defaultClients().settings.defaultRegion;
+  return new CloudWatchAlarms(defaultClients().cloudwatch(region), region);
+}
+
 /** The reconciler (every few minutes): hands every unfinished backup of every site to advance. */
 export const handler = lambda(async function sweepBackupsHandler() {
   const ports = defaultBackupPorts();
@@ -34,9 +40,20 @@ export const handler = lambda(async function sweepBackupsHandler() {
         })
       : topicDispatch(new SnsAdapter(defaultClients().sns(), topicArn));
   const result = await sweepBackups(ports, systemClock, config.sites, dispatch, backupMetrics());
+  const alarms =
+    alarmTopicArn === undefined
+      ? undefined
+      : await reconcileSiteAlarms(alarmsPort(), config.sites, {
+          prefix: alarmPrefix,
+          topicArn: alarmTopicArn,
+          namespace: metricsNamespace,
+          service: serviceName,
+          maxAgeHours: 26,
+        });
   return {
     dispatched: result.dispatched.length,
     via: topicArn === undefined ? 'inline' : 'sns',
     sites: result.sites,
+    alarms,
   };
 });
