@@ -56,6 +56,33 @@ export function summarise(recovery: Recovery): { subject: string; message: strin
 }
 
 /**
+ * Tells the operator the site is back as soon as DNS is in sync, without waiting for the sandbox
+ * (whose broken-state snapshot may take many minutes); finishRun sends the full summary later.
+ */
+export async function announceRestored(
+  ports: RecoveryPorts,
+  clock: Clock,
+  site: Site,
+  recoveryId: string,
+): Promise<{ subject: string }> {
+  const started = clock.now();
+  const recovery = await ports.catalog.getRecovery(site.name, recoveryId);
+  if (recovery === undefined) return { subject: '' };
+  const { message } = summarise(recovery);
+  const subject = `lifeboat: ${site.name} is back on ${recovery.status.knownGoodBackupId ?? 'a known-good backup'} (${recoveryId})`;
+  await ports.notifier.publish(
+    subject,
+    `${message}
+
+The sandbox and the final summary follow.`,
+  );
+  await journal(ports.catalog, site.name, recoveryId, [
+    entry('notify-restored', started, clock.now(), 'ok', false),
+  ]);
+  return { subject };
+}
+
+/**
  * Ends a run. On failure it first rolls back: every task the run launched is stopped, except the
  * sandbox (kept for debugging) and a task DNS already points at (it passed the gate; stopping it
  * would take the site down again). Then it records the outcome, notifies and releases the lock.

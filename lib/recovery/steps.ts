@@ -8,7 +8,7 @@ import { beginRun, type RunHeader } from './begin';
 import { awaitBackup, captureBrokenState, snapshotSandbox } from './capture';
 import { awaitSandboxAddress, checkHealth } from './check-health';
 import { recordDrillVerdict } from './drill-verdict';
-import { finishRun } from './finish';
+import { announceRestored, finishRun } from './finish';
 import { entry, journal } from './journal';
 import { launchTask } from './launch-task';
 import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
@@ -282,6 +282,9 @@ export const recoverySteps = {
     false,
     (ctx, site, input) =>
       retireTasks(ctx.ports, ctx.clock, site, input.run.recoveryId, input.step, input.tasks),
+  ),
+  recoveryAnnounceRestored: runStep('notify-restored', {}, false, (ctx, site, { run }) =>
+    announceRestored(ctx.ports, ctx.clock, site, run.recoveryId),
   ),
   recoveryFinish: async (ctx, event) => {
     const input = parse(

@@ -66,6 +66,7 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
         'CheckReplacement',
         'SwitchDns',
         'AwaitDns',
+        'AnnounceRestored',
         'CaptureBrokenState',
         'LaunchSandbox',
         'SwitchSandboxDns',
@@ -115,13 +116,13 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     expect(broken?.spec.kind).toBe('broken-state');
     expect(broken?.status.parts.map((p) => p.sourceId)).toEqual([world.liveVolumeId]);
     expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+    // The operator hears the site is back as soon as DNS is in sync, then gets the full summary.
     const notes = await world.notifications();
-    expect(notes).toEqual([
-      expect.objectContaining({
-        subject: expect.stringContaining(`Recovery of ${world.site.name} succeeded`),
-      }),
+    expect(notes.map((n) => n.subject)).toEqual([
+      `lifeboat: ${world.site.name} is back on ${newest.id} (${input.recoveryId})`,
+      `lifeboat: Recovery of ${world.site.name} succeeded (${input.recoveryId})`,
     ]);
-    expect(notes[0]?.message).toContain(newest.id);
+    expect(notes[1]?.message).toContain(`Sandbox with the broken state: ${world.site.sandbox.recordName}`);
   });
 
   it('first backup unhealthy: stops its task, walks back to the previous backup and recovers from it', async () => {
