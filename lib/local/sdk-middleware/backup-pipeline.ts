@@ -32,8 +32,8 @@ export interface PipelineOptions {
   sweepEveryMs?: number;
   /** How often completion events are looked for and delivered. */
   eventEveryMs?: number;
-  /** SQS batch size of the advance-backup worker. */
-  batchSize?: number;
+  /** Reserved concurrency per function (serverless.yml): throttled async invocations wait in Lambda's queue. */
+  concurrency?: Partial<Record<Invocation['fn'], number>>;
   /** Stop after this much simulated time even if backups are still open. */
   maxDurationMs?: number;
 }
@@ -48,12 +48,33 @@ export interface PipelineResult {
 /** Lambda retries a failed asynchronous invocation twice. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html */
 const LAMBDA_ASYNC_RETRIES = 2;
 
-const DEFAULTS = {
-  sweepEveryMs: 5 * 60_000,
-  eventEveryMs: 30_000,
-  batchSize: 10,
-  maxDurationMs: 48 * 3_600_000,
+const DEFAULTS = { sweepEveryMs: 5 * 60_000, eventEveryMs: 30_000, maxDurationMs: 48 * 3_600_000 };
+
+/** serverless.yml's reserved concurrency: advanceBackup 5, onSnapshotEvent 10. */
+const RESERVED_CONCURRENCY: Partial<Record<Invocation['fn'], number>> = {
+  'advance-backup': 5,
+  'on-snapshot-event': 10,
 };
+
+/** A counting semaphore: at most `limit` holders at once, the rest wait in order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.used >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.used += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.used -= 1;
+    }
+  }
+}
 
 /** The signal EventBridge would deliver for a finished snapshot or copy (EBS notification or RDS event). */
 function signalOf(done: CompletedSnapshot, primaryRegion: string): SnapshotSignal {
@@ -74,7 +95,8 @@ function signalOf(done: CompletedSnapshot, primaryRegion: string): SnapshotSigna
  * Runs the backup pipeline the way it runs in AWS, on simulated time and through the backup use
  * cases: one start-backup invocation per site's schedule, one on-snapshot-event invocation per
  * (possibly duplicated, dropped or reordered) completion event, the sweeper every few minutes
- * dispatching open backups to advance-backup workers in SQS-sized batches.
+ * dispatching each open backup to an advance-backup invocation, each function within its
+ * reserved concurrency.
  */
 export async function runBackupPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const o = { ...DEFAULTS, ...options };
@@ -83,6 +105,16 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
   const running = new Set<Promise<void>>();
   const start = clock.nowMs();
   const primaryRegion = config.sites[0]?.regions.primary ?? 'us-east-1';
+  const concurrency = { ...RESERVED_CONCURRENCY, ...o.concurrency };
+  const slots = new Map<Invocation['fn'], Slots>();
+  const slotsOf = (fn: Invocation['fn']) => {
+    let found = slots.get(fn);
+    if (found === undefined) {
+      found = new Slots(concurrency[fn] ?? Number.POSITIVE_INFINITY);
+      slots.set(fn, found);
+    }
+    return found;
+  };
 
   /** One invocation; asynchronous ones (schedule, event) are retried twice by Lambda, after ~1 and ~2 min. */
   function invoke(fn: Invocation['fn'], work: () => Promise<unknown>, asyncRetries = 0): void {
@@ -109,17 +141,16 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
     running.add(tracked);
   }
 
+  // One SNS message per open backup, one advance-backup invocation per message (retried by Lambda).
   const dispatch = async (refs: BackupRef[]) => {
-    for (let i = 0; i < refs.length; i += o.batchSize) {
-      const batch = refs.slice(i, i + o.batchSize);
-      invoke('advance-backup', async () => {
-        for (const ref of batch) {
-          const site = config.sites.find((s) => s.name === ref.site);
-          // A failed item goes back to the queue; the next sweep dispatches it again anyway.
-          if (site !== undefined)
-            await advanceBackup(ports, clock, site, ref.backupId, o.limits).catch(() => undefined);
-        }
-      });
+    for (const ref of refs) {
+      const site = config.sites.find((s) => s.name === ref.site);
+      if (site === undefined) continue;
+      invoke(
+        'advance-backup',
+        () => advanceBackup(ports, clock, site, ref.backupId, o.limits),
+        LAMBDA_ASYNC_RETRIES,
+      );
     }
   };
 

@@ -109,7 +109,26 @@ export class SnapshotLifecycle {
     if (status === undefined) return { input };
     const statuses = Array.isArray(status.Values) ? status.Values.map(String) : [];
     const rest = filters.filter((f) => f !== status);
+    if (statuses.length === 1 && statuses[0] === 'pending' && input.SnapshotIds === undefined) {
+      // Ask the emulator only for what is pending in the model, as AWS filters server-side: the
+      // answer stays small when thousands of finished snapshots exist.
+      const pending = [...this.tracked.values()]
+        .filter(
+          (t) => t.completesAt > this.clock.nowMs() && (t.kind === 'ebs-snapshot' || t.kind === 'ebs-copy'),
+        )
+        .map((t) => t.id);
+      const ids = pending.length > 0 ? pending : ['snap-00000000000000000'];
+      return { input: { ...input, Filters: [...rest, { Name: 'snapshot-id', Values: ids }] }, statuses };
+    }
     return { input: { ...input, Filters: rest.length > 0 ? rest : undefined }, statuses };
+  }
+
+  /** Simulated start times of every snapshot of `kind`, in order. */
+  startTimes(kind: SnapshotRecordKind): number[] {
+    return [...this.tracked.values()]
+      .filter((t) => t.kind === kind)
+      .map((t) => t.startedAt)
+      .sort((a, b) => a - b);
   }
 
   /** Applies the status filter that `prepare` took out of the request. */
