@@ -1,6 +1,7 @@
 import type { Site } from '../config/schema';
 import type { Recovery, TimelineEntry } from '../recovery/model';
 import { formatDuration, formatTime, humaniseStep } from '../report/format';
+import { backupInUse } from '../report/recovery-report';
 import type { CliContext } from './context';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -38,9 +39,10 @@ export function printRecovery(ctx: CliContext, recovery: Recovery): void {
   out.line(
     `  trigger     ${spec.trigger.source}: ${spec.trigger.summary} (alarm ${formatTime(spec.trigger.receivedAt)})`,
   );
-  if (status.knownGoodBackupId !== undefined) {
+  const used = backupInUse(recovery);
+  if (used !== undefined) {
     const tried = status.attempts.length > 1 ? ` after ${status.attempts.length - 1} walk-back(s)` : '';
-    out.line(`  backup      ${status.knownGoodBackupId}${tried}`);
+    out.line(`  backup      ${used}${tried}`);
   }
   if (status.dnsChange !== undefined) {
     const d = status.dnsChange;

@@ -13,15 +13,11 @@ import { formatElapsed } from '../cli/output';
 import { systemClock } from '../clock';
 import type { Site } from '../config/schema';
 import { recoveryPorts } from '../recovery/default-ports';
-import {
-  loadDefinition,
-  type MachineName,
-  runStateMachineLocally,
-  type StateProgress,
-} from '../recovery/local-runner';
+import { loadDefinition, type MachineName, runStateMachineLocally } from '../recovery/local-runner';
 import type { Recovery } from '../recovery/model';
 import type { TaskInfo } from '../recovery/ports';
-import { formatDuration, humaniseStep } from '../report/format';
+import { formatDuration } from '../report/format';
+import { backupInUse } from '../report/recovery-report';
 import { withEcsVolumeStandIn } from './ecs-volumes';
 import { aRecordValue, executionInput } from './inspect';
 import { holdEcsTasksRunning, type MotoServer, startMoto } from './moto-server';
@@ -29,6 +25,7 @@ import { type ProvisionedSite, provisionSite, referenceBlueprint } from './provi
 import { writeSiteConfig } from './site-config';
 import { type SiteServer, startSiteServer } from './site-server';
 import { snapshotEventsFor } from './snapshot-events';
+import { StateProgressPrinter } from './state-progress';
 
 /** Where the demo writes what it shows. */
 export interface DemoPrinter {
@@ -196,7 +193,8 @@ class Demo {
 
     await mkdir(this.options.outDir, { recursive: true });
     this.configPath = join(this.options.outDir, 'demo-sites.yml');
-    const config = await writeSiteConfig(this.configPath, [p]);
+    // The shortest health-gate deadline the config allows, so a walk-back costs seconds, not minutes.
+    const config = await writeSiteConfig(this.configPath, [p], { deadlineSeconds: 10 });
     this.site = config.sites[0] as Site;
     const shown = relative(process.cwd(), this.configPath);
     this.print.line(`  site config  ${shown.startsWith('..') ? this.configPath : shown} (validated)`);
@@ -217,15 +215,15 @@ class Demo {
     });
   }
 
-  async nightlyBackup(): Promise<Backup> {
-    this.print.section('Nightly backup: the schedule fires, snapshot events drive it to Completed');
+  async nightlyBackup(at: Date, title: string): Promise<Backup> {
+    this.print.section(`${title}: the schedule fires, snapshot events drive it to Completed`);
     const root = this.options.root;
     const startBackup = await handlerOf(root, 'start-backup');
     const onSnapshotEvent = await handlerOf(root, 'on-snapshot-event');
     const sweep = await handlerOf(root, 'sweep-backups');
     const t0 = Date.now();
-    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-    const started = (await startBackup({ site: this.site.name, time: at })) as {
+    const time = new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString();
+    const started = (await startBackup({ site: this.site.name, time })) as {
       backupId: string;
       phase: string;
     };
@@ -261,17 +259,30 @@ class Demo {
     return backup;
   }
 
-  /** The replacement, sandbox and final tasks answer on the site server, each on its own path. */
+  /**
+   * Each launched task answers on the site server under the backup it was launched from, so a
+   * backup can be made to hold a broken site.
+   */
   private endpointOf = (task: TaskInfo): string | undefined =>
     task.privateIp === undefined
       ? undefined
-      : this.siteServer?.taskUrl(task.taskArn.split('/').pop() ?? task.taskArn);
+      : this.siteServer?.taskUrl(
+          task.tags['lifeboat:backup-id'] ?? task.taskArn.split('/').pop() ?? task.taskArn,
+        );
+
+  /** Last night's backup already holds the fault: a task launched from it answers 502. */
+  poison(backup: Backup): void {
+    this.siteServer?.setMode('unhealthy', backup.id);
+    this.print.line(
+      `  (the fault is older than the outage: ${backup.id} holds it too, so its tasks will answer 502)`,
+    );
+  }
 
   private async runMachine(machine: MachineName, input: unknown): Promise<boolean> {
-    const side = sideBranchStates(machine, this.options.root);
-    const t0 = Date.now();
-    const label = (s: StateProgress) => `${side.has(s.name) ? '  ┊ ' : ''}${humaniseStep(s.name)}`;
-    const at = () => `  [${formatElapsed(Date.now() - t0)}]`;
+    const progress = new StateProgressPrinter(
+      (line) => this.print.line(line),
+      sideBranchStates(machine, this.options.root),
+    );
     const run = await runStateMachineLocally({
       machine,
       input,
@@ -286,17 +297,11 @@ class Demo {
       },
       waitMs: this.options.waitMs,
       retryMs: this.options.waitMs,
-      onStateEntered: (s) => {
-        if (s.type === 'Task') this.print.line(`${at()} ▶ ${label(s)}`);
-      },
-      onStateExited: (s) => {
-        if (s.type === 'Task') this.print.line(`${at()} ✓ ${label(s)} (${formatDuration(s.elapsedMs ?? 0)})`);
-        else if (s.type === 'Choice' || s.type === 'Wait') return;
-        else if (s.type === 'Succeed' || s.type === 'Fail') this.print.line(`${at()} ■ ${label(s)}`);
-      },
-      onStateFailed: (s) => this.print.line(`${at()} ✗ ${label(s)}: ${s.error ?? 'failed'}`),
+      onStateEntered: (s) => progress.entered(s),
+      onStateExited: (s) => progress.exited(s),
+      onStateFailed: (s) => progress.failed(s),
     });
-    this.print.line(`${at()} execution ${run.status}${run.error === undefined ? '' : ` (${run.error})`}`);
+    progress.finished(run.status, run.error);
     return run.status === 'SUCCEEDED';
   }
 
@@ -370,8 +375,13 @@ class Demo {
     const { status, spec } = recovery;
     const switchedAt = status.dnsChange?.insyncAt ?? status.dnsChange?.submittedAt;
     this.print.line(
-      `  ${this.site.dns.recordName}      A ${this.provisioned.blueprint.productionAddress} → ${live} (replacement from ${status.knownGoodBackupId})`,
+      `  ${this.site.dns.recordName}      A ${this.provisioned.blueprint.productionAddress} → ${live} (replacement from ${backupInUse(recovery)})`,
     );
+    for (const a of status.attempts) {
+      this.print.line(
+        `    tried ${a.backupId}: ${a.verdict}${a.verdict === 'healthy' ? '' : ' → walked back'}`,
+      );
+    }
     if (status.sandbox !== undefined) {
       this.print.line(
         `  ${status.sandbox.recordName}  A ${status.sandbox.address} (the broken state, for debugging; ${this.site.sandbox.allowedCidr} only)`,
@@ -437,7 +447,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     await demo.start();
     await demo.provision();
-    const backup = await demo.nightlyBackup();
+    const day = 24 * 3600 * 1000;
+    await demo.nightlyBackup(new Date(Date.now() - day), "The night before's backup");
+    const backup = await demo.nightlyBackup(new Date(), "Last night's backup");
+    demo.poison(backup);
     const recovery = await demo.breakAndRecover(backup);
     const reportHtml = await demo.showResult(recovery);
     const promoted = await demo.promote();

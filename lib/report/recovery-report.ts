@@ -113,10 +113,23 @@ function backupFacts(id: string, byId: Map<string, Backup>, outageStartedAt: str
   };
 }
 
+/**
+ * The backup the site runs from now: the attempt whose task became the replacement (after a
+ * walk-back that is not the first pick), else the recorded known-good backup.
+ */
+export function backupInUse(recovery: Recovery): string | undefined {
+  const { status } = recovery;
+  const replacement = status.replacement?.taskArn;
+  const healthy = status.attempts.find(
+    (a) => (replacement !== undefined && a.taskArn === replacement) || a.verdict === 'healthy',
+  );
+  return healthy?.backupId ?? status.knownGoodBackupId;
+}
+
 function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: Backup[]): string[] {
   const why: string[] = [];
   const { spec, status } = recovery;
-  const used = status.knownGoodBackupId;
+  const used = backupInUse(recovery);
   if (used === undefined) {
     why.push(
       spec.kind === 'promote'
@@ -236,6 +249,7 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
   if (switchedAt !== undefined) markers.push({ label: 'DNS switched', atMs: ms(switchedAt) - originMs });
 
   const attempts = status.attempts.map((a) => ({ ...a, takenAt: byId.get(a.backupId)?.spec.scheduledFor }));
+  const usedId = backupInUse(recovery);
   const what = spec.kind === 'promote' ? 'Promote' : spec.kind === 'drill' ? 'Restore drill' : 'Recovery';
   return {
     title: `${what} of ${recovery.site} — ${recovery.id}`,
@@ -247,10 +261,7 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
     headline: headlineOf(recovery, alarmToDnsMs),
     trigger: spec.trigger,
     backup: {
-      used:
-        status.knownGoodBackupId === undefined
-          ? undefined
-          : backupFacts(status.knownGoodBackupId, byId, spec.trigger.outageStartedAt),
+      used: usedId === undefined ? undefined : backupFacts(usedId, byId, spec.trigger.outageStartedAt),
       why: explainChoice(recovery, byId, backups),
       attempts,
       brokenState:

@@ -1,0 +1,87 @@
+import { formatElapsed } from '../cli/output';
+import type { StateProgress } from '../recovery/local-runner';
+import { formatDuration, humaniseStep } from '../report/format';
+
+interface Lane {
+  name: string;
+  count: number;
+  firstAt: number;
+}
+
+/**
+ * Prints a local execution's progress, one line per Task state entered and left, with the time
+ * since the run began. States off the critical path (other branches of a Parallel) are marked
+ * `┊`. A state polled in a loop (a health gate waiting for its verdict) prints once, then a
+ * summary line with how often and how long it ran.
+ */
+export class StateProgressPrinter {
+  private readonly lanes = new Map<'main' | 'side', Lane>();
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly print: (line: string) => void,
+    private readonly sideStates: ReadonlySet<string>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  private at(): string {
+    return `  [${formatElapsed(this.now() - this.startedAt)}]`;
+  }
+
+  private label(name: string): string {
+    return `${this.sideStates.has(name) ? '  ┊ ' : ''}${humaniseStep(name)}`;
+  }
+
+  private laneOf(name: string): 'main' | 'side' {
+    return this.sideStates.has(name) ? 'side' : 'main';
+  }
+
+  private flush(key: 'main' | 'side'): void {
+    const lane = this.lanes.get(key);
+    if (lane !== undefined && lane.count > 1) {
+      this.print(
+        `${this.at()} ✓ ${this.label(lane.name)} ×${lane.count} over ${formatDuration(this.now() - lane.firstAt)}`,
+      );
+    }
+    this.lanes.delete(key);
+  }
+
+  entered(state: StateProgress): void {
+    if (state.type !== 'Task') return;
+    const key = this.laneOf(state.name);
+    const lane = this.lanes.get(key);
+    if (lane?.name === state.name) {
+      lane.count += 1;
+      return;
+    }
+    this.flush(key);
+    this.lanes.set(key, { name: state.name, count: 1, firstAt: this.now() });
+    this.print(`${this.at()} ▶ ${this.label(state.name)}`);
+  }
+
+  exited(state: StateProgress): void {
+    if (state.type === 'Succeed' || state.type === 'Fail') {
+      this.flush('main');
+      this.flush('side');
+      this.print(`${this.at()} ■ ${this.label(state.name)}`);
+      return;
+    }
+    if (state.type !== 'Task') return;
+    const lane = this.lanes.get(this.laneOf(state.name));
+    if (lane !== undefined && lane.name === state.name && lane.count > 1) return;
+    this.print(`${this.at()} ✓ ${this.label(state.name)} (${formatDuration(state.elapsedMs ?? 0)})`);
+  }
+
+  failed(state: StateProgress): void {
+    this.print(`${this.at()} ✗ ${this.label(state.name)}: ${state.error ?? 'failed'}`);
+  }
+
+  /** The last line: how the execution ended. */
+  finished(status: string, error?: string): void {
+    this.flush('main');
+    this.flush('side');
+    this.print(`${this.at()} execution ${status}${error === undefined ? '' : ` (${error})`}`);
+  }
+}
