@@ -1,8 +1,11 @@
 import { lambda } from '../lib/middleware/lambda';
-import { defaultRecoveryContext } from '../lib/recovery/default-context';
+import { backupService } from '../lib/recovery/backup-service';
+import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+
+const context = () => recoveryContext({ backups: backupService });
 
 /** Step Functions task: snapshot the sandbox's volume before promoting it. */
 export const handler = lambda(async function promoteSnapshotSandbox(event: unknown) {
-  return recoverySteps.promoteSnapshotSandbox(defaultRecoveryContext(), event);
+  return recoverySteps.promoteSnapshotSandbox(context(), event);
 });

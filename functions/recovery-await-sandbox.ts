@@ -1,8 +1,14 @@
+import { EcsAdapter } from '../lib/aws/ecs';
 import { lambda } from '../lib/middleware/lambda';
-import { defaultRecoveryContext } from '../lib/recovery/default-context';
+import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+
+const context = () =>
+  recoveryContext({
+    tasks: (clients, region) => new EcsAdapter(clients.ecs(region), clients.ec2(region), region),
+  });
 
 /** Step Functions task: NotReadyError until the sandbox task runs with an address. */
 export const handler = lambda(async function recoveryAwaitSandbox(event: unknown) {
-  return recoverySteps.recoveryAwaitSandbox(defaultRecoveryContext(), event);
+  return recoverySteps.recoveryAwaitSandbox(context(), event);
 });

@@ -1,8 +1,10 @@
 import { lambda } from '../lib/middleware/lambda';
-import { defaultRecoveryContext } from '../lib/recovery/default-context';
+import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+
+const context = () => recoveryContext({});
 
 /** Step Functions task: create the run's record (create-only) and take the site's lock. */
 export const handler = lambda(async function recoveryBegin(event: unknown) {
-  return recoverySteps.recoveryBegin(defaultRecoveryContext(), event);
+  return recoverySteps.recoveryBegin(context(), event);
 });

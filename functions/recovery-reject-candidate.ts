@@ -1,8 +1,14 @@
+import { EcsAdapter } from '../lib/aws/ecs';
 import { lambda } from '../lib/middleware/lambda';
-import { defaultRecoveryContext } from '../lib/recovery/default-context';
+import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+
+const context = () =>
+  recoveryContext({
+    tasks: (clients, region) => new EcsAdapter(clients.ecs(region), clients.ec2(region), region),
+  });
 
 /** Step Functions task: stop an unhealthy candidate's task and walk back to the next backup. */
 export const handler = lambda(async function recoveryRejectCandidate(event: unknown) {
-  return recoverySteps.recoveryRejectCandidate(defaultRecoveryContext(), event);
+  return recoverySteps.recoveryRejectCandidate(context(), event);
 });

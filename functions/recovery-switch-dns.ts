@@ -1,8 +1,11 @@
+import { Route53Adapter } from '../lib/aws/route53';
 import { lambda } from '../lib/middleware/lambda';
-import { defaultRecoveryContext } from '../lib/recovery/default-context';
+import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+
+const context = () => recoveryContext({ dns: (clients) => new Route53Adapter(clients.route53()) });
 
 /** Step Functions task: UPSERT the site's (or sandbox's) record to a task that passed the gate. */
 export const handler = lambda(async function recoverySwitchDns(event: unknown) {
-  return recoverySteps.recoverySwitchDns(defaultRecoveryContext(), event);
+  return recoverySteps.recoverySwitchDns(context(), event);
 });

@@ -2,19 +2,11 @@ import type { AwsClients } from '../aws/clients';
 import { EcsAdapter } from '../aws/ecs';
 import { Route53Adapter } from '../aws/route53';
 import { SnsAdapter } from '../aws/sns';
-import { advanceBackup } from '../backup/advance-backup';
-import { backupPorts } from '../backup/default-ports';
-import { startBackup } from '../backup/start-backup';
 import type { Catalog } from '../catalog/catalog';
 import type { Clock } from '../clock';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
-import {
-  type BackupService,
-  type EndpointResolver,
-  type RecoveryPorts,
-  type TaskPort,
-  taskEndpoint,
-} from './ports';
+import { backupService } from './backup-service';
+import { type EndpointResolver, type RecoveryPorts, type TaskPort, taskEndpoint } from './ports';
 
 export interface RecoveryPortOptions {
   /** SNS topic for operator notifications; a function is read on first publish (only the finish step publishes). */
@@ -22,15 +14,6 @@ export interface RecoveryPortOptions {
   /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
   endpointOf?: EndpointResolver;
   probe?: HttpProbe;
-}
-
-/** The backup pipeline's start and advance use cases on the same clients and catalog. */
-export function backupService(clients: AwsClients, catalog: Catalog, clock: Clock): BackupService {
-  const ports = backupPorts(clients, catalog);
-  return {
-    start: (request) => startBackup(ports, clock, request),
-    advance: (site, backupId) => advanceBackup(ports, clock, site, backupId),
-  };
 }
 
 /** The recovery ports on real AWS (or the emulator the clients point at); adapters built once per region. */
