@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import type { Catalog } from '../../../lib/catalog/catalog';
+import type { Recovery } from '../../../lib/recovery/model';
+import { motoEndpoint } from '../../support/moto';
+import { BIN, MOTO_CREDENTIALS } from './run-cli';
+import { freshCatalog, recordedRecovery } from './seed';
+
+/** The recorded recovery as it looked while running: only its first step started. */
+function running(): Recovery {
+  const { recovery } = recordedRecovery();
+  recovery.id = '20261123t080000z-5ca1ab1e';
+  recovery.status.phase = 'Running';
+  const [first] = recovery.status.timeline;
+  recovery.status.timeline =
+    first === undefined ? [] : [{ ...first, endedAt: undefined, outcome: undefined }];
+  recovery.status.dnsChange = undefined;
+  recovery.status.endedAt = undefined;
+  return recovery;
+}
+
+describe('lifeboat status --follow (subprocess against moto)', () => {
+  let bucket: string;
+  let catalog: Catalog;
+
+  beforeAll(async () => {
+    ({ bucket, catalog } = await freshCatalog());
+  });
+
+  it('prints each step as it starts and ends, and exits when the recovery ends', async () => {
+    const recovery = running();
+    await catalog.createRecovery(recovery);
+    const final = recordedRecovery().recovery;
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'status',
+        recovery.id,
+        '--follow',
+        '--interval',
+        '0.1',
+        '--endpoint',
+        motoEndpoint(),
+        '--bucket',
+        bucket,
+      ],
+      { cwd: `${__dirname}/../../..`, env: { PATH: process.env.PATH ?? '', ...MOTO_CREDENTIALS } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const seen = async (text: string) => {
+      for (let i = 0; i < 200 && !stderr.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toContain(text);
+    };
+
+    await seen('▶ Create record');
+    await catalog.updateRecovery('blog', recovery.id, (r) => ({
+      ...r,
+      status: {
+        ...r.status,
+        timeline: [
+          ...final.status.timeline.slice(0, 4),
+          { step: 'launch-replacement', startedAt: '2026-11-23T09:39:44.100Z', critical: true },
+        ],
+      },
+    }));
+    await seen('▶ Launch replacement');
+    await catalog.updateRecovery('blog', recovery.id, (r) => ({
+      ...r,
+      status: { ...final.status },
+    }));
+
+    expect(await exited).toBe(0);
+    const lines = stderr.split('\n').map((l) => l.replace(/^\[\s*[\dms.]+\] /, ''));
+    expect(lines.indexOf('▶ Create record')).toBeLessThan(
+      lines.findIndex((l) => l.startsWith('✓ Create record')),
+    );
+    expect(lines.filter((l) => l.startsWith('✓ Launch replacement'))).toHaveLength(2);
+    expect(lines.some((l) => /^✗ Health gate\s+1 min {2}critical failed$/.test(l))).toBe(true);
+    expect(stdout).toContain(`recovery ${recovery.id} of blog: Succeeded`);
+  });
+});
