@@ -15,10 +15,10 @@ export interface RunHeader {
 }
 
 /**
- * The lock outlives any sane run (launch + gate + DNS take minutes) but frees the site if a run
- * dies without releasing it; Standard workflows themselves run for up to a year.
+ * The lock outlives the state machines' own timeout (TimeoutSeconds 10800 in stepfunctions/*.asl.yml),
+ * so it never expires under a live run, and frees the site if a run dies without releasing it.
  */
-export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
+export const LOCK_TTL_MS = 3.25 * 60 * 60 * 1000;
 
 function newRecovery(run: RunHeader, now: Date): Recovery {
   return {
@@ -49,11 +49,14 @@ export async function beginRun(
   clock: Clock,
   site: Site,
   run: RunHeader,
+  executionArn?: string,
 ): Promise<RunHeader> {
   if (run.options.dryRun) return run;
   const now = clock.now();
   try {
-    await ports.catalog.createRecovery(newRecovery(run, now));
+    const recovery = newRecovery(run, now);
+    recovery.status.executionArn = executionArn;
+    await ports.catalog.createRecovery(recovery);
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
   }
@@ -64,7 +67,13 @@ export async function beginRun(
   try {
     const lock = await ports.catalog.acquireLock(site.name, run.recoveryId, now, LOCK_TTL_MS);
     await journal(ports.catalog, site.name, run.recoveryId, [
-      entry('begin', now, clock.now(), 'ok', true, { lockExpiresAt: lock.expiresAt }),
+      entry('begin', now, clock.now(), 'ok', true, {
+        lockExpiresAt: lock.expiresAt,
+        // Restoring the database is not built yet: say so on the record instead of ignoring the option.
+        ...(run.options.restoreDatabase
+          ? { restoreDatabase: 'not supported yet: the live database is kept' }
+          : {}),
+      }),
     ]);
     return run;
   } catch (error) {

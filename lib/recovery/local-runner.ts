@@ -50,6 +50,8 @@ export interface LocalRunOptions {
   waitMs?: number;
   /** Pause before every Retry in ms (default 0). */
   retryMs?: number;
+  /** The execution's name (Step Functions uses `<site>-<recoveryId>`); `$$.Execution.Id` ends with it. */
+  executionName?: string;
   /** Directory holding the `<machine>.asl.yml` files (default: the repository's stepfunctions/). */
   definitionsDir?: string;
   onStateEntered?: (state: StateProgress) => void;
@@ -133,7 +135,12 @@ export async function runStateMachineLocally(options: LocalRunOptions): Promise<
       retryIntervalOverrides: retries,
     },
     context: {
-      Execution: { Input: options.input as never, StartTime: options.context.clock.now().toISOString() },
+      Execution: {
+        Id: `arn:aws:states:local:000000000000:execution:${options.machine}:${options.executionName ?? 'local'}`,
+        Name: options.executionName ?? 'local',
+        Input: options.input as never,
+        StartTime: options.context.clock.now().toISOString(),
+      },
     },
   });
   const events: LocalEvent[] = [];

@@ -103,6 +103,7 @@ const beginInput = z.object({
     options,
   }),
   startedAt: isoTime,
+  executionArn: z.string().min(1).optional(),
 });
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, step: string): z.infer<T> {
@@ -219,8 +220,9 @@ async function noteFailure(
  */
 export const recoverySteps = {
   recoveryBegin: async (ctx, event) => {
-    const run = header(parse(beginInput, event, 'recoveryBegin'));
-    return beginRun(ctx.ports, ctx.clock, findSite(ctx.config, run.site), run);
+    const input = parse(beginInput, event, 'recoveryBegin');
+    const run = header(input);
+    return beginRun(ctx.ports, ctx.clock, findSite(ctx.config, run.site), run, input.executionArn);
   },
   recoveryPickKnownGood: runStep('pick-known-good', {}, true, async (ctx, site, { run }) => {
     const drill = run.kind === 'drill';

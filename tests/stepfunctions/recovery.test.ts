@@ -53,6 +53,7 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     const run = await runStateMachineLocally({
       machine: 'recovery',
       input,
+      executionName: `${world.site.name}-${input.recoveryId}`,
       context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
     });
 
@@ -79,6 +80,9 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
 
     const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
     expect(recovery?.status.phase).toBe('Succeeded');
+    expect(recovery?.status.executionArn).toMatch(
+      new RegExp(`:execution:recovery:${world.site.name}-${input.recoveryId}$`),
+    );
     expect(recovery?.status.knownGoodBackupId).toBe(newest.id);
     expect(recovery?.status.attempts).toEqual([
       expect.objectContaining({ backupId: newest.id, verdict: 'healthy' }),
