@@ -78,6 +78,9 @@ export interface RecoveryReport {
 
 const ms = (iso: string) => new Date(iso).getTime();
 
+/** Backups that hold a state the site was once healthy in (what recovery may pick). */
+const RESTORABLE: readonly Backup['spec']['kind'][] = ['scheduled', 'manual', 'pre-promote'];
+
 function describeDrill(backup: Backup): string {
   const drill = backup.status.drill;
   if (drill === undefined) return 'never restored in a drill';
@@ -141,19 +144,34 @@ function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: B
   if (spec.options.backupId !== undefined) {
     why.push(`The operator asked for backup ${spec.options.backupId}.`);
   } else {
-    const backup = byId.get(used);
-    const drilled = backup?.status.drill?.verdict === 'passed';
-    why.push(
-      `It is the newest completed backup taken before the outage began (${formatTime(spec.trigger.outageStartedAt)})` +
-        (drilled ? ', and a restore drill had already proved it.' : '.'),
-    );
     const outage = ms(spec.trigger.outageStartedAt);
-    const newer = backups.filter(
-      (b) =>
-        (b.spec.kind === 'scheduled' || b.spec.kind === 'manual') &&
-        ms(b.spec.scheduledFor) >= outage &&
-        b.id !== used,
+    const first = status.attempts[0]?.backupId ?? used;
+    const firstDrilled = byId.get(first)?.status.drill?.verdict === 'passed';
+    const restorable = backups.filter(
+      (b) => RESTORABLE.includes(b.spec.kind) && b.status.phase === 'Completed',
     );
+    const before = `taken before the outage began (${formatTime(spec.trigger.outageStartedAt)})`;
+    const lead = firstDrilled ? 'newest restore-proven backup' : 'newest completed backup';
+    why.push(
+      first === used
+        ? `It is the ${lead} ${before}${firstDrilled ? ': a restore drill had already proved it' : ''}.`
+        : `The first pick, ${first}, was the ${lead} ${before}.`,
+    );
+    const firstAt = byId.get(first)?.status.createdAt;
+    const unproven = restorable.filter(
+      (b) =>
+        firstDrilled &&
+        firstAt !== undefined &&
+        ms(b.status.createdAt) < outage &&
+        ms(b.status.createdAt) > ms(firstAt) &&
+        b.status.drill?.verdict !== 'passed',
+    );
+    if (unproven.length > 0) {
+      why.push(
+        `Restore-proven backups go first: ${unproven.map((b) => b.id).join(', ')} ${unproven.length === 1 ? 'is' : 'are'} newer but never passed a drill.`,
+      );
+    }
+    const newer = restorable.filter((b) => ms(b.status.createdAt) >= outage && b.id !== used);
     if (newer.length > 0) {
       why.push(
         `${newer.length} newer backup${newer.length === 1 ? ' was' : 's were'} taken after the outage began and not trusted: ${newer

@@ -51,7 +51,9 @@ describe('npm run demo (the CI smoke test)', () => {
     expect(out).toMatch(/✓ Switch DNS \(\d+ ms\)/);
     expect(out).toMatch(/✓ {3}┊ Launch sandbox/);
     expect(out).toMatch(/✓ Check replacement ×\d+ over \d+ s\n.*▶ Reject unhealthy/);
-    expect(out).toMatch(/tried \d{8}t\d{6}z-scheduled: unhealthy → walked back\n\s+tried \d{8}t\d{6}z-scheduled: healthy/);
+    expect(out).toMatch(
+      /tried \d{8}t\d{6}z-scheduled: unhealthy → walked back\n\s+tried \d{8}t\d{6}z-scheduled: healthy/,
+    );
     expect(out).toMatch(
       /www\.example\.com {6}A 198\.51\.100\.10 → 10\.\d+\.\d+\.\d+ \(replacement from \d{8}t\d{6}z-scheduled\)/,
     );

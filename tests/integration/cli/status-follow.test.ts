@@ -60,13 +60,13 @@ describe('lifeboat status --follow (subprocess against moto)', () => {
       expect(stderr).toContain(text);
     };
 
-    await seen('▶ Create record');
+    await seen('▶ Begin');
     await catalog.updateRecovery('blog', recovery.id, (r) => ({
       ...r,
       status: {
         ...r.status,
         timeline: [
-          ...final.status.timeline.slice(0, 4),
+          ...final.status.timeline.slice(0, 3),
           { step: 'launch-replacement', startedAt: '2026-11-23T09:39:44.100Z', critical: true },
         ],
       },
@@ -79,11 +79,12 @@ describe('lifeboat status --follow (subprocess against moto)', () => {
 
     expect(await exited).toBe(0);
     const lines = stderr.split('\n').map((l) => l.replace(/^\[\s*[\dms.]+\] /, ''));
-    expect(lines.indexOf('▶ Create record')).toBeLessThan(
-      lines.findIndex((l) => l.startsWith('✓ Create record')),
-    );
+    const first = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+    expect(first('▶ Begin')).toBeLessThan(first('✓ Begin'));
+    expect(first('✓ Pick known good')).toBeLessThan(first('▶ Launch replacement'));
+    expect(first('▶ Launch replacement')).toBeLessThan(first('✓ Launch replacement'));
     expect(lines.filter((l) => l.startsWith('✓ Launch replacement'))).toHaveLength(2);
-    expect(lines.some((l) => /^✗ Health gate\s+1 min {2}critical failed$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^✗ Health gate replacement\s+1 min {2}critical failed$/.test(l))).toBe(true);
     expect(stdout).toContain(`recovery ${recovery.id} of blog: Succeeded`);
   });
 });

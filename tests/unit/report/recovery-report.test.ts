@@ -30,7 +30,7 @@ describe('buildRecoveryReport', () => {
     );
   });
 
-  it('explains the walk-back and the drill that proved the backup used', () => {
+  it('explains the walk-back from the first pick to the backup used', () => {
     const { recovery, backups } = recorded();
 
     const report = buildRecoveryReport(recovery, backups);
@@ -40,14 +40,34 @@ describe('buildRecoveryReport', () => {
       known: true,
       ageAtOutage: '31 h 39 min before the outage began',
     });
-    expect(report.backup.used?.drill).toMatch(/^passed on 2026-11-22 04:06:30 UTC/);
-    expect(report.backup.why.join(' ')).toContain('a restore drill had already proved it');
+    expect(report.backup.used?.drill).toBe('never restored in a drill');
+    expect(report.backup.why[0]).toBe(
+      'The first pick, 20261123t020000z-scheduled, was the newest completed backup taken before the outage began (2026-11-23 09:39:00 UTC).',
+    );
     expect(report.backup.why.join(' ')).toContain(
       'Walked back 1 time: 20261123t020000z-scheduled (unhealthy) did not pass the health gate',
     );
     expect(report.backup.attempts.map((a) => [a.backupId, a.verdict, a.takenAt])).toEqual([
       ['20261123t020000z-scheduled', 'unhealthy', '2026-11-23T02:00:00.000Z'],
       ['20261122t020000z-scheduled', 'healthy', '2026-11-22T02:00:00.000Z'],
+    ]);
+  });
+
+  it('says a restore drill proved the backup, and which newer ones were passed over for it', () => {
+    const { recovery, backups } = recorded();
+    const proven = backups.find((b) => b.id === '20261122t020000z-scheduled');
+    if (proven !== undefined) {
+      proven.status.drill = { verdict: 'passed', at: '2026-11-22T04:06:30.000Z', detail: 'HTTP 200 in 41 s' };
+    }
+    recovery.status.attempts = recovery.status.attempts.slice(1);
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.backup.used?.drill).toBe('passed on 2026-11-22 04:06:30 UTC (HTTP 200 in 41 s)');
+    expect(report.backup.why).toEqual([
+      'It is the newest restore-proven backup taken before the outage began (2026-11-23 09:39:00 UTC): a restore drill had already proved it.',
+      'Restore-proven backups go first: 20261123t020000z-scheduled is newer but never passed a drill.',
+      'Its replacement passed the health gate on the first attempt.',
     ]);
   });
 
@@ -78,17 +98,17 @@ describe('buildRecoveryReport', () => {
     const report = buildRecoveryReport(recovery, backups);
 
     expect(report.origin).toBe('2026-11-23T09:39:42.310Z');
-    expect(report.timeline[0]).toMatchObject({ label: 'Create record', startMs: 590, durationMs: 250 });
+    expect(report.timeline[0]).toMatchObject({ label: 'Begin', startMs: 590, durationMs: 520 });
     expect(report.timeline.filter((r) => r.critical).map((r) => r.label)).toEqual([
       'Launch replacement',
-      'Health gate',
+      'Health gate replacement',
       'Launch replacement',
-      'Health gate',
-      'Switch DNS',
-      'Wait DNS in sync',
+      'Health gate replacement',
+      'Switch DNS site',
+      'DNS in sync site',
     ]);
     expect(report.timeline.find((r) => r.outcome === 'failed')).toMatchObject({
-      label: 'Health gate',
+      label: 'Health gate replacement',
       facts: ['attempt=1', 'lastStatus=500'],
     });
     expect(report.markers).toEqual([

@@ -72,10 +72,10 @@ describe('Gantt SVG', () => {
 
     const svg = renderGanttSvg(buildRecoveryReport(recovery, backups));
 
-    expect(svg.match(/<rect class="bar/g)).toHaveLength(14);
+    expect(svg.match(/<rect class="bar/g)).toHaveLength(13);
     expect(svg.match(/<rect class="bar critical"/g)).toHaveLength(6);
     expect(svg).toContain('fill="url(#failed)"');
-    expect(svg).toContain('<title>Health gate: 1 min (critical path) — failed</title>');
+    expect(svg).toContain('<title>Health gate replacement: 1 min (critical path) — failed</title>');
     expect(svg).toContain('>alarm received</text>');
     expect(svg).toContain('>DNS switched</text>');
     expect(svg).toContain('>+5 min</text>');
@@ -93,7 +93,7 @@ describe('Markdown report', () => {
     expect(md).toContain(
       '| 1 | `20261123t020000z-scheduled` | 2026-11-23 02:00:00 UTC | `10.0.1.23` | ❌ unhealthy |',
     );
-    expect(md).toContain('| **Switch DNS** | +3 min 53 s | 300 ms | ok |');
+    expect(md).toContain('| **Switch DNS site** | +3 min 53 s | 300 ms | ok |');
     expect(md).toContain('`www.example.com` → `54.210.33.17` (TTL 60 s)');
     expect(md).toContain('`sandbox.example.com` → `3.91.120.8`');
   });
