@@ -31,6 +31,18 @@ const DESTRUCTIVE = [
   'ecs:DeregisterTaskDefinition',
 ];
 
+/**
+ * Reviewed: the only roles that may destroy anything. The import-graph derivation below is
+ * module-level (a function importing an adapter could call any of its commands), so destructive
+ * actions get this explicit, narrower list on top.
+ */
+const MAY_DESTROY: Record<string, readonly string[]> = {
+  ApplyRetentionRole: ['ec2:DeleteSnapshot', 'rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+  RecoveryRejectCandidateRole: ['ecs:StopTask'],
+  RecoveryRetireTasksRole: ['ecs:StopTask'],
+  RecoveryFinishRole: ['ecs:StopTask'],
+};
+
 /** Condition keys that restrict a call to resources tagged lifeboat:managed=true. */
 const TAG_CONDITION_KEYS = [
   'aws:resourcetag/lifeboat:managed',
@@ -110,6 +122,19 @@ describe('IAM in the packaged template', () => {
       });
 
     expect(offending).toEqual([]);
+  });
+
+  it('grants destructive actions only to the reviewed roles that need them', () => {
+    const unexpected = allStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ owner, statement }) =>
+        asList(statement.Action)
+          .filter((a) => DESTRUCTIVE.some((d) => globMatches(a, d)))
+          .filter((a) => !(MAY_DESTROY[owner] ?? []).includes(a))
+          .map((a) => `${owner}: ${a}`),
+      );
+
+    expect(unexpected).toEqual([]);
   });
 
   it('gives every function a role of its own, not the framework-wide default role', () => {
