@@ -1,0 +1,39 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { backupMetrics } from '../../../lib/telemetry/metrics';
+import { buildBackup } from '../../support/builders';
+
+/** Captures the EMF lines Powertools writes to stdout, one JSON document per metric. */
+function capture(): { metrics: Metrics; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n')) if (line.startsWith('{')) lines.push(JSON.parse(line));
+    return true;
+  });
+  return { metrics: new Metrics({ namespace: 'Lifeboat', serviceName: 'lifeboat' }), lines };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('backup metrics', () => {
+  it('counts a finished backup per site, by phase, with its duration', () => {
+    const { metrics, lines } = capture();
+    const backup = buildBackup({ phase: 'Completed', site: 'blog' });
+    backup.status.completedAt = new Date(new Date(backup.status.createdAt).getTime() + 90_000).toISOString();
+
+    backupMetrics(metrics).backupFinished(backup);
+
+    expect(lines).toEqual([
+      expect.objectContaining({ site: 'blog', service: 'lifeboat', BackupsCompleted: 1 }),
+      expect.objectContaining({ site: 'blog', BackupDuration: 90 }),
+    ]);
+  });
+
+  it('reports the age of the newest completed backup, and nothing when there is none', () => {
+    const { metrics, lines } = capture();
+
+    backupMetrics(metrics).newestCompletedBackup('blog', 3600);
+    backupMetrics(metrics).newestCompletedBackup('shop', undefined);
+
+    expect(lines).toEqual([expect.objectContaining({ site: 'blog', NewestCompletedBackupAge: 3600 })]);
+  });
+});
