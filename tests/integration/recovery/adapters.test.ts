@@ -83,15 +83,13 @@ describe('recovery adapters on moto', () => {
     const attrs = await clients
       .sqs()
       .send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
-    await clients
-      .sns()
-      .send(
-        new SubscribeCommand({
-          TopicArn: topic.TopicArn,
-          Protocol: 'sqs',
-          Endpoint: attrs.Attributes?.QueueArn,
-        }),
-      );
+    await clients.sns().send(
+      new SubscribeCommand({
+        TopicArn: topic.TopicArn,
+        Protocol: 'sqs',
+        Endpoint: attrs.Attributes?.QueueArn,
+      }),
+    );
 
     await new SnsAdapter(clients.sns(), topic.TopicArn ?? '').publish(
       'lifeboat: Recovery of blog succeeded',
