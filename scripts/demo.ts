@@ -4,6 +4,23 @@ import { installPromiseWithResolvers } from '../lib/local/node-polyfills';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
 
+/** `npm run demo -- --keep`: leaves the emulator up so the CLI can be tried on it, until Ctrl-C. */
+function keepRunning(cliArgs: string[]): Promise<void> {
+  const args = cliArgs.join(' ');
+  process.stdout.write(
+    `\n${bold('▸ The emulator is still running: try the CLI (Ctrl-C stops everything)')}\n`,
+  );
+  for (const command of [
+    'list blog',
+    'recover blog --dry-run',
+    'status <recovery-id>',
+    'report <recovery-id>',
+  ]) {
+    process.stdout.write(`  npx lifeboat ${command} ${args}\n`);
+  }
+  return new Promise((resolve) => process.once('SIGINT', () => resolve()));
+}
+
 async function demo(): Promise<number> {
   installPromiseWithResolvers();
   // Read at import time by the SDK and the Lambda logger: set before the demo's modules load.
@@ -24,6 +41,7 @@ async function demo(): Promise<number> {
     root,
     outDir: process.env.LIFEBOAT_DEMO_OUT ?? join(root, 'out'),
     waitMs: Number(process.env.LIFEBOAT_DEMO_WAIT_MS ?? 200),
+    beforeStop: process.argv.includes('--keep') ? keepRunning : undefined,
   });
   printer.section(result.ok ? 'Done' : 'Finished with a failure');
   printer.line(`  stopped moto and the site server; ${(result.elapsedMs / 1000).toFixed(1)} s in all`);

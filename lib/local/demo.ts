@@ -41,6 +41,11 @@ export interface DemoOptions {
   waitMs: number;
   /** Repository root (for the sample events and state machine definitions). */
   root: string;
+  /**
+   * Called at the end with the emulator still running (e.g. to let the operator try the CLI);
+   * everything stops when it resolves.
+   */
+  beforeStop?: (cliArgs: string[]) => Promise<void>;
 }
 
 export interface DemoResult {
@@ -432,6 +437,11 @@ class Demo {
     await this.moto?.stop();
   }
 
+  /** The options that point `lifeboat` at this run's emulator, catalog and config. */
+  cliArgsForOperator(): string[] {
+    return this.cliArgs();
+  }
+
   elapsed(): number {
     return Date.now() - this.started;
   }
@@ -454,7 +464,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const recovery = await demo.breakAndRecover(backup);
     const reportHtml = await demo.showResult(recovery);
     const promoted = await demo.promote();
-    return { ok: promoted, recoveryId: recovery.id, reportHtml, elapsedMs: demo.elapsed() };
+    const elapsedMs = demo.elapsed();
+    await options.beforeStop?.(demo.cliArgsForOperator());
+    return { ok: promoted, recoveryId: recovery.id, reportHtml, elapsedMs };
   } finally {
     await demo.stop();
   }
