@@ -429,6 +429,7 @@ class Demo {
       `  ${this.site.dns.recordName} A ${live} (final task from ${promote?.status.knownGoodBackupId ?? '?'}); replacement and sandbox retired`,
     );
     await this.cli(['list', this.site.name]);
+    await this.cli(['report', promoteId, '--out', this.options.outDir]);
     return ok && promote?.status.phase === 'Succeeded';
   }
 

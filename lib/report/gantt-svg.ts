@@ -125,7 +125,7 @@ export function renderGanttSvg(report: RecoveryReport): string {
 
   const legendY = chartBottom + LEGEND_HEIGHT;
   const legend: [string, string][] = [
-    [GANTT_COLOURS.critical, 'critical path (alarm → DNS)'],
+    [GANTT_COLOURS.critical, `critical path (${report.kind === 'recovery' ? 'alarm' : 'start'} → DNS)`],
     [GANTT_COLOURS.normal, 'off the critical path'],
     ['url(#failed)', 'failed'],
   ];

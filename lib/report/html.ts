@@ -60,14 +60,15 @@ function backupList(facts: BackupFacts): string {
 
 function triggerSection(report: RecoveryReport): string {
   const t = report.trigger;
-  return `<section><h2>What triggered it</h2><dl>${row('Source', h(t.source))}${row('Summary', h(t.summary))}${row('Outage began', h(formatTime(t.outageStartedAt)))}${row('Alarm received', h(formatTime(t.receivedAt)))}${row('Incident key', code(t.incidentKey))}${report.signals.length === 0 ? '' : row('Later signals', report.signals.map((s) => `${h(s.source)} ${h(s.state)} at ${h(formatTime(s.at))}`).join('<br>'))}</dl></section>`;
+  return `<section><h2>What triggered it</h2><dl>${row('Source', h(t.source))}${row('Summary', h(t.summary))}${report.kind === 'recovery' ? `${row('Outage began', h(formatTime(t.outageStartedAt)))}${row('Alarm received', h(formatTime(t.receivedAt)))}` : row('Requested', h(formatTime(t.receivedAt)))}${row('Incident key', code(t.incidentKey))}${report.signals.length === 0 ? '' : row('Later signals', report.signals.map((s) => `${h(s.source)} ${h(s.state)} at ${h(formatTime(s.at))}`).join('<br>'))}</dl></section>`;
 }
 
 function backupSection(report: RecoveryReport): string {
   const b = report.backup;
   const why = `<ul style="margin:0 0 12px">${b.why.map((w) => `<li>${h(w)}</li>`).join('')}</ul>`;
   const used = b.used === undefined ? '' : backupList(b.used);
-  return `<section><h2>Which backup, and why</h2>${why}${used}</section>`;
+  const title = report.kind === 'recovery' ? 'Which backup, and why' : 'What it launched from';
+  return `<section><h2>${title}</h2>${why}${used}</section>`;
 }
 
 function attemptsSection(report: RecoveryReport): string {
@@ -114,8 +115,14 @@ function timelineTable(report: RecoveryReport): string {
 export function renderHtml(report: RecoveryReport, options: { generatedAt?: string } = {}): string {
   const d = report.durations;
   const figures = [
-    figure(d.alarmToDnsMs === undefined ? '—' : formatDuration(d.alarmToDnsMs), 'alarm → DNS switched', true),
-    figure(d.outageToDnsMs === undefined ? '—' : formatDuration(d.outageToDnsMs), 'outage → DNS switched'),
+    figure(
+      d.alarmToDnsMs === undefined ? '—' : formatDuration(d.alarmToDnsMs),
+      report.kind === 'recovery' ? 'alarm → DNS switched' : 'start → DNS switched',
+      true,
+    ),
+    report.kind === 'recovery'
+      ? figure(d.outageToDnsMs === undefined ? '—' : formatDuration(d.outageToDnsMs), 'outage → DNS switched')
+      : figure(report.dns?.value ?? '—', `${report.dns?.recordName ?? 'the record'} now points at`),
     figure(d.criticalPathMs === undefined ? '—' : formatDuration(d.criticalPathMs), 'critical path steps'),
     figure(d.totalMs === undefined ? '—' : formatDuration(d.totalMs), 'whole run'),
   ].join('');

@@ -27,7 +27,8 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
   const lines: string[] = [];
   lines.push(`# ${m(report.title)}`, '');
   lines.push(`**${report.phase}**${report.dryRun ? ' (dry run)' : ''} — ${m(report.headline)}`, '');
-  lines.push('| Alarm → DNS switched | Outage → DNS switched | Critical path | Whole run |');
+  const start = report.kind === 'recovery' ? 'Alarm' : 'Start';
+  lines.push(`| ${start} → DNS switched | Outage → DNS switched | Critical path | Whole run |`);
   lines.push('|---:|---:|---:|---:|');
   const f = (v: number | undefined) => (v === undefined ? '—' : formatDuration(v));
   lines.push(
@@ -43,13 +44,17 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
   const t = report.trigger;
   lines.push('## What triggered it', '');
   lines.push(`- Source: **${t.source}** — ${m(t.summary)}`);
-  lines.push(`- Outage began: ${formatTime(t.outageStartedAt)}`);
-  lines.push(`- Alarm received: ${formatTime(t.receivedAt)}`);
+  if (report.kind === 'recovery') {
+    lines.push(`- Outage began: ${formatTime(t.outageStartedAt)}`);
+    lines.push(`- Alarm received: ${formatTime(t.receivedAt)}`);
+  } else {
+    lines.push(`- Requested: ${formatTime(t.receivedAt)}`);
+  }
   lines.push(`- Incident key: \`${t.incidentKey}\``);
   for (const s of report.signals) lines.push(`- Later: ${s.source} ${m(s.state)} at ${formatTime(s.at)}`);
   lines.push('');
 
-  lines.push('## Which backup, and why', '');
+  lines.push(report.kind === 'recovery' ? '## Which backup, and why' : '## What it launched from', '');
   if (report.backup.used !== undefined) lines.push(...backupLines(report.backup.used), '');
   for (const why of report.backup.why) lines.push(`> ${m(why)}`, '>');
   if (report.backup.why.length > 0) lines.pop();
@@ -66,7 +71,7 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
 
   lines.push('## Timeline', '');
   lines.push(
-    `Offsets from ${formatTime(report.origin)}. █ critical path (alarm → DNS), ▒ off the critical path.`,
+    `Offsets from ${formatTime(report.origin)}. █ critical path (${report.kind === 'recovery' ? 'alarm' : 'start'} → DNS), ▒ off the critical path.`,
     '',
   );
   const span = Math.max(1, ...report.timeline.map((r) => r.endMs ?? r.startMs));

@@ -141,6 +141,18 @@ function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: B
     );
     return why;
   }
+  if (spec.kind === 'promote') {
+    why.push(
+      `A promote launches the final task from the sandbox as it is now: ${used} is the snapshot of the sandbox's volume taken when the promote began${spec.options.sourceRecoveryId === undefined ? '' : ` (the sandbox of recovery ${spec.options.sourceRecoveryId})`}.`,
+    );
+    return why;
+  }
+  if (spec.kind === 'drill') {
+    why.push(
+      `A restore drill proves a backup can be restored: this one restored ${used} into a throw-away task.`,
+    );
+    return why;
+  }
   if (spec.options.backupId !== undefined) {
     why.push(`The operator asked for backup ${spec.options.backupId}.`);
   } else {
@@ -238,7 +250,11 @@ function headlineOf(recovery: Recovery, alarmToDnsMs: number | undefined): strin
     return `${what} of ${recovery.site} failed: ${status.failure?.error ?? 'unknown error'}.${dnsNote}`;
   }
   if (status.dnsChange !== undefined && alarmToDnsMs !== undefined) {
-    return `${recovery.site} is back: ${status.dnsChange.recordName} switched to ${status.dnsChange.value} ${formatDuration(alarmToDnsMs)} after the alarm.`;
+    const { recordName, value } = status.dnsChange;
+    if (spec.kind === 'promote') {
+      return `${recovery.site} is promoted: ${recordName} switched to ${value}, the final task from the sandbox, ${formatDuration(alarmToDnsMs)} after the promote began.`;
+    }
+    return `${recovery.site} is back: ${recordName} switched to ${value} ${formatDuration(alarmToDnsMs)} after the alarm.`;
   }
   return `${what} of ${recovery.site} succeeded.`;
 }
@@ -263,7 +279,12 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
   const ends = timeline.map((r) => r.endMs).filter((e): e is number => e !== undefined);
   const firstStart = timeline[0]?.startMs;
 
-  const markers = [{ label: 'alarm received', atMs: ms(spec.trigger.receivedAt) - originMs }];
+  const markers = [
+    {
+      label: spec.kind === 'recovery' ? 'alarm received' : 'started',
+      atMs: ms(spec.trigger.receivedAt) - originMs,
+    },
+  ];
   if (switchedAt !== undefined) markers.push({ label: 'DNS switched', atMs: ms(switchedAt) - originMs });
 
   const attempts = status.attempts.map((a) => ({ ...a, takenAt: byId.get(a.backupId)?.spec.scheduledFor }));

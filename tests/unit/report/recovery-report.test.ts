@@ -141,3 +141,24 @@ describe('buildRecoveryReport', () => {
     expect(report.backup.used).toMatchObject({ id: '20261122t020000z-scheduled', known: false });
   });
 });
+
+describe('buildRecoveryReport for a promote', () => {
+  it('explains the sandbox snapshot it launched from and says promoted, not back', () => {
+    const { recovery, backups } = recorded();
+    recovery.spec.kind = 'promote';
+    recovery.spec.options.sourceRecoveryId = '20261123t093900z-5f2c81a0';
+    recovery.status.attempts = [];
+    recovery.status.knownGoodBackupId = '20261123t110000z-pre-promote';
+
+    const report = buildRecoveryReport(recovery, backups);
+
+    expect(report.title).toBe('Promote of blog — 20261123t093900z-5f2c81a0');
+    expect(report.headline).toMatch(
+      /^blog is promoted: www\.example\.com switched to 54\.210\.33\.17, the final task/,
+    );
+    expect(report.backup.why).toEqual([
+      "A promote launches the final task from the sandbox as it is now: 20261123t110000z-pre-promote is the snapshot of the sandbox's volume taken when the promote began (the sandbox of recovery 20261123t093900z-5f2c81a0).",
+    ]);
+    expect(report.markers[0]?.label).toBe('started');
+  });
+});
