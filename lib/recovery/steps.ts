@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Clock } from '../clock';
 import { findSite } from '../config/load';
 import type { LifeboatConfig, Site } from '../config/schema';
-import { asError, InvalidInputError, LifeboatError, NotReadyError } from '../errors';
+import {
+  asError,
+  ConcurrentUpdateError,
+  InvalidInputError,
+  LifeboatError,
+  NotReadyError,
+  ThrottledError,
+} from '../errors';
 import { compactTimestamp, isLifeboatId } from '../ids';
 import { beginRun, type RunHeader } from './begin';
 import { awaitBackup, captureBrokenState, snapshotSandbox } from './capture';
@@ -160,9 +167,12 @@ function failureOf(value: z.infer<typeof caught>): { error: string; cause: strin
 
 type Step = (ctx: RecoveryContext, event: unknown) => Promise<unknown>;
 
+/** Errors the state machines retry (Retry blocks in stepfunctions/*.asl.yml): not a step's failure yet. */
+const RETRIED = [NotReadyError, ThrottledError, ConcurrentUpdateError];
+
 /**
  * A step that works on a run: parses `{ run, ...rest }`, finds the site and runs the use case. A
- * failure (other than "not ready yet") is written to the run's timeline before it propagates, so
+ * failure (other than one the state machine retries) is written to the run's timeline before it propagates, so
  * the record says which step failed and why even when the state machine catches the error.
  */
 function runStep<T extends z.ZodRawShape>(
@@ -183,7 +193,7 @@ function runStep<T extends z.ZodRawShape>(
     try {
       return await body(ctx, site, input);
     } catch (error) {
-      if (!(error instanceof NotReadyError) && !input.run.options.dryRun) {
+      if (!RETRIED.some((retried) => error instanceof retried) && !input.run.options.dryRun) {
         await noteFailure(ctx, site, input.run.recoveryId, name, started, critical, asError(error));
       }
       throw error;

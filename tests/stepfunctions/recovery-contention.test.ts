@@ -102,14 +102,15 @@ describe('recovery state machine under contention and slow AWS (aws-local-stepfu
       },
     }));
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input: input(world, '2026-11-22T09:39:00Z', 'alarm-a'),
-      context,
-    });
+    const runInput = input(world, '2026-11-22T09:39:00Z', 'alarm-a');
+
+    const run = await runStateMachineLocally({ machine: 'recovery', input: runInput, context });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(retried(run.events, 'LaunchReplacement')).toBe(1);
+    // A retried throttle is not a failed step on the record.
+    const recovery = await world.catalog.getRecovery(world.site.name, runInput.recoveryId);
+    expect(recovery?.status.timeline.filter((t) => t.outcome === 'failed')).toEqual([]);
     expect((await world.tasks()).filter((t) => t.tags['lifeboat:role'] === 'replacement')).toHaveLength(1);
   });
 });
