@@ -18,6 +18,9 @@ import { ThrottledError } from '../errors';
 import { awsErrorCode, translateAwsError } from './errors';
 
 export type Tags = Record<string, string>;
+
+/** Identifier prefix of every DB snapshot lifeboat makes (lib/backup/naming.ts). */
+const LIFEBOAT_PREFIX = 'lifeboat-';
 export type DatabaseKind = 'rds-instance' | 'rds-cluster';
 
 /** A DB instance or Aurora cluster to snapshot. */
@@ -262,6 +265,18 @@ export class RdsAdapter {
       throw translateAwsError(error, 'RDS DescribeDBSnapshots', { region: this.region, prefix });
     }
     return out;
+  }
+
+  /**
+   * How many lifeboat DB snapshots in this region are still being created or copied: what the
+   * limit of concurrent cross-region copies per destination region applies to. RDS cannot filter
+   * by status or tag, so this pages through the manual snapshots (100 per call).
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html
+   */
+  async countPendingCopies(): Promise<number> {
+    const all = await this.listSnapshots(LIFEBOAT_PREFIX);
+    return all.filter((s) => s.state === 'pending' && s.tags['lifeboat:source-snapshot'] !== undefined)
+      .length;
   }
 
   /**

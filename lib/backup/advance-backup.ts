@@ -3,14 +3,7 @@ import type { Site } from '../config/schema';
 import { AwsCallError, NotFoundError } from '../errors';
 import type { Backup, BackupPart } from './model';
 import { isTerminal } from './model';
-import {
-  copyTags,
-  RDS_SNAPSHOT_PREFIX,
-  rdsSnapshotIdentifier,
-  snapshotDescription,
-  snapshotTags,
-  TAG,
-} from './naming';
+import { copyTags, rdsSnapshotIdentifier, snapshotDescription, snapshotTags, TAG } from './naming';
 import { settleBackup } from './phase';
 import type { BackupPorts, SnapshotInfo } from './ports';
 
@@ -235,12 +228,7 @@ async function copySlots(
   const rdsWanted = candidates.some((p) => p.kind !== 'ebs-volume');
   const [ebsInFlight, rdsInFlight] = await Promise.all([
     ebsWanted ? ports.ebs(dr).countPendingCopies() : Promise.resolve(0),
-    rdsWanted
-      ? ports
-          .rds(dr)
-          .listSnapshots(RDS_SNAPSHOT_PREFIX)
-          .then((all) => all.filter((s) => s.state === 'pending').length)
-      : Promise.resolve(0),
+    rdsWanted ? ports.rds(dr).countPendingCopies() : Promise.resolve(0),
   ]);
   return {
     ebs: Math.max(0, limits.ebsCopiesInFlight - ebsInFlight),

@@ -35,6 +35,8 @@ export interface RdsPort {
   ): Promise<DbSnapshotInfo>;
   findSnapshot(kind: DatabaseKind, identifier: string): Promise<DbSnapshotInfo | undefined>;
   listSnapshots(prefix: string): Promise<DbSnapshotInfo[]>;
+  /** Lifeboat's DB snapshot copies still in progress in this region (for the copy limit). */
+  countPendingCopies(): Promise<number>;
   copySnapshotFrom(input: {
     kind: DatabaseKind;
     sourceRegion: string;

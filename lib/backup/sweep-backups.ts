@@ -11,19 +11,28 @@ export interface SweepTelemetry {
   newestCompletedBackup(site: string, ageSeconds: number | undefined): void;
 }
 
+const SITES_IN_PARALLEL = 16;
+
 export interface SweepResult {
   dispatched: BackupRef[];
   sites: { site: string; open: number; newestCompletedAgeSeconds?: number }[];
 }
 
-/** Age of the site's newest Completed backup; listing is newest first, so this reads a page or two. */
+/**
+ * Age of the site's newest Completed backup. Listing is newest first and each listed record is
+ * read, so small pages: usually the first page of five has it.
+ */
 async function newestCompletedAge(ports: BackupPorts, site: string, now: Date): Promise<number | undefined> {
-  for await (const backup of ports.catalog.allBackups(site)) {
-    if (backup.status.phase === 'Completed') {
-      const at = backup.status.completedAt ?? backup.status.updatedAt;
+  let pageToken: string | undefined;
+  do {
+    const page = await ports.catalog.listBackups(site, { pageSize: 5, pageToken });
+    const completed = page.items.find((b) => b.status.phase === 'Completed');
+    if (completed !== undefined) {
+      const at = completed.status.completedAt ?? completed.status.updatedAt;
       return Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000));
     }
-  }
+    pageToken = page.nextToken;
+  } while (pageToken !== undefined);
   return undefined;
 }
 
@@ -39,14 +48,21 @@ export async function sweepBackups(
   telemetry?: SweepTelemetry,
 ): Promise<SweepResult> {
   const result: SweepResult = { dispatched: [], sites: [] };
-  for (const site of sites) {
+  const sweepSite = async (site: Site) => {
     const ids = await ports.catalog.openBackupIds(site.name);
     const refs = ids.map((backupId) => ({ site: site.name, backupId }));
     if (refs.length > 0) await dispatch(refs);
-    result.dispatched.push(...refs);
     const age = await newestCompletedAge(ports, site.name, clock.now());
     telemetry?.newestCompletedBackup(site.name, age);
-    result.sites.push({ site: site.name, open: ids.length, newestCompletedAgeSeconds: age });
+    return { refs, summary: { site: site.name, open: ids.length, newestCompletedAgeSeconds: age } };
+  };
+  // A few sites at a time: thousands of sites fit one run, and S3 sees a bounded request rate.
+  for (let start = 0; start < sites.length; start += SITES_IN_PARALLEL) {
+    const done = await Promise.all(sites.slice(start, start + SITES_IN_PARALLEL).map(sweepSite));
+    for (const d of done) {
+      result.dispatched.push(...d.refs);
+      result.sites.push(d.summary);
+    }
   }
   return result;
 }

@@ -61,6 +61,29 @@ describe('RdsAdapter', () => {
     expect(rdsMock).toHaveReceivedNthCommandWith(2, DescribeDBSnapshotsCommand, { Marker: 'page-2' });
   });
 
+  it('counts the lifeboat copies still in progress, not snapshots being created or other snapshots', async () => {
+    const copy = [{ Key: 'lifeboat:source-snapshot', Value: 'x' }];
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({
+      DBSnapshots: [
+        { DBSnapshotIdentifier: 'lifeboat-a-20261122t020000z-scheduled', Status: 'copying', TagList: copy },
+        { DBSnapshotIdentifier: 'lifeboat-b-20261122t020000z-scheduled', Status: 'available', TagList: copy },
+        { DBSnapshotIdentifier: 'lifeboat-c-20261122t020000z-scheduled', Status: 'creating', TagList: [] },
+        { DBSnapshotIdentifier: 'other', Status: 'copying', TagList: copy },
+      ],
+    });
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [
+        {
+          DBClusterSnapshotIdentifier: 'lifeboat-d-20261122t020000z-scheduled',
+          Status: 'pending',
+          TagList: copy,
+        },
+      ],
+    });
+
+    expect(await rds.countPendingCopies()).toBe(2);
+  });
+
   it('creates a snapshot tagged at creation, and returns the existing one when the identifier is taken', async () => {
     rdsMock.on(CreateDBSnapshotCommand).rejects(awsError('DBSnapshotAlreadyExists'));
     rdsMock.on(DescribeDBSnapshotsCommand).resolves({

@@ -276,10 +276,13 @@ describe('advanceBackup', () => {
   it('starts no more RDS copies than the configured limit', async () => {
     const { world, clock, site, ports } = setup({ database: true, volumes: 0 });
     for (let i = 0; i < 5; i++) {
-      world.rds(DR).addDatabase(`x-${i}`);
-      await world
-        .rds(DR)
-        .createSnapshot('rds-instance', `x-${i}`, `lifeboat-other-2026112${i}t020000z-scheduled`, {});
+      await world.rds(DR).copySnapshotFrom({
+        kind: 'rds-instance',
+        sourceRegion: PRIMARY,
+        sourceArn: `arn:aws:rds:${PRIMARY}:123456789012:snapshot:lifeboat-other-2026112${i}t020000z-scheduled`,
+        targetIdentifier: `lifeboat-other-2026112${i}t020000z-scheduled`,
+        tags: { 'lifeboat:source-snapshot': 'x' },
+      });
     }
     const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
     world.rds(PRIMARY).complete();

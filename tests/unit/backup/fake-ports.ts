@@ -211,6 +211,13 @@ export class FakeRds implements RdsPort {
     return [...this.snapshots.values()].filter((s) => s.identifier.startsWith(prefix)).map((s) => ({ ...s }));
   }
 
+  async countPendingCopies(): Promise<number> {
+    this.maybeFail('countPendingCopies');
+    return [...this.snapshots.values()].filter(
+      (s) => s.state === 'pending' && 'lifeboat:source-snapshot' in s.tags,
+    ).length;
+  }
+
   async copySnapshotFrom(input: {
     kind: DatabaseKind;
     sourceRegion: string;
