@@ -27,6 +27,7 @@ dl { display:grid; grid-template-columns:max-content 1fr; gap:4px 14px; margin:0
 dt { color:var(--muted); } dd { margin:0; overflow-wrap:anywhere; }
 code { font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; background:#f1f3f5; padding:1px 5px; border-radius:4px; }
 ul { margin:8px 0 0; padding-left:20px; } li { margin:2px 0; }
+.scroll { overflow-x:auto; }
 table { width:100%; border-collapse:collapse; font-size:13px; }
 th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; }
@@ -38,6 +39,7 @@ tr.critical td:first-child { font-weight:700; color:var(--crit); }
 .arrow { color:var(--ok); font-size:20px; }
 .failure { border-color:var(--bad); background:#fff5f5; }
 footer { color:var(--muted); font-size:12px; text-align:center; margin-top:24px; }
+@media (max-width: 760px) { .figures { grid-template-columns:1fr 1fr; } .grid { grid-template-columns:1fr; } header { flex-direction:column; } }
 @media print { body { background:#fff; } section, .figure { break-inside:avoid; } }
 `;
 
@@ -80,7 +82,7 @@ function attemptsSection(report: RecoveryReport): string {
         `<tr><td class="num">${i + 1}</td><td>${code(a.backupId)}</td><td>${h(formatTime(a.takenAt))}</td><td>${code(a.taskArn) ?? '—'}</td><td>${code(a.address) ?? '—'}</td><td class="verdict-${h(a.verdict)}">${h(a.verdict)}</td></tr>`,
     )
     .join('');
-  return `<section><h2>Attempts (walk-back)</h2><table><thead><tr><th>#</th><th>Backup</th><th>Taken</th><th>Task</th><th>Address</th><th>Health gate</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section><h2>Attempts (walk-back)</h2><div class="scroll"><table><thead><tr><th>#</th><th>Backup</th><th>Taken</th><th>Task</th><th>Address</th><th>Health gate</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function dnsSection(report: RecoveryReport): string {
@@ -108,7 +110,7 @@ function timelineTable(report: RecoveryReport): string {
         `<tr class="${r.critical ? 'critical' : ''}"><td>${h(r.label)}</td><td class="num">+${h(formatDuration(r.startMs))}</td><td class="num">${h(r.durationMs === undefined ? 'running' : formatDuration(r.durationMs))}</td><td class="outcome-${h(r.outcome)}">${h(r.outcome)}${r.critical ? ' · critical' : ''}</td><td>${r.facts.map((f) => code(f)).join(' ')}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>Step</th><th>Start</th><th>Took</th><th>Outcome</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr><th>Step</th><th>Start</th><th>Took</th><th>Outcome</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** Renders the report as one self-contained HTML page (inline CSS and SVG, no external assets). */
