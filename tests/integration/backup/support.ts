@@ -23,7 +23,7 @@ export interface MotoSite {
 /** Makes a fresh site (unique names) with its resources and a catalog bucket in moto. */
 export async function makeMotoSite(
   clients: AwsClients,
-  options: { volumes?: number } = {},
+  options: { volumes?: number; site?: Record<string, unknown> } = {},
 ): Promise<MotoSite> {
   const name = uniqueName('s')
     .replace(/[^a-z0-9-]/g, '')
@@ -32,6 +32,7 @@ export async function makeMotoSite(
   const site = buildSite({
     name,
     protect: { volumes: { tags: { 'lifeboat:site': name } }, database: { instance: dbId } },
+    ...options.site,
   });
   const volumeIds: string[] = [];
   for (let i = 0; i < (options.volumes ?? 1); i++) {
