@@ -166,3 +166,11 @@ export class BackupUnusableError extends LifeboatError {
     this.name = 'BackupUnusableError';
   }
 }
+
+/** A sandbox's security groups would let in more than the operator's CIDR; it is not launched. */
+export class SandboxExposedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SandboxExposedError';
+  }
+}

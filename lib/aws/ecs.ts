@@ -1,4 +1,8 @@
-import { DescribeNetworkInterfacesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeNetworkInterfacesCommand,
+  type EC2Client,
+  paginateDescribeSecurityGroups,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeTasksCommand,
   type ECSClient,
@@ -8,7 +12,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { AwsCallError, TaskLaunchFailedError } from '../errors';
-import type { RunTaskRequest, Tags, TaskInfo, TaskPort } from '../recovery/ports';
+import type { GroupIngress, RunTaskRequest, Tags, TaskInfo, TaskPort } from '../recovery/ports';
 import { translateAwsError } from './errors';
 
 function toEcsTags(tags: Tags) {
@@ -113,6 +117,27 @@ export class EcsAdapter implements TaskPort {
     } catch (error) {
       throw translateAwsError(error, 'ECS StopTask', { region: this.region, taskArn });
     }
+  }
+
+  /** Who the tasks' security groups let in (the sandbox must admit only the operator's CIDR). */
+  async ingressOf(groupIds: string[]): Promise<GroupIngress[]> {
+    const groups: GroupIngress[] = [];
+    try {
+      for await (const page of paginateDescribeSecurityGroups({ client: this.ec2 }, { GroupIds: groupIds })) {
+        for (const g of page.SecurityGroups ?? []) {
+          const rules = g.IpPermissions ?? [];
+          groups.push({
+            groupId: g.GroupId ?? '',
+            cidrs: rules.flatMap((r) => (r.IpRanges ?? []).map((x) => x.CidrIp ?? '')),
+            ipv6Cidrs: rules.flatMap((r) => (r.Ipv6Ranges ?? []).map((x) => x.CidrIpv6 ?? '')),
+            prefixLists: rules.flatMap((r) => (r.PrefixListIds ?? []).map((x) => x.PrefixListId ?? '')),
+          });
+        }
+      }
+    } catch (error) {
+      throw translateAwsError(error, 'EC2 DescribeSecurityGroups', { region: this.region, groupIds });
+    }
+    return groups;
   }
 
   /**

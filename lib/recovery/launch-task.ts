@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
+import { SandboxExposedError } from '../errors';
 import type { Candidate } from './candidates';
 import { entry, journal } from './journal';
 import type { TaskRole } from './model';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
+import { exposureOf } from './sandbox-exposure';
 
 /** How a task's health gate stands, carried from one check to the next by the state machine. */
 export interface Gate {
@@ -80,6 +82,18 @@ export function runTaskRequest(
   };
 }
 
+/** The sandbox holds the broken state (and maybe what broke it): only the operator may reach it. */
+async function refuseExposedSandbox(ports: RecoveryPorts, site: Site, region: string): Promise<void> {
+  const groups = await ports.tasks(region).ingressOf(site.sandbox.securityGroups);
+  const exposure = exposureOf(groups, site.sandbox.allowedCidr);
+  if (exposure.length > 0) {
+    throw new SandboxExposedError(
+      `not launching the sandbox: its security groups let in more than ${site.sandbox.allowedCidr} (${exposure.join('; ')})`,
+      { site: site.name, exposure },
+    );
+  }
+}
+
 /** Launches a task of `role` from the candidate's snapshot and records it on the run. */
 export async function launchTask(
   ports: RecoveryPorts,
@@ -91,6 +105,7 @@ export async function launchTask(
 ): Promise<Attempt> {
   const started = clock.now();
   const region = site.regions.primary;
+  if (role === 'sandbox') await refuseExposedSandbox(ports, site, region);
   const task = await ports.tasks(region).runTask(runTaskRequest(site, recoveryId, role, candidate));
   const launchedAt = clock.now();
   await journal(

@@ -39,11 +39,20 @@ export interface TaskInfo {
   tags: Tags;
 }
 
-/** ECS tasks in one region (lib/aws/ecs.ts EcsAdapter). */
+/** Who a security group lets in: IPv4 and IPv6 ranges and prefix lists (other groups are internal). */
+export interface GroupIngress {
+  groupId: string;
+  cidrs: string[];
+  ipv6Cidrs: string[];
+  prefixLists: string[];
+}
+
+/** ECS tasks in one region and their network (lib/aws/ecs.ts EcsAdapter). */
 export interface TaskPort {
   runTask(request: RunTaskRequest): Promise<TaskInfo>;
   describeTask(cluster: string, taskArn: string): Promise<TaskInfo>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
+  ingressOf(groupIds: string[]): Promise<GroupIngress[]>;
 }
 
 /** Route 53 (lib/aws/route53.ts Route53Adapter). */

@@ -113,4 +113,28 @@ describe('recovery state machine under contention and slow AWS (aws-local-stepfu
     expect(recovery?.status.timeline.filter((t) => t.outcome === 'failed')).toEqual([]);
     expect((await world.tasks()).filter((t) => t.tags['lifeboat:role'] === 'replacement')).toHaveLength(1);
   });
+
+  it('refuses a sandbox its security groups expose beyond the operator CIDR; the recovery itself still succeeds', async () => {
+    await world.openSandboxTo('0.0.0.0/0');
+    const runInput = { ...input(world, '2026-11-22T09:39:00Z', 'alarm-a'), options: { skipSandbox: false } };
+
+    const run = await runStateMachineLocally({
+      machine: 'recovery',
+      input: runInput,
+      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.events.map((e) => e.state?.name)).toContain('SandboxAbandoned');
+    expect((await world.tasks()).map((t) => t.tags['lifeboat:role'])).toEqual(['replacement']);
+    expect(await world.aRecord(world.site.sandbox.recordName)).toBeUndefined();
+    const recovery = await world.catalog.getRecovery(world.site.name, runInput.recoveryId);
+    expect(recovery?.status.sandbox).toBeUndefined();
+    expect(recovery?.status.timeline.filter((t) => t.outcome === 'failed')).toEqual([
+      expect.objectContaining({
+        step: 'launch-task',
+        detail: expect.objectContaining({ error: 'SandboxExposedError' }),
+      }),
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSnapshotCommand,
   CreateSubnetCommand,
@@ -53,6 +54,7 @@ export class RecoveryWorld {
   topicArn = '';
   queueUrl = '';
   liveVolumeId = '';
+  sandboxSecurityGroup = '';
   private readonly siteName = `s${uniqueName('')
     .replace(/[^a-z0-9]/g, '')
     .slice(-12)}`;
@@ -77,6 +79,7 @@ export class RecoveryWorld {
       ).GroupId ?? '';
     const siteSg = await sg('site');
     const sandboxSg = await sg('sandbox');
+    this.sandboxSecurityGroup = sandboxSg;
 
     const cluster = uniqueName('cluster');
     await this.clients.ecs(REGION).send(new CreateClusterCommand({ clusterName: cluster }));
@@ -203,6 +206,16 @@ export class RecoveryWorld {
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));
     return backup;
+  }
+
+  /** Opens the sandbox's security group to `cidr` on port 80 (a misconfiguration when wider than the operator's). */
+  async openSandboxTo(cidr: string): Promise<void> {
+    await this.clients.ec2(REGION).send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: this.sandboxSecurityGroup,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: cidr }] }],
+      }),
+    );
   }
 
   /** Every task of the site's cluster, with its tags. */

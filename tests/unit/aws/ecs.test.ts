@@ -1,4 +1,8 @@
-import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EcsAdapter } from '../../../lib/aws/ecs';
@@ -155,5 +159,32 @@ describe('EcsAdapter', () => {
       task: TASK_ARN,
       reason: 'x'.repeat(255),
     });
+  });
+
+  it('lists who each security group lets in, page by page', async () => {
+    ec2Mock
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({
+        SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpRanges: [{ CidrIp: '203.0.113.0/24' }] }] }],
+        NextToken: 'p2',
+      })
+      .resolves({
+        SecurityGroups: [
+          {
+            GroupId: 'sg-2',
+            IpPermissions: [
+              { Ipv6Ranges: [{ CidrIpv6: '::/0' }], PrefixListIds: [{ PrefixListId: 'pl-1' }] },
+            ],
+          },
+        ],
+      });
+
+    const ingress = await adapter.ingressOf(['sg-1', 'sg-2']);
+
+    expect(ingress).toEqual([
+      { groupId: 'sg-1', cidrs: ['203.0.113.0/24'], ipv6Cidrs: [], prefixLists: [] },
+      { groupId: 'sg-2', cidrs: [], ipv6Cidrs: ['::/0'], prefixLists: ['pl-1'] },
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@ import type { Recovery } from '../../../../lib/recovery/model';
 import type {
   BackupService,
   DnsPort,
+  GroupIngress,
   NotifierPort,
   RecoveryPorts,
   RunTaskRequest,
@@ -18,6 +19,8 @@ export class FakeTasks implements TaskPort {
   readonly runs: RunTaskRequest[] = [];
   readonly stopped: string[] = [];
   readonly tasks = new Map<string, TaskInfo>();
+  /** Ingress of each security group; a group not listed admits nobody. */
+  readonly ingress = new Map<string, string[]>();
 
   async runTask(request: RunTaskRequest): Promise<TaskInfo> {
     this.runs.push(request);
@@ -44,6 +47,15 @@ export class FakeTasks implements TaskPort {
     this.stopped.push(taskArn);
     const task = this.tasks.get(taskArn);
     if (task !== undefined) task.lastStatus = 'STOPPED';
+  }
+
+  async ingressOf(groupIds: string[]): Promise<GroupIngress[]> {
+    return groupIds.map((groupId) => ({
+      groupId,
+      cidrs: this.ingress.get(groupId) ?? [],
+      ipv6Cidrs: [],
+      prefixLists: [],
+    }));
   }
 
   setStatus(taskArn: string, lastStatus: string): void {
