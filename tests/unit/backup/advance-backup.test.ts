@@ -137,6 +137,28 @@ describe('advanceBackup', () => {
     expect(await world.catalog.openBackupIds('blog')).toEqual([]);
   });
 
+  it('backs up an Aurora cluster with cluster snapshots and copies them', async () => {
+    const world = new FakeWorld();
+    const clock = new FakeClock(at);
+    world.rds(PRIMARY).addDatabase('blog-aurora', 'rds-cluster');
+    const site = buildSite({
+      protect: { volumes: { ids: ['vol-0000000f'] }, database: { cluster: 'blog-aurora' } },
+    });
+    const ports = world.ports();
+
+    const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    world.rds(PRIMARY).complete();
+    await advanceBackup(ports, clock, site, backup.id);
+    world.rds(DR).complete();
+    const done = await advanceBackup(ports, clock, site, backup.id);
+
+    expect(done.status.parts).toEqual([
+      expect.objectContaining({ kind: 'rds-cluster', sourceId: 'blog-aurora', state: 'completed' }),
+    ]);
+    expect(done.status.phase).toBe('Completed');
+    expect(world.rds(DR).snapshots.get('lifeboat-blog-20261122t020000z-scheduled')?.kind).toBe('rds-cluster');
+  });
+
   it('tags DR copies with their source and uses the DR KMS key for encrypted sources', async () => {
     const { world, clock, ports } = setup({ encryptedDb: true, drKmsKeyId: 'alias/lifeboat-dr' });
     const site = buildSite({
