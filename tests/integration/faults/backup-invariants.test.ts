@@ -86,8 +86,8 @@ describe('backup pipeline under faults (moto, simulated AWS limits and time)', (
 
 describe('backup pipeline when AWS acts but the response is lost', () => {
   // EC2 CreateSnapshot and CopySnapshot take no client token, so the SDK's own retry after a lost
-  // response starts a second snapshot that the catalog never hears of. Until advance collects such
-  // strays, what must hold is that every stray carries its backup's tags, so it can be found.
+  // response starts a second snapshot that the catalog never hears of. What must hold is that every
+  // stray carries its backup's tags: retention deletes by those tags when the backup expires.
   it('finishes every backup and tags every stray snapshot with its site and backup', async () => {
     const run = await runScenario({ timeout: 0.3, timeoutAfterSend: 1, operations: /^(Create|Copy)/ }, 5);
 

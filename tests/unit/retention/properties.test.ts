@@ -1,0 +1,239 @@
+import fc from 'fast-check';
+import type { Backup, BackupKind, BackupPhase, CopyState } from '../../../lib/backup/model';
+import { isTerminal } from '../../../lib/backup/model';
+import type { Recovery } from '../../../lib/recovery/model';
+import { isoWeekKey, planRetention, type RetentionPolicy } from '../../../lib/retention/policy';
+import { buildBackup } from '../../support/builders';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const DAY = 86_400_000;
+const SLOT_KINDS: BackupKind[] = ['scheduled', 'manual', 'drill'];
+
+/** A random backup within the last 400 days, in any phase, with a DR copy in any state. */
+const backupArb = fc
+  .record({
+    ageMinutes: fc.integer({ min: 0, max: 400 * 24 * 60 }),
+    kind: fc.constantFrom<BackupKind>(
+      'scheduled',
+      'scheduled',
+      'scheduled',
+      'manual',
+      'drill',
+      'broken-state',
+      'pre-promote',
+    ),
+    phase: fc.constantFrom<BackupPhase>(
+      'Completed',
+      'Completed',
+      'Completed',
+      'Pending',
+      'Copying',
+      'PartiallyFailed',
+      'Failed',
+    ),
+    copy: fc.constantFrom<CopyState>('completed', 'waiting', 'pending', 'failed', 'skipped'),
+  })
+  .map(({ ageMinutes, kind, phase, copy }): Backup => {
+    const at = new Date(NOW.getTime() - ageMinutes * 60_000);
+    const copyState: CopyState =
+      phase === 'Completed'
+        ? copy === 'failed'
+          ? 'completed'
+          : copy === 'waiting' || copy === 'pending'
+            ? 'completed'
+            : copy
+        : copy;
+    return buildBackup({
+      at: new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString(),
+      kind,
+      phase,
+      parts: [
+        {
+          kind: 'ebs-volume',
+          sourceId: 'vol-00000001',
+          snapshotId: 'snap-1',
+          state: phase === 'Pending' ? 'pending' : phase === 'Failed' ? 'failed' : 'completed',
+          copy: { region: 'us-west-2', state: copyState },
+        },
+      ],
+    });
+  });
+
+function recoveryUsing(
+  id: string,
+  backupIds: string[],
+  phase: Recovery['status']['phase'],
+  endedDaysAgo: number | undefined,
+): Recovery {
+  const [knownGood, brokenState, ...attempts] = backupIds;
+  return {
+    apiVersion: 'lifeboat/v1',
+    kind: 'Recovery',
+    id,
+    site: 'blog',
+    spec: {
+      kind: 'recovery',
+      trigger: {
+        source: 'pingdom',
+        incidentKey: id,
+        outageStartedAt: NOW.toISOString(),
+        receivedAt: NOW.toISOString(),
+        summary: 'down',
+      },
+      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+    },
+    status: {
+      phase,
+      knownGoodBackupId: knownGood,
+      brokenStateBackupId: brokenState,
+      attempts: attempts.map((backupId) => ({ backupId, verdict: 'unhealthy' as const })),
+      timeline: [],
+      signals: [],
+      startedAt: NOW.toISOString(),
+      endedAt:
+        endedDaysAgo === undefined ? undefined : new Date(NOW.getTime() - endedDaysAgo * DAY).toISOString(),
+    },
+  } as Recovery;
+}
+
+/** A random history: backups (ids unique), recoveries pointing at some of them, a policy. */
+const historyArb = fc
+  .record({
+    backups: fc.array(backupArb, { maxLength: 60 }),
+    policy: fc.record({
+      daily: fc.integer({ min: 0, max: 10 }),
+      weekly: fc.integer({ min: 0, max: 6 }),
+      monthly: fc.integer({ min: 0, max: 12 }),
+    }),
+    recoveries: fc.array(
+      fc.record({
+        picks: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        running: fc.boolean(),
+        endedDaysAgo: fc.integer({ min: 0, max: 90 }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map(({ backups, policy, recoveries }) => {
+    const unique = [...new Map(backups.map((b) => [b.id, b])).values()];
+    const ids = unique.map((b) => b.id);
+    const recs =
+      ids.length === 0
+        ? []
+        : recoveries.map((r, i) =>
+            recoveryUsing(
+              `20261122t093900z-${String(i).padStart(8, '0')}`,
+              r.picks.map((p) => ids[p % ids.length] as string),
+              r.running ? 'Running' : 'Succeeded',
+              r.running ? undefined : r.endedDaysAgo,
+            ),
+          );
+    return { backups: unique, policy: policy as RetentionPolicy, recoveries: recs };
+  });
+
+const takenAt = (b: Backup) => new Date(b.spec.scheduledFor).getTime();
+
+function plan(history: { backups: Backup[]; policy: RetentionPolicy; recoveries: Recovery[] }) {
+  const decisions = planRetention({ ...history, now: NOW, evidenceDays: 30 });
+  const deleted = new Set(decisions.filter((d) => d.action === 'delete').map((d) => d.backupId));
+  return { decisions, deleted };
+}
+
+const RUNS = { numRuns: 300, seed: 4242 };
+
+describe('retention never-delete rules, over random histories (fast-check)', () => {
+  it('decides exactly once for every backup it was given', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const { decisions } = plan(history);
+        expect(decisions.map((d) => d.backupId).sort()).toEqual(history.backups.map((b) => b.id).sort());
+      }),
+      RUNS,
+    );
+  });
+
+  it('never deletes an unfinished backup or one whose DR copy has not completed', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const { deleted } = plan(history);
+        for (const b of history.backups.filter((x) => deleted.has(x.id))) {
+          expect(isTerminal(b.status.phase)).toBe(true);
+          expect(b.status.parts.some((p) => p.copy.state === 'waiting' || p.copy.state === 'pending')).toBe(
+            false,
+          );
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('never deletes the newest completed backup', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const { deleted } = plan(history);
+        const newest = history.backups
+          .filter((b) => b.status.phase === 'Completed')
+          .sort((a, b) => takenAt(b) - takenAt(a))[0];
+        if (newest !== undefined) expect(deleted.has(newest.id)).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never deletes a backup a running recovery, or one that ended within 30 days, uses', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const { deleted } = plan(history);
+        for (const r of history.recoveries) {
+          const ended = r.status.endedAt === undefined ? undefined : Date.parse(r.status.endedAt);
+          if (ended !== undefined && NOW.getTime() - ended >= 30 * DAY) continue;
+          const used = [
+            r.status.knownGoodBackupId,
+            r.status.brokenStateBackupId,
+            ...r.status.attempts.map((a) => a.backupId),
+          ];
+          for (const id of used) if (id !== undefined) expect(deleted.has(id)).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('keeps the newest completed backup of each of the policy’s most recent days, weeks and months', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const { deleted } = plan(history);
+        const completed = history.backups
+          .filter((b) => b.status.phase === 'Completed' && SLOT_KINDS.includes(b.spec.kind))
+          .sort((a, b) => takenAt(b) - takenAt(a));
+        const slots: [number, (at: Date) => string][] = [
+          [history.policy.daily, (at) => at.toISOString().slice(0, 10)],
+          [history.policy.weekly, isoWeekKey],
+          [history.policy.monthly, (at) => at.toISOString().slice(0, 7)],
+        ];
+        for (const [count, key] of slots) {
+          const newestPerPeriod = new Map<string, Backup>();
+          for (const b of completed) {
+            const k = key(new Date(takenAt(b)));
+            if (!newestPerPeriod.has(k)) newestPerPeriod.set(k, b);
+          }
+          for (const b of [...newestPerPeriod.values()].slice(0, count))
+            expect(deleted.has(b.id)).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('is stable: a second run over what the first kept deletes nothing more', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const first = plan(history);
+        const kept = history.backups.filter((b) => !first.deleted.has(b.id));
+        const second = plan({ ...history, backups: kept });
+        expect([...second.deleted]).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});
