@@ -6,6 +6,7 @@ import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 
 const OUTAGE = '2026-11-22T09:39:00Z';
+const PROMOTE_ID = '20261122t110000z-promote';
 
 function entered(events: LocalEvent[]): string[] {
   return events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name ?? '');
@@ -26,7 +27,8 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
     await world.close();
   });
 
-  it('promote: snapshots the sandbox, launches the final task from it, switches DNS, retires replacement and sandbox', async () => {
+  /** A finished recovery with a sandbox, and the sandbox volume ECS would have created (moto ignores volumeConfigurations). */
+  async function recoverWithSandbox(): Promise<{ recoveryId: string; sandboxVolumeId: string }> {
     await world.completedBackup('2026-11-22T02:00:00Z');
     const recoveryId = recoveryIdFor(new Date(OUTAGE), `pingdom:${world.site.name}`);
     const recovered = await runStateMachineLocally({
@@ -41,8 +43,7 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
       context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
     });
     expect(recovered.status).toBe('SUCCEEDED');
-    // What ECS does with the sandbox's volumeConfigurations tagSpecifications (moto ignores them).
-    const sandboxVolume = await world.clients.ec2('us-east-1').send(
+    const volume = await world.clients.ec2('us-east-1').send(
       new CreateVolumeCommand({
         AvailabilityZone: 'us-east-1a',
         Size: 8,
@@ -58,19 +59,27 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
         ],
       }),
     );
-    const promoteId = '20261122t110000z-promote';
+    return { recoveryId, sandboxVolumeId: volume.VolumeId ?? '' };
+  }
 
-    const run = await runStateMachineLocally({
+  function promote(sourceRecoveryId: string) {
+    return runStateMachineLocally({
       machine: 'promote',
       input: {
         site: world.site.name,
-        recoveryId: promoteId,
+        recoveryId: PROMOTE_ID,
         kind: 'promote',
         trigger: manualTrigger('2026-11-22T11:00:00Z', 'fix applied in the sandbox'),
-        options: { sourceRecoveryId: recoveryId },
+        options: { sourceRecoveryId },
       },
       context: world.context(new SteppingClock('2026-11-22T11:00:00Z')),
     });
+  }
+
+  it('promote: snapshots the sandbox, launches the final task from it, switches DNS, retires replacement and sandbox', async () => {
+    const { recoveryId, sandboxVolumeId } = await recoverWithSandbox();
+
+    const run = await promote(recoveryId);
 
     expect(run.status).toBe('SUCCEEDED');
     expect(entered(run.events)).toEqual(
@@ -86,21 +95,59 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
         'Finish',
       ]),
     );
-    const promote = await world.catalog.getRecovery(world.site.name, promoteId);
-    expect(promote?.status.phase).toBe('Succeeded');
+    const promoted = await world.catalog.getRecovery(world.site.name, PROMOTE_ID);
+    expect(promoted?.status.phase).toBe('Succeeded');
     const prePromote = await world.catalog.getBackup(
       world.site.name,
-      promote?.status.knownGoodBackupId ?? '',
+      promoted?.status.knownGoodBackupId ?? '',
     );
     expect(prePromote?.spec.kind).toBe('pre-promote');
-    expect(prePromote?.status.parts.map((p) => p.sourceId)).toEqual([sandboxVolume.VolumeId]);
+    expect(prePromote?.status.parts.map((p) => p.sourceId)).toEqual([sandboxVolumeId]);
     const tasks = await world.tasks();
     const byRole = Object.fromEntries(tasks.map((t) => [t.tags['lifeboat:role'], t.lastStatus]));
     expect(byRole).toEqual({ replacement: 'STOPPED', sandbox: 'STOPPED', final: 'RUNNING' });
     expect((await world.aRecord(world.site.dns.recordName))?.value).toBe(
-      promote?.status.replacement?.address,
+      promoted?.status.replacement?.address,
     );
     expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+  });
+
+  it('promote whose final task is unhealthy: stops it, leaves DNS, replacement and sandbox as they were', async () => {
+    const { recoveryId } = await recoverWithSandbox();
+    await world.serveRole('final', 'unhealthy');
+    const before = await world.aRecord(world.site.dns.recordName);
+
+    const run = await promote(recoveryId);
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('HealthGateFailedError');
+    expect(run.events.map((e) => e.state?.name)).not.toContain('SwitchDns');
+    expect(await world.aRecord(world.site.dns.recordName)).toEqual(before);
+    const byRole = Object.fromEntries(
+      (await world.tasks()).map((t) => [t.tags['lifeboat:role'], t.lastStatus]),
+    );
+    expect(byRole).toEqual({ replacement: 'RUNNING', sandbox: 'RUNNING', final: 'STOPPED' });
+    const promoteRecord = await world.catalog.getRecovery(world.site.name, PROMOTE_ID);
+    expect(promoteRecord?.status).toMatchObject({
+      phase: 'Failed',
+      failure: { error: 'HealthGateFailedError' },
+    });
+    expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+  });
+
+  it('drill of a site without any completed backup: fails with NoKnownGoodBackupError and launches nothing', async () => {
+    const run = await runStateMachineLocally({
+      machine: 'drill',
+      input: { site: world.site.name, kind: 'drill' },
+      context: world.context(new SteppingClock('2026-11-22T04:00:00Z')),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('NoKnownGoodBackupError');
+    expect(await world.tasks()).toEqual([]);
+    expect((await world.notifications()).map((n) => n.subject)).toEqual([
+      expect.stringContaining('Restore drill of'),
+    ]);
   });
 
   it('drill: restores the newest backup into a throw-away task, records a passed verdict, tears it down', async () => {

@@ -48,6 +48,7 @@ export interface ObservedTask {
 export class RecoveryWorld {
   readonly clients = motoClients();
   readonly servers = new Map<string, SiteServer>();
+  private readonly roleServers = new Map<string, SiteServer>();
   site!: Site;
   config!: LifeboatConfig;
   catalog!: Catalog;
@@ -175,7 +176,11 @@ export class RecoveryWorld {
         endpointOf: (task: TaskInfo) =>
           task.privateIp === undefined
             ? undefined
-            : (this.servers.get(task.tags['lifeboat:backup-id'] ?? '') ?? this.fallback)?.url,
+            : (
+                this.roleServers.get(task.tags['lifeboat:role'] ?? '') ??
+                this.servers.get(task.tags['lifeboat:backup-id'] ?? '') ??
+                this.fallback
+              )?.url,
       }),
     };
   }
@@ -206,6 +211,11 @@ export class RecoveryWorld {
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));
     return backup;
+  }
+
+  /** Every task of `role` (e.g. a promote's final task) answers `behaviour`, whatever it was restored from. */
+  async serveRole(role: string, behaviour: SiteBehaviour): Promise<void> {
+    this.roleServers.set(role, await startSiteServer(behaviour));
   }
 
   /** Opens the sandbox's security group to `cidr` on port 80 (a misconfiguration when wider than the operator's). */
@@ -263,7 +273,9 @@ export class RecoveryWorld {
 
   async close(): Promise<void> {
     await Promise.all(
-      [...this.servers.values(), ...(this.fallback ? [this.fallback] : [])].map((s) => s.close()),
+      [...this.servers.values(), ...this.roleServers.values(), ...(this.fallback ? [this.fallback] : [])].map(
+        (s) => s.close(),
+      ),
     );
   }
 
