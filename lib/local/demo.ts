@@ -321,25 +321,54 @@ class Demo {
       `  ${this.site.dns.recordName}${this.site.health.path} answers HTTP ${probe.status} ${probe.statusText}`,
     );
 
-    const webhook = await handlerOf(this.options.root, 'pingdom-webhook');
+    const answer = await this.pingdom('DOWN', {
+      description: `HTTP Error ${probe.status}`,
+      long_description: `HTTP Error ${probe.status} ${probe.statusText} on ${this.site.health.path}`,
+    });
+    if (
+      answer.outcome !== 'started' ||
+      answer.executionArn === undefined ||
+      answer.recoveryId === undefined
+    ) {
+      throw new Error(`the webhook did not start a recovery: ${JSON.stringify(answer)}`);
+    }
+    this.print.line(
+      `  recovery ${answer.recoveryId}: execution ${answer.executionArn.split(':').pop()} started`,
+    );
+
+    this.print.section('Recovery state machine, run locally with the real steps (waits shortened)');
+    const input = await executionInput(this.clients, answer.executionArn);
+    const ok = await this.runMachine('recovery', input);
+    if (!ok) throw new Error(`recovery ${answer.recoveryId} did not succeed`);
+
+    const recovery = await this.catalog.getRecovery(this.site.name, answer.recoveryId);
+    if (recovery === undefined) throw new Error(`recovery ${answer.recoveryId} has no record`);
+    const up = await fetch(
+      `${this.siteServer?.taskUrl(backupInUse(recovery) ?? '')}${this.site.health.path}`,
+    );
+    this.print.line(
+      `  ${this.site.dns.recordName} → ${recovery.status.dnsChange?.value ?? '?'}${this.site.health.path} answers HTTP ${up.status} ${up.statusText} again`,
+    );
+    return recovery;
+  }
+
+  /** Sends a Pingdom state change for check 12345 through the real webhook handler, as API Gateway would. */
+  private async pingdom(
+    state: 'DOWN',
+    fields: Record<string, unknown>,
+  ): Promise<{ outcome: string; recoveryId?: string; executionArn?: string; why?: string }> {
     const root = this.options.root;
-    const alert = JSON.parse(readFileSync(join(root, 'events/pingdom/down.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const webhook = await handlerOf(root, 'pingdom-webhook');
+    const alert = JSON.parse(readFileSync(join(root, 'events/pingdom/down.json'), 'utf8')) as object;
     const changed = new Date(Math.floor(Date.now() / 1000) * 1000);
     Object.assign(alert, {
       check_id: 12345,
       check_name: 'www.example.com',
       state_changed_timestamp: changed.getTime() / 1000,
       state_changed_utc_time: changed.toISOString().slice(0, 19),
-      description: `HTTP Error ${probe.status}`,
-      long_description: `HTTP Error ${probe.status} ${probe.statusText} on ${this.site.health.path}`,
+      ...fields,
     });
-    const request = JSON.parse(readFileSync(join(root, 'events/pingdom/http-down.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const request = JSON.parse(readFileSync(join(root, 'events/pingdom/http-down.json'), 'utf8')) as object;
     Object.assign(request, {
       rawQueryString: `token=${this.provisioned.webhookToken}`,
       queryStringParameters: { token: this.provisioned.webhookToken },
@@ -353,25 +382,9 @@ class Demo {
       executionArn?: string;
     };
     this.print.line(
-      `  POST /pingdom?token=… (Pingdom DOWN, check 12345) → pingdom-webhook: HTTP ${response.statusCode} ${answer.outcome}`,
+      `  POST /pingdom?token=… (Pingdom ${state}, check 12345) → pingdom-webhook: HTTP ${response.statusCode} ${answer.outcome}`,
     );
-    if (
-      answer.outcome !== 'started' ||
-      answer.executionArn === undefined ||
-      answer.recoveryId === undefined
-    ) {
-      throw new Error(`the webhook did not start a recovery: ${response.body}`);
-    }
-    this.print.line(
-      `  recovery ${answer.recoveryId}: execution ${answer.executionArn.split(':').pop()} started`,
-    );
-
-    this.print.section('Recovery state machine, run locally with the real steps (waits shortened)');
-    const input = await executionInput(this.clients, answer.executionArn);
-    const ok = await this.runMachine('recovery', input);
-    const recovery = await this.catalog.getRecovery(this.site.name, answer.recoveryId);
-    if (!ok || recovery === undefined) throw new Error(`recovery ${answer.recoveryId} did not succeed`);
-    return recovery;
+    return answer;
   }
 
   async showResult(recovery: Recovery): Promise<string | undefined> {
