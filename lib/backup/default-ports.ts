@@ -6,19 +6,67 @@ import { defaultCatalog } from '../catalog/default';
 import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
+import { CopyCountCache } from './copy-count-cache';
 import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
 
+/** EBS with the copy count cached (see CopyCountCache); everything else goes straight to the adapter. */
+function ebsPort(adapter: Ec2Adapter, cache: CopyCountCache): EbsPort {
+  return {
+    region: adapter.region,
+    findVolumes: (selector) => adapter.findVolumes(selector),
+    createSnapshot: (volumeId, description, tags) => adapter.createSnapshot(volumeId, description, tags),
+    findSnapshots: (selector) => adapter.findSnapshots(selector),
+    copySnapshotFrom: async (input) => {
+      const id = await adapter.copySnapshotFrom(input);
+      cache.started();
+      return id;
+    },
+    countPendingCopies: () => cache.count(() => adapter.countPendingCopies()),
+    deleteSnapshot: (snapshotId) => adapter.deleteSnapshot(snapshotId),
+  };
+}
+
+/** RDS with the copy count cached (see CopyCountCache). */
+function rdsPort(adapter: RdsAdapter, cache: CopyCountCache): RdsPort {
+  return {
+    region: adapter.region,
+    describeDatabase: (kind, id) => adapter.describeDatabase(kind, id),
+    createSnapshot: (kind, sourceId, identifier, tags) =>
+      adapter.createSnapshot(kind, sourceId, identifier, tags),
+    findSnapshot: (kind, identifier) => adapter.findSnapshot(kind, identifier),
+    listSnapshots: (prefix) => adapter.listSnapshots(prefix),
+    copySnapshotFrom: async (input) => {
+      const copy = await adapter.copySnapshotFrom(input);
+      cache.started();
+      return copy;
+    },
+    countPendingCopies: () => cache.count(() => adapter.countPendingCopies()),
+    deleteSnapshot: (kind, identifier) => adapter.deleteSnapshot(kind, identifier),
+  };
+}
+
+export interface BackupPortOptions {
+  telemetry?: BackupTelemetry;
+  /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
+  copyCountTtlMs?: number;
+}
+
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
-export function backupPorts(clients: AwsClients, catalog: Catalog, telemetry?: BackupTelemetry): BackupPorts {
+export function backupPorts(
+  clients: AwsClients,
+  catalog: Catalog,
+  options: BackupPortOptions = {},
+): BackupPorts {
+  const ttl = options.copyCountTtlMs ?? 10_000;
   const ebs = new Map<string, EbsPort>();
   const rds = new Map<string, RdsPort>();
   return {
     catalog,
-    telemetry,
+    telemetry: options.telemetry,
     ebs(region) {
       let port = ebs.get(region);
       if (port === undefined) {
-        port = new Ec2Adapter(clients.ec2(region), region);
+        port = ebsPort(new Ec2Adapter(clients.ec2(region), region), new CopyCountCache(ttl));
         ebs.set(region, port);
       }
       return port;
@@ -26,7 +74,7 @@ export function backupPorts(clients: AwsClients, catalog: Catalog, telemetry?: B
     rds(region) {
       let port = rds.get(region);
       if (port === undefined) {
-        port = new RdsAdapter(clients.rds(region), region);
+        port = rdsPort(new RdsAdapter(clients.rds(region), region), new CopyCountCache(ttl));
         rds.set(region, port);
       }
       return port;
@@ -55,6 +103,6 @@ let processPorts: BackupPorts | undefined;
 
 /** The process-wide backup ports: clients from the environment, the CATALOG_BUCKET catalog, metrics. */
 export function defaultBackupPorts(): BackupPorts {
-  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), backupMetrics());
+  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), { telemetry: backupMetrics() });
   return processPorts;
 }

@@ -1,0 +1,30 @@
+/**
+ * The number of copies in flight into one region, read from AWS at most once per `ttlMs` and
+ * counting the copies this process started since. Every advance that has a copy to start needs
+ * the count; thousands of advances in a sweep would otherwise spend EC2's Describe budget on it.
+ * A stale count can only overshoot the quota by a little, and AWS then refuses the copy with a
+ * quota error, which the use case treats as "wait", so correctness does not depend on it.
+ */
+export class CopyCountCache {
+  private value: number | undefined;
+  private readAt = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached count, or a fresh one from `read` once the cache is older than the TTL. */
+  async count(read: () => Promise<number>): Promise<number> {
+    if (this.value === undefined || this.now() - this.readAt >= this.ttlMs) {
+      this.value = await read();
+      this.readAt = this.now();
+    }
+    return this.value;
+  }
+
+  /** Counts a copy this process just started. */
+  started(): void {
+    if (this.value !== undefined) this.value += 1;
+  }
+}

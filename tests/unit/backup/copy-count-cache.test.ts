@@ -1,0 +1,33 @@
+import { CopyCountCache } from '../../../lib/backup/copy-count-cache';
+
+describe('CopyCountCache', () => {
+  it('reads the count once per TTL and adds the copies started in between', async () => {
+    let now = 0;
+    let reads = 0;
+    const cache = new CopyCountCache(10_000, () => now);
+    const read = async () => {
+      reads += 1;
+      return 7;
+    };
+
+    const first = await cache.count(read);
+    cache.started();
+    cache.started();
+    now = 9_999;
+    const cached = await cache.count(read);
+    now = 10_000;
+    const fresh = await cache.count(read);
+
+    expect([first, cached, fresh]).toEqual([7, 9, 7]);
+    expect(reads).toBe(2);
+  });
+
+  it('reads every time with a TTL of 0', async () => {
+    let reads = 0;
+    const cache = new CopyCountCache(0, () => 5);
+    await cache.count(async () => ++reads);
+    await cache.count(async () => ++reads);
+
+    expect(reads).toBe(2);
+  });
+});
