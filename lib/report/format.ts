@@ -14,7 +14,7 @@ export function formatDuration(ms: number): string {
   }
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
-  if (hours >= 48) return `${Math.floor(hours / 24)} days`;
+  if (hours >= 48) return `${Math.floor(hours / 24)} days ${hours % 24} h`;
   return `${hours} h ${String(minutes).padStart(2, '0')} min`;
 }
 

@@ -1,0 +1,54 @@
+import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
+import { RunTaskCommand } from '@aws-sdk/client-ecs';
+import { AwsClients } from '../../../lib/aws/clients';
+import { withEcsVolumeStandIn } from '../../../lib/local/ecs-volumes';
+import { holdEcsTasksRunning } from '../../../lib/local/moto-server';
+import { provisionSite, referenceBlueprint } from '../../../lib/local/provision-site';
+import { motoEndpoint, uniqueName } from '../../support/moto';
+
+describe('ECS volume stand-in (what moto leaves out of RunTask)', () => {
+  it('creates the volume RunTask asks ECS for: from the snapshot, with its tags', async () => {
+    const clients: AwsClients = new AwsClients({
+      endpoint: motoEndpoint(),
+      defaultRegion: 'us-east-1',
+      maxAttempts: 2,
+      retryMode: 'standard',
+      decorate: withEcsVolumeStandIn(() => clients),
+    });
+    await holdEcsTasksRunning(motoEndpoint());
+    const site = await provisionSite(clients, referenceBlueprint({ catalogBucket: uniqueName('catalog') }));
+    const ec2 = clients.ec2('us-east-1');
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: site.volumeId }));
+
+    await clients.ecs('us-east-1').send(
+      new RunTaskCommand({
+        cluster: site.cluster,
+        taskDefinition: site.taskDefinition,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: site.subnetIds, securityGroups: [site.sandboxSecurityGroupId] },
+        },
+        volumeConfigurations: [
+          {
+            name: site.volumeName,
+            managedEBSVolume: {
+              snapshotId: snap.SnapshotId,
+              roleArn: site.infrastructureRoleArn,
+              volumeType: 'gp3',
+              tagSpecifications: [
+                { resourceType: 'volume', tags: [{ key: 'lifeboat:role', value: 'sandbox' }] },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+
+    const volumes = await ec2.send(
+      new DescribeVolumesCommand({ Filters: [{ Name: 'tag:lifeboat:role', Values: ['sandbox'] }] }),
+    );
+    expect(volumes.Volumes?.map((v) => [v.SnapshotId, v.AvailabilityZone])).toEqual([
+      [snap.SnapshotId, 'us-east-1a'],
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+import { Catalog } from '../../../lib/catalog/catalog';
+import { planRecovery } from '../../../lib/cli/plan';
+import { NotFoundError } from '../../../lib/errors';
+import { buildBackup, buildSite } from '../../support/builders';
+import { MemoryObjectStore } from '../../support/memory-object-store';
+
+function completed(at: string, drill?: 'passed' | 'failed') {
+  const backup = buildBackup({
+    at,
+    phase: 'Completed',
+    parts: [
+      {
+        kind: 'ebs-volume',
+        sourceId: 'vol-1',
+        snapshotId: `snap-${at.slice(8, 10)}`,
+        state: 'completed',
+        copy: { region: 'us-west-2', state: 'completed' },
+      },
+    ],
+  });
+  if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: '' };
+  return backup;
+}
+
+describe('planRecovery (lifeboat recover --dry-run)', () => {
+  const site = buildSite();
+  const outage = new Date('2026-11-22T09:39:00Z');
+  let catalog: Catalog;
+
+  beforeEach(async () => {
+    catalog = new Catalog(new MemoryObjectStore());
+    for (const b of [
+      completed('2026-11-19T02:00:00Z'),
+      completed('2026-11-20T02:00:00Z', 'passed'),
+      completed('2026-11-21T02:00:00Z'),
+      completed('2026-11-22T02:00:00Z'),
+      completed('2026-11-22T10:00:00Z'),
+    ]) {
+      await catalog.createBackup(b);
+    }
+  });
+
+  it('picks the backup recovery would pick (restore-proven first) and lists the walk-back', async () => {
+    const plan = await planRecovery(catalog, site, outage, { skipSandbox: false });
+
+    expect(plan.candidates.map((c) => c.backupId)).toEqual([
+      '20261120t020000z-scheduled',
+      '20261122t020000z-scheduled',
+      '20261121t020000z-scheduled',
+    ]);
+    expect(plan.steps[1]).toMatch(
+      /^launch from backup 20261120t020000z-scheduled \(taken 2026-11-20 02:00:00 UTC, 2 days 7 h before the outage, restore drill passed\), volume wp-content from snap-20$/,
+    );
+    expect(plan.steps[2]).toBe(
+      'if it is unhealthy, walk back to: 20261122t020000z-scheduled, 20261121t020000z-scheduled',
+    );
+    expect(plan.steps.at(-1)).toBe(
+      'open the sandbox sandbox.example.com from the broken state, reachable only from 203.0.113.0/24',
+    );
+  });
+
+  it('plans only the backup the operator names, and none if it is not usable', async () => {
+    const pending = buildBackup({ at: '2026-11-22T05:00:00Z', phase: 'Pending' });
+    await catalog.createBackup(pending);
+
+    const named = await planRecovery(catalog, site, outage, {
+      backupId: '20261121t020000z-scheduled',
+      skipSandbox: true,
+    });
+    const unusable = await planRecovery(catalog, site, outage, { backupId: pending.id, skipSandbox: true });
+
+    expect(named.candidates.map((c) => c.backupId)).toEqual(['20261121t020000z-scheduled']);
+    expect(named.steps.at(-1)).toBe('no sandbox (--skip-sandbox)');
+    expect(unusable.candidates).toEqual([]);
+    expect(unusable.steps[1]).toMatch(/^pick a backup: NONE/);
+  });
+
+  it('refuses a backup id the catalog does not have', async () => {
+    await expect(
+      planRecovery(catalog, site, outage, { backupId: '20200101t000000z-manual', skipSandbox: false }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
