@@ -54,9 +54,9 @@ demo().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    const detail =
+      error instanceof Error ? (process.env.LIFEBOAT_DEBUG ? error.stack : error.message) : String(error);
+    process.stderr.write(`demo failed: ${detail}\n`);
     process.exitCode = 1;
   },
 );
