@@ -74,6 +74,17 @@ describe('lifeboat list / status / report (subprocess against moto)', () => {
     expect(result.stdout).toMatch(/✓ Switch DNS site\s+300 ms {2}critical/);
   });
 
+  it('prints the recovery record as JSON for scripts', async () => {
+    const result = await runCli(['status', '20261123t093900z-5f2c81a0', '--json', ...common()], env);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      kind: 'Recovery',
+      id: '20261123t093900z-5f2c81a0',
+      status: { phase: 'Succeeded' },
+    });
+  });
+
   it('follows a recovery that has already ended by printing it once', async () => {
     const result = await runCli(['status', '20261123t093900z-5f2c81a0', '--follow', ...common()], env);
 
