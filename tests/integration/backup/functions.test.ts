@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { motoClients, uniqueName } from '../../support/moto';
+import { REFERENCE_EVENTS_DIR } from '../../support/reference-events';
 import { makeMotoSite } from './support';
 
 const root = join(__dirname, '../../..');
-const referenceDir = join(root, '../shared/reference-events');
+const referenceDir = REFERENCE_EVENTS_DIR;
 const sample = (name: string): unknown => JSON.parse(readFileSync(join(root, 'events', name), 'utf8'));
 const context = {
   functionName: 'test',

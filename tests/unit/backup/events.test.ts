@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSnapshotEvent } from '../../../lib/backup/events';
 import { InvalidInputError } from '../../../lib/errors';
+import { REFERENCE_EVENTS_DIR } from '../../support/reference-events';
 
 const root = join(__dirname, '../../..');
-const referenceDir = join(root, '../shared/reference-events');
+const referenceDir = REFERENCE_EVENTS_DIR;
 const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const sample = (name: string) => load(join(root, 'events', name));
 

@@ -14,6 +14,7 @@ import { Catalog } from '../../../lib/catalog/catalog';
 import type { Recovery } from '../../../lib/recovery/model';
 import type { TriggerOutcome, TriggerPorts } from '../../../lib/triggers/outcome';
 import { MemoryObjectStore } from '../../support/memory-object-store';
+import { REFERENCE_EVENTS_DIR } from '../../support/reference-events';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:lifeboat-test-recovery';
 
@@ -74,13 +75,13 @@ export function startedInputs(sfn: ReturnType<typeof fakeStepFunctions>): unknow
   return sfn.mock.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input ?? '{}'));
 }
 
-/** A sample event from events/ or /work/shared/reference-events. */
+/** A sample event from events/ (reference samples are under events/reference/). */
 export function sampleEvent(path: string): Record<string, unknown> {
   const full = path.startsWith('/') ? path : join(__dirname, '..', '..', '..', path);
   return JSON.parse(readFileSync(full, 'utf8')) as Record<string, unknown>;
 }
 
-export const REFERENCE_EVENTS = '/work/shared/reference-events';
+export const REFERENCE_EVENTS = REFERENCE_EVENTS_DIR;
 
 /** A running recovery record, as the state machine's first task writes it. */
 export function runningRecovery(site: string, id: string): Recovery {
