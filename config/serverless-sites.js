@@ -1,0 +1,152 @@
+/**
+ * Package-time values derived from the site config, so serverless.yml never repeats what
+ * config/sites.yml says. osls calls an exported function with { options, resolveVariable }:
+ *
+ *   events:   ${file(./config/serverless-sites.js):backupSchedules}     (startBackup)
+ *   events:   ${file(./config/serverless-sites.js):alarmEvents}         (onAlarm)
+ *   events:   ${file(./config/serverless-sites.js):drillEvents}         (drill state machine)
+ *   Resource: ${file(./config/serverless-sites.js):taskDefinitionArns}  (and the other ARN lists)
+ *
+ * The config is loaded with lifeboat's own validator (lib/config/load.ts, through tsx), so a bad
+ * file fails packaging with the same field-by-field errors as at run time, defaults filled in.
+ * ARNs are Fn::Sub strings: account and partition come from CloudFormation at deploy time.
+ */
+const { isAbsolute, join } = require('node:path');
+const { require: requireTs } = require('tsx/cjs/api');
+
+const SERVICE_DIR = join(__dirname, '..');
+const DEFAULT_CONFIG = 'config/sites.yml';
+
+async function configPath(context) {
+  let path = process.env.LIFEBOAT_CONFIG;
+  if (path === undefined && context?.resolveVariable !== undefined) {
+    path = await context.resolveVariable('param:configFile').catch(() => undefined);
+  }
+  path = path ?? DEFAULT_CONFIG;
+  return isAbsolute(path) ? path : join(SERVICE_DIR, path);
+}
+
+/** lib/config/load.ts: required directly where TypeScript is already compiled (jest), else through tsx. */
+function loadValidator() {
+  try {
+    return require('../lib/config/load.ts');
+  } catch {
+    return requireTs('../lib/config/load.ts', __filename);
+  }
+}
+
+/** The validated sites of the config file (LIFEBOAT_CONFIG, else the configFile param). */
+async function sites(context) {
+  const { loadConfigFile } = loadValidator();
+  return loadConfigFile(await configPath(context)).sites;
+}
+
+const unique = (values) => [...new Set(values)].sort();
+const sub = (text) => ({ 'Fn::Sub': text });
+
+/**
+ * One schedule per site for startBackup. The input carries the event's own `time` (the scheduled
+ * time), so a duplicate delivery of the same schedule names the same backup id.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+ */
+async function backupSchedules(context) {
+  return (await sites(context)).map((s) => ({
+    schedule: {
+      description: `lifeboat nightly backup of ${s.name}`,
+      rate: [s.schedule.backup],
+      inputTransformer: {
+        inputPathsMap: { time: '$.time' },
+        inputTemplate: `{"site":${JSON.stringify(s.name)},"time":<time>}`,
+      },
+    },
+  }));
+}
+
+/** The drill state machine's events: each site's weekly restore drill, input { site, kind: 'drill' }. */
+async function drillEvents(context) {
+  return (await sites(context)).map((s) => ({
+    schedule: { rate: s.schedule.drill, enabled: true, input: { site: s.name, kind: 'drill' } },
+  }));
+}
+
+/** Every CloudWatch alarm named under sites[].triggers.cloudwatchAlarms, once each. */
+async function alarmNames(context) {
+  return unique((await sites(context)).flatMap((s) => s.triggers.cloudwatchAlarms));
+}
+
+/**
+ * The on-alarm function's events: one EventBridge rule on "CloudWatch Alarm State Change" of the
+ * configured alarms, into ALARM (starts a recovery) or OK (recorded on the open recovery); none
+ * when no site names an alarm. Alarm events reach the default bus of the alarm's own region only.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+ */
+async function alarmEvents(context) {
+  const names = await alarmNames(context);
+  if (names.length === 0) return [];
+  return [
+    {
+      eventBridge: {
+        pattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: names, state: { value: ['ALARM', 'OK'] } },
+        },
+      },
+    },
+  ];
+}
+
+/** The task definitions the recoveries may run: every revision of each configured family. */
+async function taskDefinitionArns(context) {
+  return unique(
+    (await sites(context)).map((s) => {
+      const td = s.run.taskDefinition;
+      return `${s.regions.primary}|${td.includes(':') ? td : `${td}:*`}`;
+    }),
+  ).map((key) => {
+    const [region, td] = key.split('|');
+    return sub(`arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:task-definition/${td}`);
+  });
+}
+
+/** The clusters the tasks run in (RunTask's ecs:cluster condition). */
+async function clusterArns(context) {
+  return unique((await sites(context)).map((s) => `${s.regions.primary}|${s.run.cluster}`)).map((key) => {
+    const [region, cluster] = key.split('|');
+    return sub(`arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:cluster/${cluster}`);
+  });
+}
+
+/** The ECS infrastructure roles that create the tasks' volumes (passed to ECS by RunTask). */
+async function infrastructureRoleArns(context) {
+  return unique((await sites(context)).map((s) => s.run.infrastructureRoleArn));
+}
+
+/** The hosted zones of the sites' records. */
+async function hostedZoneArns(context) {
+  return unique((await sites(context)).map((s) => s.dns.hostedZoneId)).map((id) =>
+    sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
+  );
+}
+
+/**
+ * The record names recovery may change: each site's and sandbox's, in the normalised form IAM's
+ * route53:ChangeResourceRecordSetsNormalizedRecordNames compares with (lowercase, no final dot;
+ * the config loader already normalises them).
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+ */
+async function recordNames(context) {
+  return unique((await sites(context)).flatMap((s) => [s.dns.recordName, s.sandbox.recordName]));
+}
+
+module.exports = {
+  backupSchedules,
+  drillEvents,
+  alarmNames,
+  alarmEvents,
+  taskDefinitionArns,
+  clusterArns,
+  infrastructureRoleArns,
+  hostedZoneArns,
+  recordNames,
+};
