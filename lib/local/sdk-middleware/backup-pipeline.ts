@@ -36,6 +36,8 @@ export interface PipelineOptions {
   concurrency?: Partial<Record<Invocation['fn'], number>>;
   /** Stop after this much simulated time even if backups are still open. */
   maxDurationMs?: number;
+  /** Told after every sweep how many backups were still open (progress output). */
+  onSweep?: (open: number, simulatedMs: number) => void;
 }
 
 export interface PipelineResult {
@@ -120,21 +122,20 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
   function invoke(fn: Invocation['fn'], work: () => Promise<unknown>, asyncRetries = 0): void {
     const attempt = async () => {
       for (let retry = 0; ; retry += 1) {
-        const startedAt = clock.nowMs();
-        try {
-          await work();
-          invocations.push({ fn, startedAt, durationMs: clock.nowMs() - startedAt });
-          return;
-        } catch (error) {
-          invocations.push({
-            fn,
-            startedAt,
-            durationMs: clock.nowMs() - startedAt,
-            error: asError(error).name,
-          });
-          if (retry >= asyncRetries) return;
-          await clock.sleep(60_000 * (retry + 1));
-        }
+        const failed = await slotsOf(fn).run(async () => {
+          const startedAt = clock.nowMs();
+          try {
+            await work();
+            invocations.push({ fn, startedAt, durationMs: clock.nowMs() - startedAt });
+            return false;
+          } catch (error) {
+            const name = asError(error).name;
+            invocations.push({ fn, startedAt, durationMs: clock.nowMs() - startedAt, error: name });
+            return true;
+          }
+        });
+        if (!failed || retry >= asyncRetries) return;
+        await clock.sleep(60_000 * (retry + 1));
       }
     };
     const tracked: Promise<void> = attempt().finally(() => running.delete(tracked));
@@ -187,6 +188,7 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       invoke('sweep-backups', () => sweep);
       await sweep.catch(() => undefined);
       open = dispatched;
+      o.onSweep?.(open, clock.nowMs() - start);
       if (open === 0 && running.size <= 1) {
         await Promise.all(running);
         break;

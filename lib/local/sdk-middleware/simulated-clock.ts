@@ -86,8 +86,10 @@ export class SimulatedClock implements Clock {
         continue;
       }
       if (done) break;
-      if (this.sleepers.length > 0) this.wakeNext();
-      else await realPause(1);
+      const first = this.sleepers[0];
+      if (first === undefined) await realPause(1);
+      // Everyone due at the same instant wakes together: one settle per instant, not per sleeper.
+      else while (this.sleepers[0] !== undefined && this.sleepers[0].at === first.at) this.wakeNext();
     }
     return result;
   }

@@ -1,0 +1,227 @@
+import type { AwsClients } from '../../lib/aws/clients';
+import type { Backup } from '../../lib/backup/model';
+import { sweepBackups } from '../../lib/backup/sweep-backups';
+import { Catalog } from '../../lib/catalog/catalog';
+import { type MotoServer, resetMoto } from '../../lib/local/moto-server';
+import { AwsSimulation } from '../../lib/local/sdk-middleware/aws-simulation';
+import { type Invocation, runBackupPipeline } from '../../lib/local/sdk-middleware/backup-pipeline';
+import { EventFeeder } from '../../lib/local/sdk-middleware/event-feeder';
+import { seededRandom } from '../../lib/local/sdk-middleware/seeded-random';
+import { simulatedBackupPorts } from '../../lib/local/sdk-middleware/simulated-backup-ports';
+import { SimulatedClock } from '../../lib/local/sdk-middleware/simulated-clock';
+import type { SnapshotDurations } from '../../lib/local/sdk-middleware/snapshot-lifecycle';
+import { CountingObjectStore } from './counting-store';
+import { seedSites } from './seed-moto';
+
+/** Modelled durations (AWS publishes none; incremental nightly snapshots of small site volumes). */
+export const BENCH_DURATIONS: SnapshotDurations = {
+  ebsSnapshotMs: 2 * 60_000,
+  ebsCopyMs: 5 * 60_000,
+  rdsSnapshotMs: 5 * 60_000,
+  rdsCopyMs: 10 * 60_000,
+};
+
+/** Modelled latency of one AWS API call, and of one S3 request. */
+export const CALL_LATENCY_MS = 100;
+
+const THROTTLE_NAMES =
+  /Throttl|RequestLimitExceeded|SlowDown|RateExceeded|ResourceLimitExceeded|SnapshotQuotaExceeded/;
+
+export interface BackupScaleResult {
+  sites: number;
+  volumes: number;
+  databases: number;
+  seedMs: number;
+  realMs: number;
+  horizonReached: boolean;
+  simulatedMs: number;
+  phases: Record<string, number>;
+  partsDone: { snapshots: number; copies: number; total: number };
+  awsCalls: Record<string, number>;
+  awsCallsTotal: number;
+  awsAttempts: number;
+  s3Requests: Record<string, number>;
+  throttlesSent: Record<string, number>;
+  throttlesEscapedSdk: number;
+  throttlesSurfaced: number;
+  /** Sites whose scheduled start failed even after Lambda's two retries: no backup that night. */
+  sitesWithoutBackup: number;
+  otherEscaped: Record<string, number>;
+  invocations: Record<string, { count: number; failed: number; longestMs: number; totalMs: number }>;
+  /** Errors that ended invocations, by function and error name (Lambda retries them). */
+  invocationErrors: Record<string, number>;
+  steadySweep: { s3PerSitePerSweep: { GET: number; LIST: number }; sweepMsPerSite: number };
+  longestInvocation: { fn: string; ms: number };
+  createRate: { snapshots: number; windowMs: number; perSecond: number; peak10s: number };
+  copyPhaseMs?: number;
+  projectedAllCompletedMs?: number;
+  failureReasons: string[];
+}
+
+function summariseInvocations(invocations: Invocation[]) {
+  const out: BackupScaleResult['invocations'] = {};
+  let longest = { fn: '', ms: 0 };
+  for (const i of invocations) {
+    const entry = out[i.fn] ?? { count: 0, failed: 0, longestMs: 0, totalMs: 0 };
+    entry.count += 1;
+    entry.totalMs += i.durationMs;
+    if (i.error !== undefined) entry.failed += 1;
+    entry.longestMs = Math.max(entry.longestMs, i.durationMs);
+    out[i.fn] = entry;
+    if (i.durationMs > longest.ms) longest = { fn: i.fn, ms: i.durationMs };
+  }
+  return { byFn: out, longest };
+}
+
+function countErrors(invocations: Invocation[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of invocations)
+    if (i.error !== undefined) out[`${i.fn}: ${i.error}`] = (out[`${i.fn}: ${i.error}`] ?? 0) + 1;
+  return out;
+}
+
+function createRate(starts: number[]) {
+  if (starts.length === 0) return { snapshots: 0, windowMs: 0, perSecond: 0, peak10s: 0 };
+  const first = starts[0] ?? 0;
+  const last = starts[starts.length - 1] ?? 0;
+  let peak = 0;
+  let lo = 0;
+  for (let hi = 0; hi < starts.length; hi += 1) {
+    while ((starts[hi] ?? 0) - (starts[lo] ?? 0) >= 10_000) lo += 1;
+    peak = Math.max(peak, hi - lo + 1);
+  }
+  const windowMs = Math.max(1, last - first);
+  return {
+    snapshots: starts.length,
+    windowMs,
+    perSecond: (starts.length - 1) / (windowMs / 1000),
+    peak10s: peak / 10,
+  };
+}
+
+/**
+ * Backs up `sites` sites of `volumesPerSite` volumes and one database each, in moto, through the
+ * backup use cases on simulated time with AWS's rate limits, until every backup is terminal or
+ * `horizonMs` of simulated time has passed.
+ */
+export async function benchBackupAtScale(
+  moto: MotoServer,
+  plain: AwsClients,
+  options: { sites: number; volumesPerSite: number; horizonMs: number },
+): Promise<BackupScaleResult> {
+  await resetMoto(moto.endpoint);
+  const seedStart = Date.now();
+  const config = await seedSites(plain, options.sites, options.volumesPerSite);
+  const seedMs = Date.now() - seedStart;
+
+  const clock = new SimulatedClock('2026-11-22T02:00:00Z');
+  const sim = new AwsSimulation({
+    clock,
+    durations: BENCH_DURATIONS,
+    callLatencyMs: CALL_LATENCY_MS,
+    seed: 7,
+  });
+  const clients = sim.clients(moto.endpoint);
+  const store = new CountingObjectStore(clock);
+  const catalog = new Catalog(store, { retryDelayMs: 1, maxUpdateAttempts: 50 });
+  const ports = simulatedBackupPorts(clients, catalog, clock);
+  const feeder = new EventFeeder({}, seededRandom(3));
+
+  const realStart = Date.now();
+  const run = await clock.drive(() =>
+    runBackupPipeline({
+      ports,
+      clock,
+      lifecycle: sim.lifecycle,
+      config,
+      feeder,
+      scheduledAt: clock.now(),
+      maxDurationMs: options.horizonMs,
+      onSweep: (open, simulatedMs) =>
+        console.error(
+          `  sweep at ${(simulatedMs / 60_000).toFixed(0)} simulated min: ${open} open, ${sim.stats.total(sim.stats.calls)} AWS calls, ${((Date.now() - realStart) / 1000).toFixed(0)} s real`,
+        ),
+    }),
+  );
+  const realMs = Date.now() - realStart;
+
+  // One sweep once nothing is open: what the reconciler costs every 5 minutes all month.
+  const before = { ...store.requests };
+  const sweepStart = clock.nowMs();
+  await clock.drive(() => sweepBackups(ports, clock, config.sites, async () => undefined));
+  const steadySweep = {
+    s3PerSitePerSweep: {
+      GET: (store.requests.GET - before.GET) / options.sites,
+      LIST: (store.requests.LIST - before.LIST) / options.sites,
+    },
+    sweepMsPerSite: (clock.nowMs() - sweepStart) / options.sites,
+  };
+
+  const backups: Backup[] = [];
+  await clock.drive(async () => {
+    for (const site of config.sites) for await (const b of catalog.allBackups(site.name)) backups.push(b);
+  });
+  const phases: Record<string, number> = {};
+  for (const b of backups) phases[b.status.phase] = (phases[b.status.phase] ?? 0) + 1;
+  const parts = backups.flatMap((b) => b.status.parts);
+  const partsDone = {
+    snapshots: parts.filter((p) => p.state === 'completed').length,
+    copies: parts.filter((p) => p.copy.state === 'completed').length,
+    total: parts.length,
+  };
+  const failureReasons = [
+    ...new Set(parts.flatMap((p) => [p.error, p.copy.error]).filter((e): e is string => e !== undefined)),
+  ];
+
+  const awsCalls: Record<string, number> = {};
+  for (const [key, n] of sim.stats.calls) if (!key.startsWith('s3:')) awsCalls[key] = n;
+  const escaped = [...sim.stats.escaped];
+  const throttlesEscapedSdk = escaped.filter(([k]) => THROTTLE_NAMES.test(k)).reduce((a, [, n]) => a + n, 0);
+  const otherEscaped = Object.fromEntries(escaped.filter(([k]) => !THROTTLE_NAMES.test(k)));
+  const { byFn, longest } = summariseInvocations(run.invocations);
+  // Surfaced = a throttle that failed a part of a backup (what an operator would see as a bad backup).
+  const throttlesSurfaced = parts.filter((p) =>
+    [p.error, p.copy.error].some(
+      (e) => e !== undefined && /thrott|limit exceeded|quota|RequestLimit/i.test(e),
+    ),
+  ).length;
+
+  // Copy phase: from the first DR copy to now, and the copy throughput it showed.
+  const copyStarts = [...sim.lifecycle.startTimes('ebs-copy')];
+  const result: BackupScaleResult = {
+    sites: options.sites,
+    volumes: options.sites * options.volumesPerSite,
+    databases: options.sites,
+    seedMs,
+    realMs,
+    horizonReached: !run.finished,
+    simulatedMs: run.durationMs,
+    phases,
+    partsDone,
+    awsCalls,
+    awsCallsTotal: Object.values(awsCalls).reduce((a, b) => a + b, 0),
+    awsAttempts: sim.stats.total(sim.stats.attempts, (k) => !k.startsWith('s3:')),
+    s3Requests: { ...store.requests },
+    throttlesSent: Object.fromEntries(sim.stats.throttlesSent),
+    throttlesEscapedSdk,
+    throttlesSurfaced,
+    sitesWithoutBackup: options.sites - new Set(backups.map((b) => b.site)).size,
+    otherEscaped,
+    invocations: byFn,
+    invocationErrors: countErrors(run.invocations),
+    steadySweep,
+    longestInvocation: longest,
+    createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot')),
+    failureReasons: failureReasons.slice(0, 5),
+  };
+  if (!run.finished && copyStarts.length > 1) {
+    const first = copyStarts[0] ?? 0;
+    const last = copyStarts[copyStarts.length - 1] ?? 0;
+    const perMs = (copyStarts.length - 1) / Math.max(1, last - first);
+    const remaining = result.volumes - copyStarts.length;
+    result.copyPhaseMs = last - first;
+    result.projectedAllCompletedMs =
+      last - clock.nowMs() + run.durationMs + remaining / perMs + BENCH_DURATIONS.ebsCopyMs;
+  }
+  return result;
+}

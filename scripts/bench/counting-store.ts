@@ -1,0 +1,48 @@
+import type { ListPage, ObjectStore, StoredObject } from '../../lib/catalog/object-store';
+import type { SimulatedClock } from '../../lib/local/sdk-middleware/simulated-clock';
+import { MemoryObjectStore } from '../../tests/support/memory-object-store';
+
+/**
+ * The catalog bucket for benchmarks: S3's conditional-write semantics in memory (moto's S3 would
+ * only slow the run), a modelled S3 latency on simulated time, and a count of requests by S3
+ * verb (GET, PUT, DELETE, LIST) for the cost table.
+ */
+export class CountingObjectStore implements ObjectStore {
+  readonly requests = { GET: 0, PUT: 0, DELETE: 0, LIST: 0 };
+  private readonly store = new MemoryObjectStore();
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    private readonly latencyMs = 20,
+  ) {}
+
+  private async request<T>(verb: keyof CountingObjectStore['requests'], work: () => Promise<T>): Promise<T> {
+    this.requests[verb] += 1;
+    await this.clock.sleep(this.latencyMs);
+    return work();
+  }
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.request('GET', () => this.store.get(key));
+  }
+
+  putIfAbsent(key: string, body: string): Promise<string> {
+    return this.request('PUT', () => this.store.putIfAbsent(key, body));
+  }
+
+  putIfMatch(key: string, body: string, etag: string): Promise<string> {
+    return this.request('PUT', () => this.store.putIfMatch(key, body, etag));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.request('DELETE', () => this.store.delete(key));
+  }
+
+  list(prefix: string, options?: { pageToken?: string; pageSize?: number }): Promise<ListPage> {
+    return this.request('LIST', () => this.store.list(prefix, options));
+  }
+
+  total(): number {
+    return Object.values(this.requests).reduce((a, b) => a + b, 0);
+  }
+}
