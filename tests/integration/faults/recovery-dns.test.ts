@@ -1,0 +1,127 @@
+import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { AwsSimulation } from '../../../lib/local/sdk-middleware/aws-simulation';
+import { FaultInjector } from '../../../lib/local/sdk-middleware/fault-injector';
+import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
+import { recoveryPorts } from '../../../lib/recovery/default-ports';
+import { runStateMachineLocally } from '../../../lib/recovery/local-runner';
+import type { TaskInfo } from '../../../lib/recovery/ports';
+import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
+import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';
+import type { SiteBehaviour } from '../../stepfunctions/support/site-server';
+import { SteppingClock } from '../../stepfunctions/support/stepping-clock';
+import { motoClients, motoEndpoint } from '../../support/moto';
+
+const OUTAGE = '2026-11-22T09:39:00Z';
+
+/** The backup id of the task Route 53 sends traffic to (by the task's private IP), if any. */
+async function backupBehindDns(world: RecoveryWorld): Promise<string | undefined> {
+  const record = await world.aRecord(world.site.dns.recordName);
+  if (record?.value === undefined) return undefined;
+  const ecs = motoClients().ecs('us-east-1');
+  const arns: string[] = [];
+  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const)
+    arns.push(
+      ...((await ecs.send(new ListTasksCommand({ cluster: world.site.run.cluster, desiredStatus })))
+        .taskArns ?? []),
+    );
+  const tasks =
+    (
+      await ecs.send(
+        new DescribeTasksCommand({ cluster: world.site.run.cluster, tasks: arns, include: ['TAGS'] }),
+      )
+    ).tasks ?? [];
+  const task = tasks.find((t) =>
+    (t.attachments ?? []).some((a) =>
+      (a.details ?? []).some((d) => d.name === 'privateIPv4Address' && d.value === record.value),
+    ),
+  );
+  return task?.tags?.find((t) => t.key === 'lifeboat:backup-id')?.value ?? `unknown task at ${record.value}`;
+}
+
+/** One recovery on moto with AWS faults on ECS, Route 53 and EC2; returns where DNS points and what answers there. */
+async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
+  const world = await new RecoveryWorld().setUp();
+  try {
+    const backups = [];
+    for (const [i, behaviour] of behaviours.entries())
+      backups.push(
+        await world.completedBackup(`2026-11-${String(15 + i).padStart(2, '0')}T02:00:00Z`, behaviour),
+      );
+    const behaviourOf = new Map(backups.map((b, i) => [b.id, behaviours[i]]));
+
+    const simClock = new SimulatedClock('2026-11-22T09:40:00Z');
+    const faults = new FaultInjector(
+      {
+        throttle: 0.15,
+        serverError: 0.1,
+        timeout: 0.05,
+        timeoutAfterSend: 0.5,
+        services: ['ecs', 'route53', 'ec2'],
+      },
+      seededRandom(seed),
+    );
+    const sim = new AwsSimulation({ clock: simClock, limits: false, faults, seed });
+    const stepClock = new SteppingClock('2026-11-22T09:40:00Z');
+    const ports = recoveryPorts(sim.clients(motoEndpoint(), 3), world.catalog, stepClock, {
+      topicArn: world.topicArn,
+      endpointOf: (task: TaskInfo) =>
+        task.privateIp === undefined
+          ? undefined
+          : world.servers.get(task.tags['lifeboat:backup-id'] ?? '')?.url,
+    });
+    const incidentKey = `pingdom:12345:${OUTAGE}:${world.site.name}:${seed}`;
+    const run = await simClock.drive(() =>
+      runStateMachineLocally({
+        machine: 'recovery',
+        input: {
+          site: world.site.name,
+          recoveryId: recoveryIdFor(new Date(OUTAGE), incidentKey),
+          kind: 'recovery',
+          trigger: {
+            source: 'pingdom',
+            incidentKey,
+            outageStartedAt: OUTAGE,
+            receivedAt: OUTAGE,
+            summary: 'down',
+          },
+          options: { dryRun: false, skipSandbox: true, restoreDatabase: false },
+        },
+        context: { config: world.config, clock: stepClock, ports },
+      }),
+    );
+    const behind = await backupBehindDns(world);
+    return {
+      status: run.status,
+      behind,
+      behaviourBehind: behind === undefined ? undefined : behaviourOf.get(behind),
+      faults: sim.stats.total(sim.stats.faultsInjected) + sim.stats.total(sim.stats.throttlesSent),
+      lock: await world.catalog.readLock(world.site.name),
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+describe('recovery under AWS faults (moto, seeded)', () => {
+  it.each([1, 2, 3, 4, 5, 6])(
+    'seed %i: DNS never points at an unhealthy task, whether the recovery succeeds or fails',
+    async (seed) => {
+      const outcome = await recoverUnderFaults(seed, ['healthy', 'unhealthy']);
+
+      expect(outcome.faults).toBeGreaterThan(0);
+      if (outcome.behind !== undefined)
+        expect({ seed, behaviour: outcome.behaviourBehind }).toEqual({ seed, behaviour: 'healthy' });
+      if (outcome.status === 'SUCCEEDED') expect(outcome.behind).toBeDefined();
+      expect(outcome.lock).toBeUndefined();
+    },
+  );
+
+  it('leaves DNS alone when every backup is unhealthy, faults or not', async () => {
+    const outcome = await recoverUnderFaults(9, ['unhealthy', 'unhealthy']);
+
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.behind).toBeUndefined();
+    expect(outcome.lock).toBeUndefined();
+  });
+});
