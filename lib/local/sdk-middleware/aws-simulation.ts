@@ -134,7 +134,7 @@ export class AwsSimulation {
         const operation = operationOf(context);
         increment(this.stats.calls, `${service}:${operation}`);
         try {
-          const prepared = this.lifecycle.prepare(service, operation, args.input);
+          const prepared = this.lifecycle.prepare(service, region, operation, args.input);
           const result = await next({ ...args, input: prepared.input });
           this.lifecycle.observe(service, region, operation, args.input, result.output);
           this.lifecycle.filter(result.output, prepared.statuses);

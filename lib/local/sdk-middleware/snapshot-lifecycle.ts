@@ -101,7 +101,12 @@ export class SnapshotLifecycle {
    * The input to send instead of `input`, and a filter to apply to the output: a `status` filter
    * on DescribeSnapshots must see the modelled states, not moto's (everything completed).
    */
-  prepare(service: string, operation: string, input: Input): { input: Input; statuses?: string[] } {
+  prepare(
+    service: string,
+    region: string,
+    operation: string,
+    input: Input,
+  ): { input: Input; statuses?: string[] } {
     if (service !== 'ec2' || operation !== 'DescribeSnapshots' || !Array.isArray(input.Filters))
       return { input };
     const filters = asList(input.Filters);
