@@ -30,4 +30,5 @@ cfn-lint --ignore-checks W3005 -- "$template"
 echo "    cfn-lint clean"
 
 echo "==> security checks over $template (jest project: security)"
-npx --no-install jest --selectProjects security --ci --silent
+npx --no-install jest --selectProjects security --ci --silent \
+  ${LIFEBOAT_JEST_RESULTS:+--json --outputFile="$LIFEBOAT_JEST_RESULTS/security.json"}
