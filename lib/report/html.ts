@@ -145,6 +145,7 @@ ${failure}
 <div class="grid">${dnsSection(report)}${sandboxSection(report)}</div>
 ${attemptsSection(report)}
 ${report.backup.brokenState === undefined ? '' : `<section><h2>Broken state (evidence)</h2>${backupList(report.backup.brokenState)}</section>`}
+${report.executionArn === undefined ? '' : `<p class="sub">Step Functions execution <code>${h(report.executionArn)}</code></p>`}
 <footer>lifeboat recovery report${options.generatedAt === undefined ? '' : ` · generated ${h(formatTime(options.generatedAt))}`} · times in UTC, offsets from ${h(formatTime(report.origin))}</footer>
 </main></body></html>
 `;

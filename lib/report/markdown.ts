@@ -112,6 +112,8 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
   if (report.backup.brokenState !== undefined) {
     lines.push('## Broken state (evidence)', '', ...backupLines(report.backup.brokenState), '');
   }
+  if (report.executionArn !== undefined)
+    lines.push(`Step Functions execution \`${report.executionArn}\``, '');
   lines.push(
     `_lifeboat recovery report${options.generatedAt === undefined ? '' : `, generated ${formatTime(options.generatedAt)}`}_`,
     '',

@@ -74,6 +74,8 @@ export interface RecoveryReport {
   };
   startedAt: string;
   endedAt?: string;
+  /** The Step Functions execution that ran it, for its console page and event history. */
+  executionArn?: string;
 }
 
 const ms = (iso: string) => new Date(iso).getTime();
@@ -327,6 +329,7 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
           : Math.max(...ends) - Math.min(firstStart, 0),
     },
     startedAt: status.startedAt,
+    executionArn: status.executionArn,
     endedAt: status.endedAt,
   };
 }

@@ -40,6 +40,9 @@ describe('HTML report', () => {
     expect(html).toContain('<code>sandbox.example.com</code> → <code>3.91.120.8</code>');
     expect(html).toContain('<div class="value">4 min 40 s</div><div class="what">alarm → DNS switched</div>');
     expect(html).toContain('generated 2026-11-23 10:00:00 UTC');
+    expect(html).toContain(
+      'Step Functions execution <code>arn:aws:states:us-east-1:123456789012:execution:RecoveryStateMachine:blog-20261123t093900z-5f2c81a0</code>',
+    );
   });
 
   it('escapes text from the records', () => {
