@@ -119,7 +119,10 @@ export class SnapshotLifecycle {
       // answer stays small when thousands of finished snapshots exist.
       const pending = [...this.tracked.values()]
         .filter(
-          (t) => t.completesAt > this.clock.nowMs() && (t.kind === 'ebs-snapshot' || t.kind === 'ebs-copy'),
+          (t) =>
+            t.region === region &&
+            t.completesAt > this.clock.nowMs() &&
+            (t.kind === 'ebs-snapshot' || t.kind === 'ebs-copy'),
         )
         .map((t) => t.id);
       const ids = pending.length > 0 ? pending : ['snap-00000000000000000'];
