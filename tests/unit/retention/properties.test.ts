@@ -1,9 +1,14 @@
 import fc from 'fast-check';
+import { advanceBackup } from '../../../lib/backup/advance-backup';
 import type { Backup, BackupKind, BackupPhase, CopyState } from '../../../lib/backup/model';
 import { isTerminal } from '../../../lib/backup/model';
+import { startBackup } from '../../../lib/backup/start-backup';
 import type { Recovery } from '../../../lib/recovery/model';
+import { applyRetention } from '../../../lib/retention/apply-retention';
 import { isoWeekKey, planRetention, type RetentionPolicy } from '../../../lib/retention/policy';
-import { buildBackup } from '../../support/builders';
+import { buildBackup, buildSite } from '../../support/builders';
+import { FakeClock } from '../../support/fake-clock';
+import { FakeWorld } from '../backup/fake-ports';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;
@@ -234,6 +239,84 @@ describe('retention never-delete rules, over random histories (fast-check)', () 
         expect([...second.deleted]).toEqual([]);
       }),
       RUNS,
+    );
+  });
+});
+
+describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () => {
+  const REGIONS = ['us-east-1', 'us-west-2'];
+
+  it('never touches a snapshot without lifeboat:managed=true, nor the newest completed backup', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 90 }), { minLength: 1, maxLength: 8 }),
+        fc.record({
+          daily: fc.integer({ min: 0, max: 3 }),
+          weekly: fc.integer({ min: 0, max: 2 }),
+          monthly: fc.integer({ min: 0, max: 2 }),
+        }),
+        fc.array(
+          fc.record({
+            region: fc.constantFrom(...REGIONS),
+            managed: fc.constantFrom('false', 'yes', undefined),
+            ofBackup: fc.nat(),
+          }),
+          { maxLength: 6 },
+        ),
+        async (daysAgo, retention, foreign) => {
+          const world = new FakeWorld();
+          const clock = new FakeClock('2026-11-22T12:00:00Z');
+          world.ebs('us-east-1').addVolume('vol-00000001', { 'lifeboat:site': 'blog' });
+          world.rds('us-east-1').addDatabase('blog-db');
+          const site = buildSite({ retention });
+          const ports = world.ports();
+          const ids: string[] = [];
+          for (const ago of [...daysAgo].sort((a, b) => b - a)) {
+            const at = new Date(Date.parse('2026-11-22T02:00:00Z') - ago * DAY);
+            clock.set(at);
+            const b = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+            for (let step = 0; step < 2; step += 1) {
+              for (const r of REGIONS) {
+                world.ebs(r).complete();
+                world.rds(r).complete();
+              }
+              await advanceBackup(ports, clock, site, b.id);
+            }
+            ids.push(b.id);
+          }
+          // Snapshots someone else made, some with lifeboat's backup tags but not the managed tag.
+          foreign.forEach((f, i) => {
+            const tags: Record<string, string> = {
+              'lifeboat:site': 'blog',
+              'lifeboat:backup-id': ids[f.ofBackup % ids.length] ?? '',
+            };
+            if (f.managed !== undefined) tags['lifeboat:managed'] = f.managed;
+            world.ebs(f.region).snapshots.set(`snap-foreign${i}`, {
+              snapshotId: `snap-foreign${i}`,
+              volumeId: 'vol-00000001',
+              state: 'completed',
+              encrypted: false,
+              tags,
+            });
+          });
+          const before = REGIONS.flatMap((r) =>
+            [...world.ebs(r).snapshots.values()].map((s) => ({ region: r, ...s })),
+          );
+          const newest = ids[ids.length - 1];
+          clock.set('2026-11-22T12:00:00Z');
+
+          await applyRetention(ports, clock, site, { dryRun: false });
+
+          const after = new Set(
+            REGIONS.flatMap((r) => [...world.ebs(r).snapshots.keys()].map((id) => `${r}:${id}`)),
+          );
+          const gone = before.filter((s) => !after.has(`${s.region}:${s.snapshotId}`));
+          for (const s of gone) expect(s.tags['lifeboat:managed']).toBe('true');
+          expect(gone.filter((s) => s.tags['lifeboat:backup-id'] === newest)).toEqual([]);
+          expect(await world.catalog.getBackup('blog', newest ?? '')).toBeDefined();
+        },
+      ),
+      { numRuns: 60, seed: 777 },
     );
   });
 });
