@@ -19,7 +19,11 @@ const input = z.object({
 
 const limits = backupLimitsFromEnv();
 
-/** Starts a backup of one site: snapshots its volumes and database and records it as Pending. */
+/**
+ * Starts a backup of one site: records it as Pending, then finds its volumes and database and
+ * snapshots them. A throttled discovery ends the call without error: the backup is recorded, and
+ * the sweeper finishes the discovery (`discovered: false` in the answer).
+ */
 export const handler = lambda(async function startBackupHandler(event: unknown) {
   const parsed = input.safeParse(event);
   if (!parsed.success) {
@@ -41,6 +45,7 @@ export const handler = lambda(async function startBackupHandler(event: unknown) 
     site: site.name,
     backupId: backup.id,
     phase: backup.status.phase,
+    discovered: backup.status.discovered !== false,
     parts: backup.status.parts.map((p) => ({
       kind: p.kind,
       sourceId: p.sourceId,

@@ -1,8 +1,9 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { AwsCallError, NotFoundError } from '../errors';
+import { discoverParts } from './discover-parts';
 import type { Backup, BackupPart } from './model';
-import { isTerminal } from './model';
+import { awaitsDiscovery, isTerminal } from './model';
 import { copyTags, rdsSnapshotIdentifier, snapshotDescription, snapshotTags, TAG } from './naming';
 import { settleBackup } from './phase';
 import type { BackupPorts, SnapshotInfo } from './ports';
@@ -404,10 +405,51 @@ function recordOutcomes(backup: Backup, outcomes: Outcome[], claimedAt: string, 
   return changed;
 }
 
+function isOverdue(backup: Backup, now: Date, limits: BackupLimits): boolean {
+  return now.getTime() - new Date(backup.status.createdAt).getTime() > limits.giveUpAfterMs;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /**
- * Takes one idempotent step forward on a backup: observes its snapshots and copies, starts the
- * snapshots and DR copies that are due (within AWS's copy limits and `maxStartsPerCall`), records
- * what happened and settles the phase. Safe to call any number of times, concurrently, from events
+ * Finds the backup's volumes and database and records them as its parts. Any failure (throttling
+ * above all: every site's schedule fires in the same minute) is recorded and left for the next
+ * call, and the give-up deadline ends a discovery that never succeeds. Concurrent callers may all
+ * discover; the compare-and-swap lets only the first record parts, the others adopt them.
+ */
+async function completeDiscovery(
+  ports: BackupPorts,
+  clock: Clock,
+  site: Site,
+  backup: Backup,
+): Promise<Backup> {
+  let parts: BackupPart[] | undefined;
+  let failure: string | undefined;
+  try {
+    parts = await discoverParts(ports, site, backup);
+  } catch (error) {
+    failure = messageOf(error);
+  }
+  return ports.catalog.updateBackup(backup.site, backup.id, (b) => {
+    if (!awaitsDiscovery(b)) return undefined;
+    if (parts !== undefined) {
+      b.status.parts = parts;
+      b.status.discovered = true;
+      b.status.discoveryError = undefined;
+    } else {
+      b.status.discoveryError = failure;
+    }
+    b.status.updatedAt = clock.now().toISOString();
+    return b;
+  });
+}
+
+/**
+ * Takes one idempotent step forward on a backup: finds its volumes and database if that is still
+ * to do, observes its snapshots and copies, starts the snapshots and DR copies that are due
+ * (within AWS's copy limits and `maxStartsPerCall`), records what happened and settles the phase. Safe to call any number of times, concurrently, from events
  * and the sweeper: every catalog write is a compare-and-swap and every start is claimed first.
  */
 export async function advanceBackup(
@@ -428,15 +470,20 @@ export async function advanceBackup(
     await catalog.clearOpenMarker(site.name, backupId);
     return current;
   }
+  // Past the deadline an undiscovered backup is not searched again: it is closed below as Failed.
+  const discovered =
+    awaitsDiscovery(current) && !isOverdue(current, clock.now(), bounds)
+      ? await completeDiscovery(ports, clock, site, current)
+      : current;
 
-  const observed = await observe(ports, current, clock.now(), bounds);
+  const observed = await observe(ports, discovered, clock.now(), bounds);
   let backup = await catalog.updateBackup(site.name, backupId, (b) =>
     applyObservations(b, observed, clock.now()) ? b : undefined,
   );
 
   const now = clock.now();
   // Past the deadline nothing new is started: the backup is closed below with what it has.
-  const overdue = now.getTime() - new Date(backup.status.createdAt).getTime() > bounds.giveUpAfterMs;
+  const overdue = isOverdue(backup, now, bounds);
   const work = isTerminal(backup.status.phase) || overdue ? [] : await chooseWork(ports, backup, now, bounds);
   if (work.length > 0) {
     const claimed = await claim(ports, backup, work, now, bounds);

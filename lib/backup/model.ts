@@ -1,9 +1,12 @@
+import type { Site } from '../config/schema';
+
 /** Why a backup was taken; drives retention and which backups recovery may pick. */
 export type BackupKind = 'scheduled' | 'manual' | 'broken-state' | 'pre-promote' | 'drill';
 
 /**
  * A backup's lifecycle (after Velero's phases):
- * - Pending: snapshots started, not all completed;
+ * - Pending: volumes and database still to be found (`status.discovered: false`), or snapshots
+ *   started and not all completed;
  * - Copying: every snapshot completed, DR copies under way;
  * - Completed: every part snapshotted and copied to the DR region;
  * - PartiallyFailed: some parts are usable, some failed;
@@ -17,6 +20,13 @@ export type PartKind = 'ebs-volume' | 'rds-instance' | 'rds-cluster';
 export type SnapshotState = 'pending' | 'completed' | 'failed';
 /** `waiting`: not started because the source snapshot is not done or the copy slots are full. */
 export type CopyState = 'waiting' | 'pending' | 'completed' | 'failed' | 'skipped';
+
+/**
+ * What a backup covers, frozen when it is recorded: discovery may run later (on the sweeper's
+ * call, with the site as configured), and a pre-promote capture covers the sandbox's volume,
+ * not the site's.
+ */
+export type BackupScope = Pick<Site['protect'], 'volumes' | 'database' | 'keepTags'>;
 
 /** One protected resource (volume or database) within a backup. */
 export interface BackupPart {
@@ -66,9 +76,18 @@ export interface Backup {
     drRegion: string;
     /** Broken-state captures stay in the primary region only. */
     copyToDr: boolean;
+    /** What to find in the primary region; absent on records made before discovery could wait. */
+    scope?: BackupScope;
   };
   status: {
     phase: BackupPhase;
+    /**
+     * False from the moment the backup is recorded until its volumes and database are found and
+     * listed as parts; absent (= true) on records made before discovery could wait.
+     */
+    discovered?: boolean;
+    /** Why the last attempt to find the volumes and database failed (the next call tries again). */
+    discoveryError?: string;
     parts: BackupPart[];
     createdAt: string;
     updatedAt: string;
@@ -78,6 +97,11 @@ export interface Backup {
     expiresAt?: string;
     drill?: DrillVerdict;
   };
+}
+
+/** True while a backup's volumes and database are still to be found (no parts yet). */
+export function awaitsDiscovery(backup: Backup): boolean {
+  return backup.status.discovered === false;
 }
 
 /** True once a backup will not change phase again. */

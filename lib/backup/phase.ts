@@ -1,5 +1,5 @@
 import type { Backup, BackupPart, BackupPhase } from './model';
-import { isTerminal } from './model';
+import { awaitsDiscovery, isTerminal } from './model';
 
 function describeFailure(part: BackupPart): string | undefined {
   if (part.state === 'failed') return `${part.sourceId}: snapshot failed: ${part.error ?? 'no cause given'}`;
@@ -10,6 +10,7 @@ function describeFailure(part: BackupPart): string | undefined {
 
 /** The phase the parts add up to (Velero-style: any unfinished part keeps the backup open). */
 export function phaseOf(backup: Backup): BackupPhase {
+  if (awaitsDiscovery(backup)) return 'Pending';
   const parts = backup.status.parts;
   if (parts.some((p) => p.state === 'pending')) return 'Pending';
   if (
@@ -32,6 +33,19 @@ export function settleBackup(backup: Backup, now: Date, giveUpAfterMs: number): 
   const at = now.toISOString();
   const overdue = now.getTime() - new Date(backup.status.createdAt).getTime() > giveUpAfterMs;
   const hours = Math.round(giveUpAfterMs / 3_600_000);
+  if (awaitsDiscovery(backup)) {
+    if (!overdue) {
+      backup.status.phase = 'Pending';
+      return backup;
+    }
+    // Never found what to snapshot: a failed backup with the cause, not one that stays open.
+    backup.status.phase = 'Failed';
+    backup.status.completedAt = at;
+    backup.status.failureReason = `the site's volumes and database were not found within ${hours} h: ${
+      backup.status.discoveryError ?? 'no cause given'
+    }`;
+    return backup;
+  }
   for (const part of backup.status.parts) {
     if (overdue && part.state === 'pending') {
       part.state = 'failed';

@@ -3,8 +3,7 @@ import type { Site } from '../config/schema';
 import { AlreadyExistsError } from '../errors';
 import { backupIdFor } from '../ids';
 import { advanceBackup, type BackupLimits } from './advance-backup';
-import type { Backup, BackupKind, BackupPart } from './model';
-import { keptTags } from './naming';
+import { awaitsDiscovery, type Backup, type BackupKind } from './model';
 import type { BackupPorts } from './ports';
 
 export interface StartBackupRequest {
@@ -19,68 +18,10 @@ export interface StartBackupRequest {
 
 const PRIMARY_ONLY: readonly BackupKind[] = ['broken-state', 'pre-promote'];
 
-/** Finds what the site protects in its primary region: one part per volume and one for the database. */
-async function discoverParts(ports: BackupPorts, site: Site, copyToDr: boolean): Promise<BackupPart[]> {
-  const primary = site.regions.primary;
-  const copy = { region: site.regions.dr, state: copyToDr ? ('waiting' as const) : ('skipped' as const) };
-  const volumes = await ports.ebs(primary).findVolumes(site.protect.volumes);
-  const parts: BackupPart[] = volumes
-    .sort((a, b) => a.volumeId.localeCompare(b.volumeId))
-    .map((v) => ({
-      kind: 'ebs-volume',
-      sourceId: v.volumeId,
-      state: 'pending',
-      encrypted: v.encrypted,
-      sourceTags: keptTags(site, v.tags),
-      copy: { ...copy },
-    }));
-  const database = site.protect.database;
-  if (database !== undefined) {
-    const kind = 'instance' in database ? 'rds-instance' : 'rds-cluster';
-    const id = 'instance' in database ? database.instance : database.cluster;
-    const db = await ports.rds(primary).describeDatabase(kind, id);
-    parts.push(
-      db === undefined
-        ? {
-            kind,
-            sourceId: id,
-            state: 'failed',
-            error: `database ${id} does not exist in ${primary}`,
-            copy: { ...copy, state: 'skipped' },
-          }
-        : {
-            kind,
-            sourceId: id,
-            state: 'pending',
-            encrypted: db.encrypted,
-            sourceTags: keptTags(site, db.tags),
-            copy: { ...copy },
-          },
-    );
-  }
-  return parts;
-}
-
-/**
- * Starts a backup of a site: records it (phase Pending) with one part per volume and database,
- * then starts the snapshots. Idempotent: the id comes from site, kind and time, so a duplicate
- * request returns the backup already made and starts no second snapshot.
- */
-export async function startBackup(
-  ports: BackupPorts,
-  clock: Clock,
-  request: StartBackupRequest,
-  limits: Partial<BackupLimits> = {},
-): Promise<Backup> {
+/** The backup as first recorded: Pending, its scope frozen, its volumes and database still to find. */
+function newBackup(request: StartBackupRequest, id: string, now: string): Backup {
   const { site, kind, at } = request;
-  const id = backupIdFor(kind, at);
-  const existing = await ports.catalog.getBackup(site.name, id);
-  if (existing !== undefined) return existing;
-
-  const copyToDr = request.copyToDr ?? !PRIMARY_ONLY.includes(kind);
-  const parts = await discoverParts(ports, site, copyToDr);
-  const now = clock.now().toISOString();
-  const backup: Backup = {
+  return {
     apiVersion: 'lifeboat/v1',
     kind: 'Backup',
     id,
@@ -91,16 +32,46 @@ export async function startBackup(
       reason: request.reason,
       primaryRegion: site.regions.primary,
       drRegion: site.regions.dr,
-      copyToDr,
+      copyToDr: request.copyToDr ?? !PRIMARY_ONLY.includes(kind),
+      scope: {
+        volumes: site.protect.volumes,
+        database: site.protect.database,
+        keepTags: site.protect.keepTags,
+      },
     },
-    status: { phase: 'Pending', parts, createdAt: now, updatedAt: now },
+    status: { phase: 'Pending', discovered: false, parts: [], createdAt: now, updatedAt: now },
   };
+}
+
+/**
+ * Starts a backup of a site: records it first (phase Pending, no parts yet), then finds its
+ * volumes and database and starts their snapshots. Idempotent: the id comes from site, kind and
+ * time, so a duplicate request returns the backup already made and starts no second snapshot.
+ */
+export async function startBackup(
+  ports: BackupPorts,
+  clock: Clock,
+  request: StartBackupRequest,
+  limits: Partial<BackupLimits> = {},
+): Promise<Backup> {
+  const { site, kind, at } = request;
+  const id = backupIdFor(kind, at);
+  // A duplicate finds the record; it only helps along a discovery that is still to do.
+  const continueExisting = (existing: Backup) =>
+    awaitsDiscovery(existing) ? advanceBackup(ports, clock, site, id, limits) : existing;
+  const existing = await ports.catalog.getBackup(site.name, id);
+  if (existing !== undefined) return continueExisting(existing);
+
+  // Recorded before any EC2/RDS call: when every site's schedule fires in the same minute, the
+  // Describe calls are throttled, and a backup that exists only as a record (with its open marker)
+  // is still finished by the sweeper; one that was never recorded would be a night without backup.
   try {
-    await ports.catalog.createBackup(backup);
+    await ports.catalog.createBackup(newBackup(request, id, clock.now().toISOString()));
   } catch (error) {
-    // A concurrent delivery of the same request created it first: its snapshots are its own.
+    // A concurrent delivery of the same request created it first.
     if (!(error instanceof AlreadyExistsError)) throw error;
-    return (await ports.catalog.getBackup(site.name, id)) ?? backup;
+    const created = await ports.catalog.getBackup(site.name, id);
+    if (created !== undefined) return continueExisting(created);
   }
   return advanceBackup(ports, clock, site, id, limits);
 }
