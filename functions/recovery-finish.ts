@@ -1,13 +1,15 @@
-import { EcsAdapter } from '../lib/aws/ecs';
-import { SnsAdapter } from '../lib/aws/sns';
+import { ec2Client } from '../lib/aws/ec2';
+import { EcsAdapter, ecsClient } from '../lib/aws/ecs';
+import { SnsAdapter, snsClient } from '../lib/aws/sns';
 import { lambda } from '../lib/middleware/lambda';
 import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
 
 const context = () =>
   recoveryContext({
-    notifier: (clients, topicArn) => new SnsAdapter(clients.sns(), topicArn),
-    tasks: (clients, region) => new EcsAdapter(clients.ecs(region), clients.ec2(region), region),
+    notifier: (clients, topicArn) => new SnsAdapter(snsClient(clients), topicArn),
+    tasks: (clients, region) =>
+      new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region),
   });
 
 /** Step Functions task: roll back on failure, record the outcome, notify, release the lock. */

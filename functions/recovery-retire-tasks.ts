@@ -1,11 +1,13 @@
-import { EcsAdapter } from '../lib/aws/ecs';
+import { ec2Client } from '../lib/aws/ec2';
+import { EcsAdapter, ecsClient } from '../lib/aws/ecs';
 import { lambda } from '../lib/middleware/lambda';
 import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
 
 const context = () =>
   recoveryContext({
-    tasks: (clients, region) => new EcsAdapter(clients.ecs(region), clients.ec2(region), region),
+    tasks: (clients, region) =>
+      new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region),
   });
 
 /** Step Functions task: stop tasks a promote or drill is done with. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defaultClients } from '../lib/aws/clients';
-import { CloudWatchAlarms } from '../lib/aws/cloudwatch';
-import { SnsAdapter } from '../lib/aws/sns';
+import { CloudWatchAlarms, cloudwatchClient } from '../lib/aws/cloudwatch';
+import { SnsAdapter, snsClient } from '../lib/aws/sns';
 import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
 import { inlineDispatch, topicDispatch } from '../lib/backup/dispatch';
 import { sweepBackups } from '../lib/backup/sweep-backups';
@@ -25,7 +25,7 @@ const serviceName = getOptionalStringFromEnv('POWERTOOLS_SERVICE_NAME') ?? 'life
 /** Alarms live in the region the service is deployed to, next to the metrics. */
 function alarmsPort(): CloudWatchAlarms {
   const region = defaultClients().settings.defaultRegion;
-  return new CloudWatchAlarms(defaultClients().cloudwatch(region), region);
+  return new CloudWatchAlarms(cloudwatchClient(defaultClients(), region), region);
 }
 
 /** The schedule's event carries nothing we read; by hand, `{ "inline": true }` advances here instead of fanning out. */
@@ -46,7 +46,7 @@ export const handler = lambda(async function sweepBackupsHandler(event: unknown)
           onError: (ref, error) =>
             logger.warn('advance failed; the next sweep retries', { ...ref, error: asError(error).message }),
         })
-      : topicDispatch(new SnsAdapter(defaultClients().sns(), topicArn));
+      : topicDispatch(new SnsAdapter(snsClient(defaultClients()), topicArn));
   const result = await sweepBackups(ports, systemClock, config.sites, dispatch, backupMetrics());
   const alarms =
     alarmTopicArn === undefined

@@ -1,13 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { getIntFromEnv, getOptionalStringFromEnv } from '../env';
 
 /** How every SDK client is built: the emulator endpoint (if any), default region and retry policy. */
@@ -43,7 +33,11 @@ export function clientSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Cli
 
 type Ctor<T> = new (config: Record<string, unknown>) => T;
 
-/** SDK clients, one per service and region, built on first use and reused for the process's life. */
+/**
+ * SDK clients, one per service and region, built on first use and reused for the process's life.
+ * It imports no SDK client itself: each adapter module (lib/aws/<service>.ts) exports an accessor
+ * such as `ec2Client(clients, region)`, so a Lambda bundle carries only the clients its code uses.
+ */
 export class AwsClients {
   readonly settings: ClientSettings;
   private readonly cache = new Map<string, unknown>();
@@ -52,48 +46,8 @@ export class AwsClients {
     this.settings = settings;
   }
 
-  ec2(region: string): EC2Client {
-    return this.client('ec2', EC2Client, region);
-  }
-
-  ecs(region: string): ECSClient {
-    return this.client('ecs', ECSClient, region);
-  }
-
-  rds(region: string): RDSClient {
-    return this.client('rds', RDSClient, region);
-  }
-
-  cloudwatch(region: string): CloudWatchClient {
-    return this.client('cloudwatch', CloudWatchClient, region);
-  }
-
-  route53(): Route53Client {
-    // Route 53 is a global service; its API lives in us-east-1.
-    return this.client('route53', Route53Client, 'us-east-1');
-  }
-
-  s3(region = this.settings.defaultRegion): S3Client {
-    return this.client('s3', S3Client, region, { forcePathStyle: this.settings.endpoint !== undefined });
-  }
-
-  sfn(region = this.settings.defaultRegion): SFNClient {
-    return this.client('sfn', SFNClient, region);
-  }
-
-  sns(region = this.settings.defaultRegion): SNSClient {
-    return this.client('sns', SNSClient, region);
-  }
-
-  sqs(region = this.settings.defaultRegion): SQSClient {
-    return this.client('sqs', SQSClient, region);
-  }
-
-  ssm(region = this.settings.defaultRegion): SSMClient {
-    return this.client('ssm', SSMClient, region);
-  }
-
-  private client<T>(service: string, ctor: Ctor<T>, region: string, extra: Record<string, unknown> = {}): T {
+  /** The client built by `ctor` for `region` (cached; `extra` applies only when it is first built). */
+  client<T>(service: string, ctor: Ctor<T>, region: string, extra: Record<string, unknown> = {}): T {
     const key = `${service}:${region}`;
     let client = this.cache.get(key) as T | undefined;
     if (client === undefined) {

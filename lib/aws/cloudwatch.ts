@@ -1,10 +1,16 @@
 import {
-  type CloudWatchClient,
+  CloudWatchClient,
   DeleteAlarmsCommand,
   PutMetricAlarmCommand,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
+import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+
+/** The CloudWatchClient for a region, built once per process. */
+export function cloudwatchClient(clients: AwsClients, region: string): CloudWatchClient {
+  return clients.client('cloudwatch', CloudWatchClient, region);
+}
 
 /** A metric alarm on one metric with fixed dimensions, as lifeboat defines them. */
 export interface MetricAlarm {

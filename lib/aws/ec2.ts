@@ -2,14 +2,20 @@ import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
   DeleteSnapshotCommand,
-  type EC2Client,
+  EC2Client,
   type Filter,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { ThrottledError } from '../errors';
+import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+
+/** The EC2Client for a region, built once per process. */
+export function ec2Client(clients: AwsClients, region: string): EC2Client {
+  return clients.client('ec2', EC2Client, region);
+}
 
 /** The tag lifeboat puts on every DR copy, naming the snapshot it was copied from. */
 export const SOURCE_SNAPSHOT_TAG = 'lifeboat:source-snapshot';

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   DescribeTasksCommand,
-  type ECSClient,
+  ECSClient,
   RunTaskCommand,
   type RunTaskCommandOutput,
   StopTaskCommand,
@@ -13,7 +13,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AwsCallError, TaskLaunchFailedError } from '../errors';
 import type { GroupIngress, RunTaskRequest, Tags, TaskInfo, TaskPort } from '../recovery/ports';
+import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+
+/** The ECSClient for a region, built once per process. */
+export function ecsClient(clients: AwsClients, region: string): ECSClient {
+  return clients.client('ecs', ECSClient, region);
+}
 
 function toEcsTags(tags: Tags) {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));

@@ -11,11 +11,17 @@ import {
   paginateDescribeDBClusters,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
-  type RDSClient,
+  RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds';
 import { ThrottledError } from '../errors';
+import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+
+/** The RDSClient for a region, built once per process. */
+export function rdsClient(clients: AwsClients, region: string): RDSClient {
+  return clients.client('rds', RDSClient, region);
+}
 
 export type Tags = Record<string, string>;
 

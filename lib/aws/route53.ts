@@ -1,9 +1,12 @@
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
+import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+
+/** The Route53Client for a region, built once per process. */
+export function route53Client(clients: AwsClients): Route53Client {
+  // Route 53 is a global service; its API lives in us-east-1.
+  return clients.client('route53', Route53Client, 'us-east-1');
+}
 
 export type ChangeStatus = 'PENDING' | 'INSYNC';
 

@@ -3,11 +3,17 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import type { ListPage, ObjectStore, StoredObject } from '../catalog/object-store';
 import { AlreadyExistsError, ConcurrentUpdateError } from '../errors';
+import type { AwsClients } from './clients';
 import { awsErrorCode, awsHttpStatus, translateAwsError } from './errors';
+
+/** The S3Client for a region, built once per process. */
+export function s3Client(clients: AwsClients, region = clients.settings.defaultRegion): S3Client {
+  return clients.client('s3', S3Client, region, { forcePathStyle: clients.settings.endpoint !== undefined });
+}
 
 function isPreconditionFailed(error: unknown): boolean {
   return awsHttpStatus(error) === 412 || awsErrorCode(error) === 'PreconditionFailed';

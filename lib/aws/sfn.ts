@@ -1,6 +1,12 @@
-import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ExecutionAlreadyExistsError, InvalidInputError } from '../errors';
+import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+
+/** The SFNClient for a region, built once per process. */
+export function sfnClient(clients: AwsClients, region = clients.settings.defaultRegion): SFNClient {
+  return clients.client('sfn', SFNClient, region);
+}
 
 /** An execution Step Functions knows about. */
 export interface ExecutionInfo {

@@ -1,5 +1,11 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+
+/** The SNSClient for a region, built once per process. */
+export function snsClient(clients: AwsClients, region = clients.settings.defaultRegion): SNSClient {
+  return clients.client('sns', SNSClient, region);
+}
 
 /** Publishes operator notifications to one SNS topic. */
 export class SnsAdapter {

@@ -1,6 +1,12 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../errors';
+import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+
+/** The SSMClient for a region, built once per process. */
+export function ssmClient(clients: AwsClients, region = clients.settings.defaultRegion): SSMClient {
+  return clients.client('ssm', SSMClient, region);
+}
 
 /** Parameter Store reads. Values are secrets: never put them in errors, context or logs. */
 export class SsmAdapter {

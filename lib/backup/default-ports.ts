@@ -1,6 +1,6 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
-import { Ec2Adapter } from '../aws/ec2';
-import { RdsAdapter } from '../aws/rds';
+import { Ec2Adapter, ec2Client } from '../aws/ec2';
+import { RdsAdapter, rdsClient } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { getIntFromEnv } from '../env';
@@ -66,7 +66,7 @@ export function backupPorts(
     ebs(region) {
       let port = ebs.get(region);
       if (port === undefined) {
-        port = ebsPort(new Ec2Adapter(clients.ec2(region), region), new CopyCountCache(ttl));
+        port = ebsPort(new Ec2Adapter(ec2Client(clients, region), region), new CopyCountCache(ttl));
         ebs.set(region, port);
       }
       return port;
@@ -74,7 +74,7 @@ export function backupPorts(
     rds(region) {
       let port = rds.get(region);
       if (port === undefined) {
-        port = rdsPort(new RdsAdapter(clients.rds(region), region), new CopyCountCache(ttl));
+        port = rdsPort(new RdsAdapter(rdsClient(clients, region), region), new CopyCountCache(ttl));
         rds.set(region, port);
       }
       return port;

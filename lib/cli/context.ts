@@ -1,4 +1,4 @@
-import { AwsClients } from '../aws/clients';
+import { AllAwsClients } from '../aws/all-clients';
 import { S3ObjectStore } from '../aws/s3';
 import { Catalog } from '../catalog/catalog';
 import type { Clock } from '../clock';
@@ -12,7 +12,7 @@ import type { Output } from './output';
 /** Everything a command needs, built once from the command line and the environment. */
 export interface CliContext {
   config: LifeboatConfig;
-  clients: AwsClients;
+  clients: AllAwsClients;
   /** The emulator endpoint, when not talking to AWS. */
   endpoint?: string;
   clock: Clock;
@@ -77,7 +77,7 @@ export async function createContext(
     env.AWS_DEFAULT_REGION ??
     config.sites[0]?.regions.primary ??
     'us-east-1';
-  const clients = new AwsClients({
+  const clients = new AllAwsClients({
     endpoint,
     defaultRegion: region,
     maxAttempts: endpoint === undefined ? 5 : 2,

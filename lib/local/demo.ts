@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
-import { AwsClients } from '../aws/clients';
+import { AllAwsClients } from '../aws/all-clients';
 import { S3ObjectStore } from '../aws/s3';
 import { type Backup, isTerminal } from '../backup/model';
 import { Catalog } from '../catalog/catalog';
@@ -120,7 +120,7 @@ function sideBranchStates(machine: MachineName, root: string): Set<string> {
 class Demo {
   private moto?: MotoServer;
   private siteServer?: SiteServer;
-  private clients!: AwsClients;
+  private clients!: AllAwsClients;
   private provisioned!: ProvisionedSite;
   private site!: Site;
   private catalog!: Catalog;
@@ -170,7 +170,7 @@ class Demo {
 
   async provision(): Promise<void> {
     const endpoint = this.moto?.endpoint ?? '';
-    this.clients = new AwsClients({
+    this.clients = new AllAwsClients({
       endpoint,
       defaultRegion: 'us-east-1',
       maxAttempts: 2,

@@ -1,6 +1,6 @@
 // Emulator fixture: plays ECS's part that moto leaves out, so it calls the SDK directly.
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../aws/clients';
+import type { AllAwsClients } from '../aws/all-clients';
 
 interface RunTaskVolumeConfiguration {
   managedEBSVolume?: {
@@ -21,7 +21,7 @@ type Middleware = (
  * tags, so later steps (promote snapshots the sandbox's volume by its tags) find it.
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
  */
-export function ecsVolumeStandIn(clients: () => AwsClients, region: string): Middleware {
+export function ecsVolumeStandIn(clients: () => AllAwsClients, region: string): Middleware {
   return (next, context) => async (args) => {
     const result = await next(args);
     if (context.commandName !== 'RunTaskCommand') return result;
@@ -48,8 +48,8 @@ export function ecsVolumeStandIn(clients: () => AwsClients, region: string): Mid
   };
 }
 
-/** A `decorate` hook for AwsClients that adds the ECS volume stand-in to every ECS client. */
-export function withEcsVolumeStandIn(clients: () => AwsClients) {
+/** A `decorate` hook for AllAwsClients that adds the ECS volume stand-in to every ECS client. */
+export function withEcsVolumeStandIn(clients: () => AllAwsClients) {
   return (client: { middlewareStack: unknown }, service: string, region: string): void => {
     if (service !== 'ecs') return;
     (client.middlewareStack as { add(m: Middleware, o: { step: string; name: string }): void }).add(

@@ -1,11 +1,11 @@
 // Emulator fixture: reads what the local run needs to show, straight from the emulator's APIs.
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { AwsClients } from '../aws/clients';
+import type { AllAwsClients } from '../aws/all-clients';
 
 /** The value of the A record `name` in the zone, or undefined. */
 export async function aRecordValue(
-  clients: AwsClients,
+  clients: AllAwsClients,
   hostedZoneId: string,
   name: string,
 ): Promise<string | undefined> {
@@ -17,7 +17,7 @@ export async function aRecordValue(
 }
 
 /** The input an execution was started with. */
-export async function executionInput(clients: AwsClients, executionArn: string): Promise<unknown> {
+export async function executionInput(clients: AllAwsClients, executionArn: string): Promise<unknown> {
   const region = executionArn.split(':')[3];
   const out = await clients.sfn(region).send(new DescribeExecutionCommand({ executionArn }));
   return JSON.parse(out.input ?? '{}') as unknown;

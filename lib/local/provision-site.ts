@@ -16,7 +16,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import type { AwsClients } from '../aws/clients';
+import type { AllAwsClients } from '../aws/all-clients';
 
 /** What to provision: the reference WordPress site, named and placed as the caller wants. */
 export interface SiteBlueprint {
@@ -77,7 +77,7 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-async function network(clients: AwsClients, b: SiteBlueprint) {
+async function network(clients: AllAwsClients, b: SiteBlueprint) {
   const ec2 = clients.ec2(b.primaryRegion);
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
   const vpcId = required(vpc.Vpc?.VpcId, 'VPC id');
@@ -117,7 +117,7 @@ async function network(clients: AwsClients, b: SiteBlueprint) {
   return { vpcId, subnetIds, securityGroupId, sandboxSecurityGroupId };
 }
 
-async function dataVolume(clients: AwsClients, b: SiteBlueprint): Promise<string> {
+async function dataVolume(clients: AllAwsClients, b: SiteBlueprint): Promise<string> {
   const volume = await clients.ec2(b.primaryRegion).send(
     new CreateVolumeCommand({
       AvailabilityZone: `${b.primaryRegion}a`,
@@ -138,7 +138,7 @@ async function dataVolume(clients: AwsClients, b: SiteBlueprint): Promise<string
   return required(volume.VolumeId, 'volume id');
 }
 
-async function service(clients: AwsClients, b: SiteBlueprint) {
+async function service(clients: AllAwsClients, b: SiteBlueprint) {
   const ecs = clients.ecs(b.primaryRegion);
   const cluster = b.name;
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
@@ -168,7 +168,7 @@ async function service(clients: AwsClients, b: SiteBlueprint) {
   return { cluster, taskDefinition: family, containerName: 'wordpress', volumeName: 'wp-content' };
 }
 
-async function database(clients: AwsClients, b: SiteBlueprint): Promise<string> {
+async function database(clients: AllAwsClients, b: SiteBlueprint): Promise<string> {
   const id = `${b.name}-db`;
   await clients.rds(b.primaryRegion).send(
     new CreateDBInstanceCommand({
@@ -187,7 +187,7 @@ async function database(clients: AwsClients, b: SiteBlueprint): Promise<string> 
   return id;
 }
 
-async function dns(clients: AwsClients, b: SiteBlueprint) {
+async function dns(clients: AllAwsClients, b: SiteBlueprint) {
   const zone = await clients.route53().send(
     new CreateHostedZoneCommand({
       Name: b.domain,
@@ -217,7 +217,7 @@ async function dns(clients: AwsClients, b: SiteBlueprint) {
   return { hostedZoneId, recordName, sandboxRecordName: `sandbox.${b.domain}` };
 }
 
-async function stateMachines(clients: AwsClients, b: SiteBlueprint) {
+async function stateMachines(clients: AllAwsClients, b: SiteBlueprint) {
   // Stand-ins the triggers and the CLI start executions on; the local run executes the real
   // definitions in-process (moto records executions but does not run them).
   const arns: Record<string, string> = {};
@@ -244,7 +244,10 @@ async function stateMachines(clients: AwsClients, b: SiteBlueprint) {
  * configured at launch, the RDS instance, the hosted zone and record, the catalog bucket, the
  * webhook token in SSM, the SNS topic and stand-in state machines.
  */
-export async function provisionSite(clients: AwsClients, blueprint: SiteBlueprint): Promise<ProvisionedSite> {
+export async function provisionSite(
+  clients: AllAwsClients,
+  blueprint: SiteBlueprint,
+): Promise<ProvisionedSite> {
   const b = blueprint;
   const net = await network(clients, b);
   const volumeId = await dataVolume(clients, b);

@@ -1,7 +1,8 @@
 import type { AwsClients } from '../aws/clients';
-import { EcsAdapter } from '../aws/ecs';
-import { Route53Adapter } from '../aws/route53';
-import { SnsAdapter } from '../aws/sns';
+import { ec2Client } from '../aws/ec2';
+import { EcsAdapter, ecsClient } from '../aws/ecs';
+import { Route53Adapter, route53Client } from '../aws/route53';
+import { SnsAdapter, snsClient } from '../aws/sns';
 import type { Catalog } from '../catalog/catalog';
 import type { Clock } from '../clock';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
@@ -31,15 +32,15 @@ export function recoveryPorts(
     tasks(region) {
       let port = tasks.get(region);
       if (port === undefined) {
-        port = new EcsAdapter(clients.ecs(region), clients.ec2(region), region);
+        port = new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region);
         tasks.set(region, port);
       }
       return port;
     },
-    dns: new Route53Adapter(clients.route53()),
+    dns: new Route53Adapter(route53Client(clients)),
     notifier: {
       publish(subject, message) {
-        sns ??= new SnsAdapter(clients.sns(), typeof topicArn === 'function' ? topicArn() : topicArn);
+        sns ??= new SnsAdapter(snsClient(clients), typeof topicArn === 'function' ? topicArn() : topicArn);
         return sns.publish(subject, message);
       },
     },

@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients';
-import { SfnAdapter } from '../aws/sfn';
-import { SsmAdapter } from '../aws/ssm';
+import { SfnAdapter, sfnClient } from '../aws/sfn';
+import { SsmAdapter, ssmClient } from '../aws/ssm';
 import type { Catalog } from '../catalog/catalog';
 import type { Clock } from '../clock';
 import type { TriggerPorts } from './outcome';
@@ -12,7 +12,7 @@ export const TOKEN_CACHE_TTL_MS = 5 * 60 * 1000;
 
 /** The triggers' ports on real AWS: the catalog and the recovery state machine. */
 export function triggerPorts(clients: AwsClients, catalog: Catalog, stateMachineArn: string): TriggerPorts {
-  return { catalog, executions: new SfnAdapter(clients.sfn(), stateMachineArn) };
+  return { catalog, executions: new SfnAdapter(sfnClient(clients), stateMachineArn) };
 }
 
 /** The webhook's ports: the triggers' plus the token, a SecureString read once per TTL. */
@@ -22,7 +22,7 @@ export function webhookPorts(
   clock: Clock,
   settings: { stateMachineArn: string; tokenParameter: string },
 ): WebhookPorts {
-  const ssm = new SsmAdapter(clients.ssm());
+  const ssm = new SsmAdapter(ssmClient(clients));
   return {
     ...triggerPorts(clients, catalog, settings.stateMachineArn),
     expectedToken: cachedSecret(() => ssm.getSecret(settings.tokenParameter), clock, TOKEN_CACHE_TTL_MS),

@@ -1,4 +1,4 @@
-import type { AwsClients } from '../../lib/aws/clients';
+import type { AllAwsClients } from '../../lib/aws/all-clients';
 import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { Catalog } from '../../lib/catalog/catalog';
@@ -106,7 +106,7 @@ function createRate(starts: number[]) {
  */
 export async function benchBackupAtScale(
   moto: MotoServer,
-  plain: AwsClients,
+  plain: AllAwsClients,
   options: { sites: number; volumesPerSite: number; horizonMs: number },
 ): Promise<BackupScaleResult> {
   await resetMoto(moto.endpoint);

@@ -2,7 +2,7 @@ import '../../tests/support/environment';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { AwsClients } from '../../lib/aws/clients';
+import { AllAwsClients } from '../../lib/aws/all-clients';
 import { startMoto } from '../../lib/local/moto-server';
 import {
   type BackupScaleResult,
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   // moto with O(1) EC2 tag lookups (scripts/bench/fast-moto.py): same answers, usable at 10,000 volumes.
   const moto = await startMoto({ command: join(__dirname, 'fast-moto.py') });
   process.env.LIFEBOAT_AWS_ENDPOINT = moto.endpoint;
-  const plain = new AwsClients({
+  const plain = new AllAwsClients({
     endpoint: moto.endpoint,
     defaultRegion: 'us-east-1',
     maxAttempts: 3,

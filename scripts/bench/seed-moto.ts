@@ -1,6 +1,6 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
-import type { AwsClients } from '../../lib/aws/clients';
+import type { AllAwsClients } from '../../lib/aws/all-clients';
 import type { LifeboatConfig } from '../../lib/config/schema';
 import { buildConfig, rawSite } from '../../tests/support/builders';
 
@@ -17,7 +17,7 @@ export async function inParallel<T>(tasks: (() => Promise<T>)[], parallel: numbe
 
 /** Creates `sites` sites in moto, each with `volumesPerSite` tagged volumes and one RDS instance. */
 export async function seedSites(
-  clients: AwsClients,
+  clients: AllAwsClients,
   sites: number,
   volumesPerSite: number,
 ): Promise<LifeboatConfig> {

@@ -1,4 +1,4 @@
-import { AwsClients } from '../../lib/aws/clients';
+import { AllAwsClients } from '../../lib/aws/all-clients';
 
 /** The moto endpoint this test file's worker owns (set up by moto-per-file.ts). */
 export function motoEndpoint(): string {
@@ -9,8 +9,8 @@ export function motoEndpoint(): string {
 }
 
 /** SDK clients pointed at this worker's moto. */
-export function motoClients(): AwsClients {
-  return new AwsClients({
+export function motoClients(): AllAwsClients {
+  return new AllAwsClients({
     endpoint: motoEndpoint(),
     defaultRegion: 'us-east-1',
     maxAttempts: 3,

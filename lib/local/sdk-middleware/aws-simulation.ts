@@ -1,4 +1,4 @@
-import { AwsClients } from '../../aws/clients';
+import { AllAwsClients } from '../../aws/all-clients';
 import type { AwsLimits } from './aws-limits';
 import { awsErrorResponse } from './error-responses';
 import { type FaultInjector, timeoutError } from './fault-injector';
@@ -67,7 +67,7 @@ const operationOf = (context: { commandName?: string }) =>
 /**
  * AWS as the benchmarks and fault tests see it: moto underneath, with AWS's rate limits, snapshot
  * timings, injected faults and the SDK's retry back-off all on one simulated clock. Pass
- * `decorate` to AwsClients (or use `clients(endpoint)`).
+ * `decorate` to AllAwsClients (or use `clients(endpoint)`).
  */
 export class AwsSimulation {
   readonly clock: SimulatedClock;
@@ -94,8 +94,8 @@ export class AwsSimulation {
   }
 
   /** SDK clients against `endpoint` with this simulation installed (attempts as in production). */
-  clients(endpoint: string, maxAttempts = 8): AwsClients {
-    return new AwsClients({
+  clients(endpoint: string, maxAttempts = 8): AllAwsClients {
+    return new AllAwsClients({
       endpoint,
       defaultRegion: 'us-east-1',
       maxAttempts,
@@ -104,7 +104,7 @@ export class AwsSimulation {
     });
   }
 
-  /** The AwsClients `decorate` hook: adds the middleware and moves retry back-off onto simulated time. */
+  /** The AllAwsClients `decorate` hook: adds the middleware and moves retry back-off onto simulated time. */
   readonly decorate = (client: { middlewareStack: unknown }, service: string, region: string): void => {
     const stack = client.middlewareStack as MiddlewareStack;
     const config = (client as { config?: ClientConfig }).config;

@@ -1,4 +1,4 @@
-import type { AwsClients } from '../../aws/clients';
+import type { AllAwsClients } from '../../aws/all-clients';
 import { CopyCountCache } from '../../backup/copy-count-cache';
 import { backupPorts } from '../../backup/default-ports';
 import type { BackupPorts, EbsPort, RdsPort } from '../../backup/ports';
@@ -24,7 +24,7 @@ function withCopyCount<P extends EbsPort | RdsPort>(port: P, cache: CopyCountCac
  * would freeze a stale count for hours of simulated time.
  */
 export function simulatedBackupPorts(
-  clients: AwsClients,
+  clients: AllAwsClients,
   catalog: Catalog,
   clock: SimulatedClock,
   ttlMs = 10_000,

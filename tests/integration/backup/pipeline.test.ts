@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
-import { AwsClients } from '../../../lib/aws/clients';
+import { AllAwsClients } from '../../../lib/aws/all-clients';
 import { Ec2Adapter, fromTagList } from '../../../lib/aws/ec2';
 import { inlineDispatch } from '../../../lib/backup/dispatch';
 import { parseSnapshotEvent } from '../../../lib/backup/events';
@@ -27,14 +27,14 @@ function awsEvent(name: string, replace: Record<string, string>): unknown {
 
 describe('backup pipeline end to end (moto, events in the real shapes)', () => {
   let aws: AwsBehaviour;
-  let clients: AwsClients;
+  let clients: AllAwsClients;
   let moto: MotoSite;
   let config: LifeboatConfig;
   let clock: FakeClock;
 
   beforeEach(async () => {
     aws = new AwsBehaviour();
-    clients = new AwsClients({
+    clients = new AllAwsClients({
       endpoint: motoEndpoint(),
       defaultRegion: PRIMARY,
       maxAttempts: 1,

@@ -1,7 +1,7 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../../lib/aws/clients';
+import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import { backupPorts } from '../../../lib/backup/default-ports';
 import type { BackupPorts } from '../../../lib/backup/ports';
@@ -22,7 +22,7 @@ export interface MotoSite {
 
 /** Makes a fresh site (unique names) with its resources and a catalog bucket in moto. */
 export async function makeMotoSite(
-  clients: AwsClients,
+  clients: AllAwsClients,
   options: { volumes?: number; site?: Record<string, unknown> } = {},
 ): Promise<MotoSite> {
   const name = uniqueName('s')
@@ -105,7 +105,7 @@ export class AwsBehaviour {
     return [...this.throttles.values()].reduce((a, b) => a + b, 0);
   }
 
-  /** The `decorate` hook of AwsClients. */
+  /** The `decorate` hook of AllAwsClients. */
   readonly decorate = (client: { middlewareStack: unknown }, service: string, region: string): void => {
     if (service !== 'ec2' && service !== 'rds') return;
     (client.middlewareStack as Stack).add(

@@ -1,7 +1,7 @@
 import { CreateVolumeCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../../lib/aws/clients';
+import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { fromTagList } from '../../../lib/aws/ec2';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
@@ -21,7 +21,7 @@ const DR = 'us-west-2';
 
 /** Sites in moto (tagged volumes and one RDS instance each) and a catalog bucket. */
 export async function makeSites(
-  clients: AwsClients,
+  clients: AllAwsClients,
   count: number,
   volumesPerSite: number,
 ): Promise<{ config: LifeboatConfig; bucket: string }> {

@@ -1,6 +1,6 @@
 import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { RunTaskCommand } from '@aws-sdk/client-ecs';
-import { AwsClients } from '../../../lib/aws/clients';
+import { AllAwsClients } from '../../../lib/aws/all-clients';
 import { withEcsVolumeStandIn } from '../../../lib/local/ecs-volumes';
 import { holdEcsTasksRunning } from '../../../lib/local/moto-server';
 import { provisionSite, referenceBlueprint } from '../../../lib/local/provision-site';
@@ -8,7 +8,7 @@ import { motoEndpoint, uniqueName } from '../../support/moto';
 
 describe('ECS volume stand-in (what moto leaves out of RunTask)', () => {
   it('creates the volume RunTask asks ECS for: from the snapshot, with its tags', async () => {
-    const clients: AwsClients = new AwsClients({
+    const clients: AllAwsClients = new AllAwsClients({
       endpoint: motoEndpoint(),
       defaultRegion: 'us-east-1',
       maxAttempts: 2,
