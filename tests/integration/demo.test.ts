@@ -35,6 +35,7 @@ async function listening(url: string): Promise<boolean> {
 }
 
 describe('npm run demo (the CI smoke test)', () => {
+  // About 20-40 s alone on 2 cores; more when the rest of the suite runs beside it.
   it('backs up, recovers from the Pingdom webhook, reports and promotes, then stops what it started', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'lifeboat-demo-'));
 
@@ -73,5 +74,5 @@ describe('npm run demo (the CI smoke test)', () => {
     const site = /site server\s+(http:\S+)/.exec(out)?.[1] ?? '';
     expect(await listening(moto)).toBe(false);
     expect(await listening(site)).toBe(false);
-  });
+  }, 180_000);
 });

@@ -40,5 +40,5 @@ describe('lifeboat backup (subprocess against moto)', () => {
     expect(listed.stdout).toMatch(
       new RegExp(`^${id}\\s+manual\\s+Completed\\s+<1 min\\s+2/2 copied\\s+—$`, 'm'),
     );
-  });
+  }, 120_000);
 });

@@ -86,5 +86,5 @@ describe('lifeboat status --follow (subprocess against moto)', () => {
     expect(lines.filter((l) => l.startsWith('✓ Launch replacement'))).toHaveLength(2);
     expect(lines.some((l) => /^✗ Health gate replacement\s+1 min {2}critical failed$/.test(l))).toBe(true);
     expect(stdout).toContain(`recovery ${recovery.id} of blog: Succeeded`);
-  });
+  }, 120_000);
 });
