@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { AlreadyExistsError } from '../errors';
+import { AlreadyExistsError, ThrottledError } from '../errors';
 import { backupIdFor } from '../ids';
 import { advanceBackup, type BackupLimits } from './advance-backup';
 import { awaitsDiscovery, type Backup, type BackupKind } from './model';
@@ -56,9 +56,20 @@ export async function startBackup(
 ): Promise<Backup> {
   const { site, kind, at } = request;
   const id = backupIdFor(kind, at);
+  const advance = async (): Promise<Backup> => {
+    try {
+      return await advanceBackup(ports, clock, site, id, limits);
+    } catch (error) {
+      // Throttled once the backup is recorded: the sweeper takes the next step. Throwing would
+      // only count as a Lambda error, and Lambda's retry would find the record and stop there.
+      if (!(error instanceof ThrottledError)) throw error;
+      const recorded = await ports.catalog.getBackup(site.name, id);
+      if (recorded === undefined) throw error;
+      return recorded;
+    }
+  };
   // A duplicate finds the record; it only helps along a discovery that is still to do.
-  const continueExisting = (existing: Backup) =>
-    awaitsDiscovery(existing) ? advanceBackup(ports, clock, site, id, limits) : existing;
+  const continueExisting = (existing: Backup) => (awaitsDiscovery(existing) ? advance() : existing);
   const existing = await ports.catalog.getBackup(site.name, id);
   if (existing !== undefined) return continueExisting(existing);
 
@@ -73,5 +84,5 @@ export async function startBackup(
     const created = await ports.catalog.getBackup(site.name, id);
     if (created !== undefined) return continueExisting(created);
   }
-  return advanceBackup(ports, clock, site, id, limits);
+  return advance();
 }

@@ -107,6 +107,23 @@ describe('discovery of what a backup covers', () => {
     expect((await world.catalog.listBackups('blog')).items).toHaveLength(1);
   });
 
+  it('answers with the recorded backup, not an error, when a call after discovery is throttled', async () => {
+    const { world, clock, site, ports } = setup(1);
+    world
+      .ebs(PRIMARY)
+      .failNext('findSnapshots', () => new ThrottledError('EC2 DescribeSnapshots throttled by AWS'));
+
+    const started = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    const advanced = await advanceBackup(ports, clock, site, started.id);
+
+    expect(started.status).toMatchObject({ phase: 'Pending', discovered: true });
+    expect(started.status.parts.map((p) => [p.sourceId, p.snapshotId])).toEqual([
+      ['vol-00000001', undefined],
+      ['blog-db', undefined],
+    ]);
+    expect(advanced.status.parts.every((p) => p.snapshotId !== undefined)).toBe(true);
+  });
+
   it('does not look for the volumes again once a duplicate start finds them recorded', async () => {
     const { world, clock, site, ports } = setup(1);
     await startBackup(ports, clock, { site, kind: 'scheduled', at });
