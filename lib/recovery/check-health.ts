@@ -91,6 +91,8 @@ async function recordVerdict(
       }
       if (verdict === 'healthy' && isCritical(attempt.role) && gate.address !== undefined) {
         recovery.status.replacement = { taskArn: attempt.taskArn, address: gate.address };
+        // After a walk-back the backup in use is this one, not the first pick.
+        recovery.status.knownGoodBackupId = attempt.backupId;
       }
     },
   );

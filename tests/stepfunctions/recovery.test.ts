@@ -156,6 +156,7 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
       recovery?.status.replacement?.address,
     );
     expect(recovery?.status.attempts[1]?.taskArn).toBe(recovery?.status.replacement?.taskArn);
+    expect(recovery?.status.knownGoodBackupId).toBe(older.id);
   });
 
   it('every candidate unhealthy or slow: DNS untouched, every replacement stopped, failure recorded and notified', async () => {
