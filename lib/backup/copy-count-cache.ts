@@ -11,7 +11,7 @@ export class CopyCountCache {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {}
 
   /** The cached count, or a fresh one from `read` once the cache is older than the TTL. */

@@ -3,6 +3,7 @@ import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { RdsAdapter, rdsClient } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
+import { type Clock, systemClock } from '../clock';
 import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
@@ -49,6 +50,8 @@ export interface BackupPortOptions {
   telemetry?: BackupTelemetry;
   /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
   copyCountTtlMs?: number;
+  /** The clock that TTL runs on (simulations pass their simulated clock). */
+  clock?: Clock;
 }
 
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
@@ -58,6 +61,8 @@ export function backupPorts(
   options: BackupPortOptions = {},
 ): BackupPorts {
   const ttl = options.copyCountTtlMs ?? 10_000;
+  const clock = options.clock ?? systemClock;
+  const copyCount = () => new CopyCountCache(ttl, () => clock.now().getTime());
   const ebs = new Map<string, EbsPort>();
   const rds = new Map<string, RdsPort>();
   return {
@@ -66,7 +71,7 @@ export function backupPorts(
     ebs(region) {
       let port = ebs.get(region);
       if (port === undefined) {
-        port = ebsPort(new Ec2Adapter(ec2Client(clients, region), region), new CopyCountCache(ttl));
+        port = ebsPort(new Ec2Adapter(ec2Client(clients, region), region), copyCount());
         ebs.set(region, port);
       }
       return port;
@@ -74,7 +79,7 @@ export function backupPorts(
     rds(region) {
       let port = rds.get(region);
       if (port === undefined) {
-        port = rdsPort(new RdsAdapter(rdsClient(clients, region), region), new CopyCountCache(ttl));
+        port = rdsPort(new RdsAdapter(rdsClient(clients, region), region), copyCount());
         rds.set(region, port);
       }
       return port;

@@ -1,4 +1,5 @@
 import type { AllAwsClients } from '../../lib/aws/all-clients';
+import { backupPorts } from '../../lib/backup/default-ports';
 import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { Catalog } from '../../lib/catalog/catalog';
@@ -7,7 +8,6 @@ import { AwsSimulation } from '../../lib/local/sdk-middleware/aws-simulation';
 import { type Invocation, runBackupPipeline } from '../../lib/local/sdk-middleware/backup-pipeline';
 import { EventFeeder } from '../../lib/local/sdk-middleware/event-feeder';
 import { seededRandom } from '../../lib/local/sdk-middleware/seeded-random';
-import { simulatedBackupPorts } from '../../lib/local/sdk-middleware/simulated-backup-ports';
 import { SimulatedClock } from '../../lib/local/sdk-middleware/simulated-clock';
 import type { SnapshotDurations } from '../../lib/local/sdk-middleware/snapshot-lifecycle';
 import { CountingObjectStore } from './counting-store';
@@ -124,7 +124,7 @@ export async function benchBackupAtScale(
   const clients = sim.clients(moto.endpoint);
   const store = new CountingObjectStore(clock);
   const catalog = new Catalog(store, { retryDelayMs: 1, maxUpdateAttempts: 50 });
-  const ports = simulatedBackupPorts(clients, catalog, clock);
+  const ports = backupPorts(clients, catalog, { clock });
   const feeder = new EventFeeder({}, seededRandom(3));
 
   const realStart = Date.now();

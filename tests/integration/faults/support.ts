@@ -4,6 +4,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { fromTagList } from '../../../lib/aws/ec2';
 import { S3ObjectStore } from '../../../lib/aws/s3';
+import { backupPorts } from '../../../lib/backup/default-ports';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { LifeboatConfig } from '../../../lib/config/schema';
@@ -11,7 +12,6 @@ import { AwsSimulation } from '../../../lib/local/sdk-middleware/aws-simulation'
 import { type DeliveryFaults, EventFeeder } from '../../../lib/local/sdk-middleware/event-feeder';
 import { FaultInjector, type FaultRates } from '../../../lib/local/sdk-middleware/fault-injector';
 import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
-import { simulatedBackupPorts } from '../../../lib/local/sdk-middleware/simulated-backup-ports';
 import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
 import { buildConfig, rawSite } from '../../support/builders';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
@@ -87,7 +87,7 @@ export function faultyWorld(options: {
   const sim = new AwsSimulation({ clock, faults, callLatencyMs: 100, seed: options.seed });
   const clients = sim.clients(motoEndpoint(), options.maxAttempts ?? 4);
   const catalog = new Catalog(new S3ObjectStore(clients.s3(), options.bucket), { retryDelayMs: 1 });
-  const ports = simulatedBackupPorts(clients, catalog, clock);
+  const ports = backupPorts(clients, catalog, { clock });
   const feeder = new EventFeeder(options.delivery, seededRandom(options.seed + 1));
   return { clock, sim, clients, catalog, ports, feeder };
 }
