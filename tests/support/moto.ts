@@ -1,3 +1,5 @@
+import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { AllAwsClients } from '../../lib/aws/all-clients';
 
 /** The moto endpoint this test file's worker owns (set up by moto-per-file.ts). */
@@ -23,4 +25,48 @@ let counter = 0;
 export function uniqueName(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase();
+}
+
+/**
+ * Creates a site's protected resources in moto: `volumes` EBS volumes tagged lifeboat:site=<name>
+ * and one MySQL RDS instance `<name>-db`, in `region`.
+ */
+export async function seedSiteResources(
+  clients: AllAwsClients,
+  name: string,
+  options: { volumes?: number; region?: string } = {},
+): Promise<{ volumeIds: string[]; dbId: string }> {
+  const region = options.region ?? 'us-east-1';
+  const dbId = `${name}-db`;
+  const volumeIds: string[] = [];
+  for (let i = 0; i < (options.volumes ?? 1); i++) {
+    const out = await clients.ec2(region).send(
+      new CreateVolumeCommand({
+        AvailabilityZone: `${region}a`,
+        Size: 8,
+        TagSpecifications: [
+          {
+            ResourceType: 'volume',
+            Tags: [
+              { Key: 'lifeboat:site', Value: name },
+              { Key: 'Name', Value: `${name}-wp-content-${i}` },
+            ],
+          },
+        ],
+      }),
+    );
+    volumeIds.push(out.VolumeId ?? '');
+  }
+  await clients.rds(region).send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: dbId,
+      Engine: 'mysql',
+      DBInstanceClass: 'db.t3.micro',
+      AllocatedStorage: 20,
+      MasterUsername: 'admin',
+      MasterUserPassword: 'not-a-secret-1',
+      Tags: [{ Key: 'Name', Value: dbId }],
+    }),
+  );
+  return { volumeIds, dbId };
 }

@@ -1,5 +1,5 @@
-import { CreateVolumeCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
-import { CreateDBInstanceCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { fromTagList } from '../../../lib/aws/ec2';
@@ -14,7 +14,7 @@ import { FaultInjector, type FaultRates } from '../../../lib/local/sdk-middlewar
 import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
 import { buildConfig, rawSite } from '../../support/builders';
-import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+import { motoClients, motoEndpoint, seedSiteResources, uniqueName } from '../../support/moto';
 
 const PRIMARY = 'us-east-1';
 const DR = 'us-west-2';
@@ -31,26 +31,7 @@ export async function makeSites(
       .replace(/[^a-z0-9-]/g, '')
       .slice(-24)
       .replace(/^[^a-z]+/, 'f');
-    const dbId = `${name}-db`;
-    for (let v = 0; v < volumesPerSite; v += 1) {
-      await clients.ec2(PRIMARY).send(
-        new CreateVolumeCommand({
-          AvailabilityZone: `${PRIMARY}a`,
-          Size: 8,
-          TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'lifeboat:site', Value: name }] }],
-        }),
-      );
-    }
-    await clients.rds(PRIMARY).send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: dbId,
-        Engine: 'mysql',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'admin',
-        MasterUserPassword: 'not-a-secret-1',
-      }),
-    );
+    const { dbId } = await seedSiteResources(clients, name, { volumes: volumesPerSite, region: PRIMARY });
     raw.push(
       rawSite({
         name,
