@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import type { TriggerSource } from './model';
 
 export interface RecordSignalPorts {
-  catalog: Pick<Catalog, 'readLock' | 'updateRecovery'>;
+  catalog: Pick<Catalog, 'readLock' | 'updateRecovery' | 'listRecoveries'>;
 }
 
 export interface RecordSignalRequest {
@@ -22,9 +22,26 @@ export type RecordSignalResult =
       recoveryId?: string;
     };
 
+/** A signal this long after a finished recovery started still belongs to its incident. */
+export const RECENT_RECOVERY_MS = 24 * 3_600_000;
+
 /**
- * Records a later signal about an outage (Pingdom UP, an alarm back to OK) on the site's open
- * recovery, the holder of the site lock. Recording the same signal twice changes nothing.
+ * The recovery a signal belongs to: the holder of the site lock while one runs; otherwise the
+ * site's newest recovery if it started within RECENT_RECOVERY_MS before the signal (a recovery
+ * usually ends minutes before Pingdom sees the site UP again).
+ */
+async function recoveryForSignal(ports: RecordSignalPorts, clock: Clock, site: string, at: Date) {
+  const lock = await ports.catalog.readLock(site);
+  if (lock !== undefined && new Date(lock.expiresAt) > clock.now()) return lock.holder;
+  const newest = (await ports.catalog.listRecoveries(site, { pageSize: 1 })).items[0];
+  if (newest === undefined || newest.spec.kind !== 'recovery' || newest.spec.options.dryRun) return undefined;
+  const age = at.getTime() - new Date(newest.status.startedAt).getTime();
+  return age >= 0 && age <= RECENT_RECOVERY_MS ? newest.id : undefined;
+}
+
+/**
+ * Records a later signal about an outage (Pingdom UP, an alarm back to OK) on the site's open or
+ * just-finished recovery. Recording the same signal twice changes nothing.
  */
 export async function recordSignal(
   ports: RecordSignalPorts,
@@ -32,11 +49,15 @@ export async function recordSignal(
   request: RecordSignalRequest,
 ): Promise<RecordSignalResult> {
   const { site } = request;
-  const lock = await ports.catalog.readLock(site);
-  if (lock === undefined || new Date(lock.expiresAt) <= clock.now()) {
-    return { outcome: 'ignored', reason: 'no-open-recovery', why: `site ${site} has no open recovery`, site };
+  const recoveryId = await recoveryForSignal(ports, clock, site, request.signal.at);
+  if (recoveryId === undefined) {
+    return {
+      outcome: 'ignored',
+      reason: 'no-open-recovery',
+      why: `site ${site} has no open or recent recovery`,
+      site,
+    };
   }
-  const recoveryId = lock.holder;
   const signal = {
     source: request.signal.source,
     state: request.signal.state,

@@ -38,6 +38,21 @@ describe('recordSignal', () => {
     expect(await recordSignal({ catalog }, clock, up)).toMatchObject({ reason: 'no-open-recovery' });
   });
 
+  it('records a signal on the recovery that just finished, but not on an old one', async () => {
+    const finished = runningRecovery('blog', recoveryId);
+    finished.status = { ...finished.status, phase: 'Succeeded', startedAt: '2016-01-01T01:02:00.000Z' };
+    await catalog.createRecovery(finished);
+
+    expect(await recordSignal({ catalog }, clock, up)).toEqual({
+      outcome: 'recorded',
+      site: 'blog',
+      recoveryId,
+    });
+
+    const daysLater = { ...up, signal: { ...up.signal, at: new Date('2016-01-04T01:11:01Z') } };
+    expect(await recordSignal({ catalog }, clock, daysLater)).toMatchObject({ reason: 'no-open-recovery' });
+  });
+
   it('ignores a signal that arrives before the recovery record exists', async () => {
     await catalog.acquireLock('blog', recoveryId, clock.now(), 3_600_000);
 
