@@ -2,6 +2,7 @@ import type { Backup, BackupKind, BackupPart, BackupPhase } from '../../lib/back
 import { parseConfig } from '../../lib/config/load';
 import type { LifeboatConfig, Site } from '../../lib/config/schema';
 import { backupIdFor } from '../../lib/ids';
+import type { Recovery } from '../../lib/recovery/model';
 
 /** A valid raw site entry (as written in YAML) that tests tweak. */
 export function rawSite(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -67,5 +68,40 @@ export function buildBackup(
       updatedAt: at.toISOString(),
       completedAt: phase === 'Completed' ? at.toISOString() : undefined,
     },
+  };
+}
+
+/** A recovery record as Begin writes it (Running, nothing tried yet), with the given times and overrides. */
+export function buildRecovery(
+  options: {
+    id?: string;
+    site?: string;
+    incidentKey?: string;
+    outageStartedAt?: string;
+    receivedAt?: string;
+    startedAt?: string;
+    summary?: string;
+    status?: Partial<Recovery['status']>;
+  } = {},
+): Recovery {
+  const outageStartedAt = options.outageStartedAt ?? '2026-11-22T09:39:00.000Z';
+  const startedAt = options.startedAt ?? outageStartedAt;
+  return {
+    apiVersion: 'lifeboat/v1',
+    kind: 'Recovery',
+    id: options.id ?? '20261122t093900z-1a2b3c4d',
+    site: options.site ?? 'blog',
+    spec: {
+      kind: 'recovery',
+      trigger: {
+        source: 'pingdom',
+        incidentKey: options.incidentKey ?? 'pingdom:12345:1700000000',
+        outageStartedAt,
+        receivedAt: options.receivedAt ?? startedAt,
+        summary: options.summary ?? 'down',
+      },
+      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+    },
+    status: { phase: 'Running', attempts: [], timeline: [], signals: [], startedAt, ...options.status },
   };
 }

@@ -9,6 +9,7 @@ import { logger } from '../../../lib/middleware/lambda';
 import type { Recovery } from '../../../lib/recovery/model';
 import type { HttpResult } from '../../../lib/triggers/http';
 import type { TriggerOutcome } from '../../../lib/triggers/outcome';
+import { buildRecovery } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
 import { sampleEvent } from '../../unit/triggers/support';
 
@@ -201,28 +202,10 @@ describe('recovery triggers (moto)', () => {
 });
 
 function recoveryRecord(id: string): Recovery {
-  return {
-    apiVersion: 'lifeboat/v1',
-    kind: 'Recovery',
+  return buildRecovery({
     id,
-    site: 'blog',
-    spec: {
-      kind: 'recovery',
-      trigger: {
-        source: 'pingdom',
-        incidentKey: 'pingdom-12345-1796000000',
-        outageStartedAt: '2026-11-30T22:13:20.000Z',
-        receivedAt: '2026-11-30T22:13:21.000Z',
-        summary: 'down',
-      },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
-    },
-    status: {
-      phase: 'Running',
-      attempts: [],
-      timeline: [],
-      signals: [],
-      startedAt: '2026-11-30T22:13:21.000Z',
-    },
-  };
+    incidentKey: 'pingdom-12345-1796000000',
+    outageStartedAt: '2026-11-30T22:13:20.000Z',
+    startedAt: '2026-11-30T22:13:21.000Z',
+  });
 }

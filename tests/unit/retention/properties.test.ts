@@ -6,7 +6,7 @@ import { startBackup } from '../../../lib/backup/start-backup';
 import type { Recovery } from '../../../lib/recovery/model';
 import { applyRetention } from '../../../lib/retention/apply-retention';
 import { isoWeekKey, planRetention, type RetentionPolicy } from '../../../lib/retention/policy';
-import { buildBackup, buildSite } from '../../support/builders';
+import { buildBackup, buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { FakeWorld } from '../backup/fake-ports';
 
@@ -71,34 +71,19 @@ function recoveryUsing(
   endedDaysAgo: number | undefined,
 ): Recovery {
   const [knownGood, brokenState, ...attempts] = backupIds;
-  return {
-    apiVersion: 'lifeboat/v1',
-    kind: 'Recovery',
+  return buildRecovery({
     id,
-    site: 'blog',
-    spec: {
-      kind: 'recovery',
-      trigger: {
-        source: 'pingdom',
-        incidentKey: id,
-        outageStartedAt: NOW.toISOString(),
-        receivedAt: NOW.toISOString(),
-        summary: 'down',
-      },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
-    },
+    incidentKey: id,
+    outageStartedAt: NOW.toISOString(),
     status: {
       phase,
       knownGoodBackupId: knownGood,
       brokenStateBackupId: brokenState,
       attempts: attempts.map((backupId) => ({ backupId, verdict: 'unhealthy' as const })),
-      timeline: [],
-      signals: [],
-      startedAt: NOW.toISOString(),
       endedAt:
         endedDaysAgo === undefined ? undefined : new Date(NOW.getTime() - endedDaysAgo * DAY).toISOString(),
     },
-  } as Recovery;
+  });
 }
 
 /** A random history: backups (ids unique), recoveries pointing at some of them, a policy. */

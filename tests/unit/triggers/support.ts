@@ -13,6 +13,7 @@ import { executionArnFor, SfnAdapter } from '../../../lib/aws/sfn';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Recovery } from '../../../lib/recovery/model';
 import type { TriggerOutcome, TriggerPorts } from '../../../lib/triggers/outcome';
+import { buildRecovery } from '../../support/builders';
 import { MemoryObjectStore } from '../../support/memory-object-store';
 import { REFERENCE_EVENTS_DIR } from '../../support/reference-events';
 
@@ -85,30 +86,13 @@ export const REFERENCE_EVENTS = REFERENCE_EVENTS_DIR;
 
 /** A running recovery record, as the state machine's first task writes it. */
 export function runningRecovery(site: string, id: string): Recovery {
-  return {
-    apiVersion: 'lifeboat/v1',
-    kind: 'Recovery',
+  return buildRecovery({
     id,
     site,
-    spec: {
-      kind: 'recovery',
-      trigger: {
-        source: 'pingdom',
-        incidentKey: 'pingdom-12345-1451610061',
-        outageStartedAt: '2016-01-01T01:01:01.000Z',
-        receivedAt: '2016-01-01T01:01:02.000Z',
-        summary: 'down',
-      },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
-    },
-    status: {
-      phase: 'Running',
-      attempts: [],
-      timeline: [],
-      signals: [],
-      startedAt: '2016-01-01T01:01:02.000Z',
-    },
-  };
+    incidentKey: 'pingdom-12345-1451610061',
+    outageStartedAt: '2016-01-01T01:01:01.000Z',
+    startedAt: '2016-01-01T01:01:02.000Z',
+  });
 }
 
 /** A Lambda context good enough for middy and the logger. */

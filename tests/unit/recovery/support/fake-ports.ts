@@ -12,6 +12,7 @@ import type {
   TaskInfo,
   TaskPort,
 } from '../../../../lib/recovery/ports';
+import { buildRecovery } from '../../../support/builders';
 import { MemoryObjectStore } from '../../../support/memory-object-store';
 
 /** ECS in memory: RunTask makes a RUNNING task with a private IP; tests set statuses by hand. */
@@ -145,29 +146,12 @@ export function fakePorts(): Fakes {
 
 /** A running recovery record as Begin creates it. */
 export function runningRecovery(site: string, id = '20261122t093900z-1a2b3c4d'): Recovery {
-  return {
-    apiVersion: 'lifeboat/v1',
-    kind: 'Recovery',
+  return buildRecovery({
     id,
     site,
-    spec: {
-      kind: 'recovery',
-      trigger: {
-        source: 'pingdom',
-        incidentKey: 'pingdom:12345:1700000000',
-        outageStartedAt: '2026-11-22T09:39:00.000Z',
-        receivedAt: '2026-11-22T09:39:30.000Z',
-        summary: 'www is DOWN',
-      },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
-    },
-    status: {
-      phase: 'Running',
-      attempts: [],
-      tasks: [],
-      timeline: [],
-      signals: [],
-      startedAt: '2026-11-22T09:40:00.000Z',
-    },
-  };
+    receivedAt: '2026-11-22T09:39:30.000Z',
+    startedAt: '2026-11-22T09:40:00.000Z',
+    summary: 'www is DOWN',
+    status: { tasks: [] },
+  });
 }
