@@ -1,6 +1,6 @@
 // `npm run demo`: lifeboat's whole job on this machine, against the moto emulator.
 import { join } from 'node:path';
-import { installPromiseWithResolvers } from '../lib/local/node-polyfills';
+import { installPromiseWithResolvers } from '../local/node-polyfills';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
 
@@ -27,7 +27,7 @@ async function demo(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const { runDemo } = await import('../lib/local/demo');
+  const { runDemo } = await import('../local/demo');
   const root = join(__dirname, '..');
   const printer = {
     section: (title: string) => process.stdout.write(`\n${bold(`▸ ${title}`)}\n`),

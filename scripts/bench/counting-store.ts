@@ -1,5 +1,5 @@
 import type { ListPage, ObjectStore, StoredObject } from '../../lib/catalog/object-store';
-import type { SimulatedClock } from '../../lib/local/sdk-middleware/simulated-clock';
+import type { SimulatedClock } from '../../local/sdk-middleware/simulated-clock';
 import { MemoryObjectStore } from '../../tests/support/memory-object-store';
 
 /**

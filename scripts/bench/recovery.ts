@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../lib/clock';
-import { type LocalEvent, runStateMachineLocally } from '../../lib/recovery/local-runner';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import { RecoveryWorld } from '../../tests/stepfunctions/support/recovery-world';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AllAwsClients } from '../../lib/aws/all-clients';
-import { startMoto } from '../../lib/local/moto-server';
+import { startMoto } from '../../local/moto-server';
 import {
   type BackupScaleResult,
   BENCH_DURATIONS,

@@ -1,5 +1,5 @@
 import { ThrottledError } from '../../lib/errors';
-import { type LocalEvent, runStateMachineLocally } from '../../lib/recovery/local-runner';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import type { RecoveryPorts } from '../../lib/recovery/ports';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';

@@ -1,4 +1,4 @@
-import { type LocalEvent, runStateMachineLocally } from '../../lib/recovery/local-runner';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';

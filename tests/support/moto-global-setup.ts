@@ -1,4 +1,4 @@
-import { MOTO_INSTALL_HINT, type MotoServer, motoInstalled, startMoto } from '../../lib/local/moto-server';
+import { MOTO_INSTALL_HINT, type MotoServer, motoInstalled, startMoto } from '../../local/moto-server';
 
 type Shared = { lifeboatMoto?: MotoServer[] };
 

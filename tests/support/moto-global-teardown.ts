@@ -1,4 +1,4 @@
-import type { MotoServer } from '../../lib/local/moto-server';
+import type { MotoServer } from '../../local/moto-server';
 
 type Shared = { lifeboatMoto?: MotoServer[] };
 

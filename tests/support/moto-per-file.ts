@@ -1,4 +1,4 @@
-import { resetMoto } from '../../lib/local/moto-server';
+import { resetMoto } from '../../local/moto-server';
 
 const endpoints = (process.env.LIFEBOAT_TEST_MOTO_ENDPOINTS ?? '').split(',').filter((e) => e !== '');
 if (endpoints.length === 0) {

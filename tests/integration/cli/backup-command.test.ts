@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provisionSite, referenceBlueprint } from '../../../lib/local/provision-site';
-import { writeSiteConfig } from '../../../lib/local/site-config';
+import { provisionSite, referenceBlueprint } from '../../../local/provision-site';
+import { writeSiteConfig } from '../../../local/site-config';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
 

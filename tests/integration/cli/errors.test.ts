@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../lib/local/moto-server';
+import { freePort } from '../../../local/moto-server';
 import { motoEndpoint } from '../../support/moto';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
 import { freshCatalog } from './seed';

@@ -1,6 +1,6 @@
 import { isTerminal } from '../../../lib/backup/model';
 import { parseRdsSnapshotIdentifier } from '../../../lib/backup/naming';
-import { runBackupPipeline } from '../../../lib/local/sdk-middleware/backup-pipeline';
+import { runBackupPipeline } from '../../../local/sdk-middleware/backup-pipeline';
 import { motoClients } from '../../support/moto';
 import { accountedFor, allBackups, duplicates, faultyWorld, lifeboatSnapshots, makeSites } from './support';
 

@@ -1,10 +1,10 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { AwsSimulation } from '../../../lib/local/sdk-middleware/aws-simulation';
-import { FaultInjector } from '../../../lib/local/sdk-middleware/fault-injector';
-import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
-import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
+import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
+import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
+import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
 import { recoveryPorts } from '../../../lib/recovery/default-ports';
-import { runStateMachineLocally } from '../../../lib/recovery/local-runner';
+import { runStateMachineLocally } from '../../../local/local-runner';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
 import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';

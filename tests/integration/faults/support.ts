@@ -8,11 +8,11 @@ import { backupPorts } from '../../../lib/backup/default-ports';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { LifeboatConfig } from '../../../lib/config/schema';
-import { AwsSimulation } from '../../../lib/local/sdk-middleware/aws-simulation';
-import { type DeliveryFaults, EventFeeder } from '../../../lib/local/sdk-middleware/event-feeder';
-import { FaultInjector, type FaultRates } from '../../../lib/local/sdk-middleware/fault-injector';
-import { seededRandom } from '../../../lib/local/sdk-middleware/seeded-random';
-import { SimulatedClock } from '../../../lib/local/sdk-middleware/simulated-clock';
+import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
+import { type DeliveryFaults, EventFeeder } from '../../../local/sdk-middleware/event-feeder';
+import { FaultInjector, type FaultRates } from '../../../local/sdk-middleware/fault-injector';
+import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
 import { buildConfig, rawSite } from '../../support/builders';
 import { motoClients, motoEndpoint, seedSiteResources, uniqueName } from '../../support/moto';
 

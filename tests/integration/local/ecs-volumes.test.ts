@@ -1,9 +1,9 @@
 import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { RunTaskCommand } from '@aws-sdk/client-ecs';
 import { AllAwsClients } from '../../../lib/aws/all-clients';
-import { withEcsVolumeStandIn } from '../../../lib/local/ecs-volumes';
-import { holdEcsTasksRunning } from '../../../lib/local/moto-server';
-import { provisionSite, referenceBlueprint } from '../../../lib/local/provision-site';
+import { withEcsVolumeStandIn } from '../../../local/ecs-volumes';
+import { holdEcsTasksRunning } from '../../../local/moto-server';
+import { provisionSite, referenceBlueprint } from '../../../local/provision-site';
 import { motoEndpoint, uniqueName } from '../../support/moto';
 
 describe('ECS volume stand-in (what moto leaves out of RunTask)', () => {

@@ -5,9 +5,9 @@ import { DescribeVolumesCommand, DescribeVpcAttributeCommand } from '@aws-sdk/cl
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { loadConfigFile } from '../../../lib/config/load';
-import { aRecordValue } from '../../../lib/local/inspect';
-import { provisionSite, referenceBlueprint } from '../../../lib/local/provision-site';
-import { writeSiteConfig } from '../../../lib/local/site-config';
+import { aRecordValue } from '../../../local/inspect';
+import { provisionSite, referenceBlueprint } from '../../../local/provision-site';
+import { writeSiteConfig } from '../../../local/site-config';
 import { motoClients, uniqueName } from '../../support/moto';
 
 describe('provisioning the reference site in moto', () => {

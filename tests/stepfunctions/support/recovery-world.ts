@@ -23,7 +23,7 @@ import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Clock } from '../../../lib/clock';
 import type { LifeboatConfig, Site } from '../../../lib/config/schema';
-import { holdEcsTasksRunning } from '../../../lib/local/moto-server';
+import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';

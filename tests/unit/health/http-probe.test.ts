@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeHttp } from '../../../lib/health/http-probe';
-import { freePort } from '../../../lib/local/moto-server';
+import { freePort } from '../../../local/moto-server';
 
 describe('probeHttp', () => {
   let server: Server;

@@ -1,4 +1,4 @@
-import { type SiteServer, startSiteServer } from '../../../lib/local/site-server';
+import { type SiteServer, startSiteServer } from '../../../local/site-server';
 
 describe('local site server', () => {
   let server: SiteServer;

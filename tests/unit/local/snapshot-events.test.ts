@@ -1,5 +1,5 @@
 import { parseSnapshotEvent } from '../../../lib/backup/events';
-import { snapshotEventsFor } from '../../../lib/local/snapshot-events';
+import { snapshotEventsFor } from '../../../local/snapshot-events';
 import { buildBackup } from '../../support/builders';
 
 describe('snapshotEventsFor (events the local run sends in place of AWS)', () => {

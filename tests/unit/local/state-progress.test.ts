@@ -1,4 +1,4 @@
-import { StateProgressPrinter } from '../../../lib/local/state-progress';
+import { StateProgressPrinter } from '../../../local/state-progress';
 
 describe('StateProgressPrinter', () => {
   let now = 0;

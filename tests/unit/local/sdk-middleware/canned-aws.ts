@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
-import type { AwsSimulation } from '../../../../lib/local/sdk-middleware/aws-simulation';
+import type { AwsSimulation } from '../../../../local/sdk-middleware/aws-simulation';
 
 /** A stand-in for the AWS endpoint: answers EC2/RDS query calls with minimal valid XML and counts them. */
 export class CannedAws {

@@ -1,7 +1,7 @@
-import { EventFeeder } from '../../../../lib/local/sdk-middleware/event-feeder';
-import { seededRandom } from '../../../../lib/local/sdk-middleware/seeded-random';
-import { SimulatedClock } from '../../../../lib/local/sdk-middleware/simulated-clock';
-import { SnapshotLifecycle } from '../../../../lib/local/sdk-middleware/snapshot-lifecycle';
+import { EventFeeder } from '../../../../local/sdk-middleware/event-feeder';
+import { seededRandom } from '../../../../local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../../local/sdk-middleware/simulated-clock';
+import { SnapshotLifecycle } from '../../../../local/sdk-middleware/snapshot-lifecycle';
 
 const events = Array.from({ length: 1_000 }, (_, i) => i);
 

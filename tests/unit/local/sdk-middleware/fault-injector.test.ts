@@ -1,8 +1,8 @@
 import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
-import { AwsSimulation } from '../../../../lib/local/sdk-middleware/aws-simulation';
-import { FaultInjector } from '../../../../lib/local/sdk-middleware/fault-injector';
-import { seededRandom } from '../../../../lib/local/sdk-middleware/seeded-random';
-import { SimulatedClock } from '../../../../lib/local/sdk-middleware/simulated-clock';
+import { AwsSimulation } from '../../../../local/sdk-middleware/aws-simulation';
+import { FaultInjector } from '../../../../local/sdk-middleware/fault-injector';
+import { seededRandom } from '../../../../local/sdk-middleware/seeded-random';
+import { SimulatedClock } from '../../../../local/sdk-middleware/simulated-clock';
 import { CannedAws } from './canned-aws';
 
 function simulation(rates: ConstructorParameters<typeof FaultInjector>[0], seed = 7) {

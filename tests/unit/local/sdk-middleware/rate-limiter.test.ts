@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CopyDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { isThrottling, translateAwsError } from '../../../../lib/aws/errors';
-import { AwsSimulation } from '../../../../lib/local/sdk-middleware/aws-simulation';
-import { SimulatedClock } from '../../../../lib/local/sdk-middleware/simulated-clock';
+import { AwsSimulation } from '../../../../local/sdk-middleware/aws-simulation';
+import { SimulatedClock } from '../../../../local/sdk-middleware/simulated-clock';
 import { CannedAws } from './canned-aws';
 
 async function outcome(call: Promise<unknown>): Promise<string> {

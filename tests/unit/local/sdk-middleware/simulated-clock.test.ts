@@ -1,5 +1,5 @@
-import { SimulatedClock } from '../../../../lib/local/sdk-middleware/simulated-clock';
-import { TokenBucket } from '../../../../lib/local/sdk-middleware/token-bucket';
+import { SimulatedClock } from '../../../../local/sdk-middleware/simulated-clock';
+import { TokenBucket } from '../../../../local/sdk-middleware/token-bucket';
 
 describe('simulated clock', () => {
   it('wakes sleepers in time order when advanced by hand', async () => {

@@ -1,6 +1,6 @@
-import { formatElapsed } from '../cli/output';
-import type { StateProgress } from '../recovery/local-runner';
-import { formatDuration, humaniseStep } from '../report/format';
+import { formatElapsed } from '../lib/cli/output';
+import type { StateProgress } from './local-runner';
+import { formatDuration, humaniseStep } from '../lib/report/format';
 
 interface Lane {
   name: string;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { parseConfig } from '../config/load';
-import type { LifeboatConfig } from '../config/schema';
+import { parseConfig } from '../lib/config/load';
+import type { LifeboatConfig } from '../lib/config/schema';
 import type { ProvisionedSite } from './provision-site';
 
 /** The raw (YAML-shaped) site entry for a provisioned site, with the emulator's ids. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Backup, BackupPart } from '../backup/model';
+import type { Backup, BackupPart } from '../lib/backup/model';
 
 /** moto's fixed account. */
 const ACCOUNT = '123456789012';

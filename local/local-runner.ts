@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { parse } from 'yaml';
-import { InvalidInputError } from '../errors';
-import { type RecoveryContext, type RecoveryStepName, recoverySteps } from './steps';
+import { InvalidInputError } from '../lib/errors';
+import { type RecoveryContext, type RecoveryStepName, recoverySteps } from '../lib/recovery/steps';
 
 /**
  * Runs lifeboat's state machines in-process (aws-local-stepfunctions), every Task state calling
@@ -86,7 +86,7 @@ type Definition = { States: Record<string, State> };
 /** Reads a definition as serverless.yml would include it. */
 export function loadDefinition(
   machine: MachineName,
-  dir = join(__dirname, '..', '..', 'stepfunctions'),
+  dir = join(__dirname, '..', 'stepfunctions'),
 ): Definition {
   return parse(readFileSync(join(dir, `${machine}.asl.yml`), 'utf8'), { merge: true }) as Definition;
 }

@@ -1,4 +1,4 @@
-import { AllAwsClients } from '../../aws/all-clients';
+import { AllAwsClients } from '../../lib/aws/all-clients';
 import type { AwsLimits } from './aws-limits';
 import { awsErrorResponse } from './error-responses';
 import { type FaultInjector, timeoutError } from './fault-injector';

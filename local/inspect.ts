@@ -1,7 +1,7 @@
 // Emulator fixture: reads what the local run needs to show, straight from the emulator's APIs.
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { AllAwsClients } from '../aws/all-clients';
+import type { AllAwsClients } from '../lib/aws/all-clients';
 
 /** The value of the A record `name` in the zone, or undefined. */
 export async function aRecordValue(

@@ -16,7 +16,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import type { AllAwsClients } from '../aws/all-clients';
+import type { AllAwsClients } from '../lib/aws/all-clients';
 
 /** What to provision: the reference WordPress site, named and placed as the caller wants. */
 export interface SiteBlueprint {

@@ -1,6 +1,6 @@
 // Emulator fixture: plays ECS's part that moto leaves out, so it calls the SDK directly.
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import type { AllAwsClients } from '../aws/all-clients';
+import type { AllAwsClients } from '../lib/aws/all-clients';
 
 interface RunTaskVolumeConfiguration {
   managedEBSVolume?: {
