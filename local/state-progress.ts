@@ -1,6 +1,6 @@
 import { formatElapsed } from '../lib/cli/output';
-import type { StateProgress } from './local-runner';
 import { formatDuration, humaniseStep } from '../lib/report/format';
+import type { StateProgress } from './local-runner';
 
 interface Lane {
   name: string;

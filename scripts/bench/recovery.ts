@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../lib/clock';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from '../../tests/stepfunctions/support/recovery-world';
 
 export interface RecoveryBenchResult {

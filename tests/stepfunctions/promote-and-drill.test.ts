@@ -1,7 +1,7 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { toTagList } from '../../lib/aws/ec2';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 

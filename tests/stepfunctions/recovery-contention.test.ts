@@ -1,8 +1,8 @@
 import { ThrottledError } from '../../lib/errors';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import type { RecoveryPorts } from '../../lib/recovery/ports';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 

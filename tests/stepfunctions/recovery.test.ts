@@ -1,5 +1,5 @@
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 

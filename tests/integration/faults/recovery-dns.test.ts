@@ -1,12 +1,12 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { recoveryPorts } from '../../../lib/recovery/default-ports';
+import type { TaskInfo } from '../../../lib/recovery/ports';
+import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
+import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
 import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
 import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
-import { recoveryPorts } from '../../../lib/recovery/default-ports';
-import { runStateMachineLocally } from '../../../local/local-runner';
-import type { TaskInfo } from '../../../lib/recovery/ports';
-import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
 import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';
 import type { SiteBehaviour } from '../../stepfunctions/support/site-server';
 import { SteppingClock } from '../../stepfunctions/support/stepping-clock';
