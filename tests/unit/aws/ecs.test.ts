@@ -170,6 +170,27 @@ describe('EcsAdapter', () => {
     ).toEqual([]);
   });
 
+  it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
+    'RunTask (%s) sends a startedBy, clientToken and tags within what ECS accepts',
+    async (role) => {
+      ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+
+      const input = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input;
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+      expect(input?.startedBy).toMatch(/^[A-Za-z0-9/_-]{1,36}$/);
+      expect(input?.clientToken).toMatch(/^[\x21-\x7e]{1,64}$/);
+      const tags = input?.tags ?? [];
+      expect(tags.length).toBeLessThanOrEqual(50);
+      for (const tag of tags) {
+        expect(tag.key?.length).toBeLessThanOrEqual(128);
+        expect(tag.value?.length).toBeLessThanOrEqual(256);
+        expect(tag.key?.toLowerCase().startsWith('aws:')).toBe(false);
+      }
+    },
+  );
+
   it('launches the sandbox behind the sandbox security groups', async () => {
     ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
 
