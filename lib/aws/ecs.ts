@@ -41,6 +41,7 @@ export class EcsAdapter implements TaskPort {
   /**
    * Runs one Fargate task with its data volume created from `volume.snapshotId`. The volume is
    * kept when the task stops (deleteOnTermination false), so a stopped replacement stays evidence.
+   * moto ignores volumeConfigurations: what real ECS requires of it is in lib/aws/REQUIREMENTS.md.
    * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
    */
   async runTask(request: RunTaskRequest): Promise<TaskInfo> {
@@ -67,6 +68,11 @@ export class EcsAdapter implements TaskPort {
               managedEBSVolume: {
                 snapshotId: request.volume.snapshotId,
                 volumeType: request.volume.volumeType,
+                iops: request.volume.iops,
+                // Must be the snapshot's file system: ECS assumes xfs, and a mismatch stops the task.
+                filesystemType: request.volume.filesystemType,
+                // Valid only with a snapshotId; without it EBS loads blocks lazily from S3 on first read.
+                volumeInitializationRate: request.volume.initializationRateMiBps,
                 roleArn: request.volume.roleArn,
                 terminationPolicy: { deleteOnTermination: false },
                 tagSpecifications: [

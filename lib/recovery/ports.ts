@@ -16,6 +16,12 @@ export interface RunTaskRequest {
     name: string;
     snapshotId: string;
     volumeType: string;
+    /** Provisioned IOPS (required by EBS for io1/io2). */
+    iops?: number;
+    /** The snapshot's file system: ECS assumes xfs without it, and a mismatch fails the task. */
+    filesystemType: 'xfs' | 'ext3' | 'ext4' | 'ntfs';
+    /** MiB/s at which EBS fills the volume from the snapshot (100-300); lazy loading without it. */
+    initializationRateMiBps?: number;
     /** The ECS infrastructure role that creates the volume. */
     roleArn: string;
     /** Tags ECS puts on the volume it creates (so a later step can find and snapshot it). */

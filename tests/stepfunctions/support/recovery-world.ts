@@ -140,6 +140,7 @@ export class RecoveryWorld {
           taskDefinition: family,
           containerName: 'wordpress',
           volumeName: 'wp-content',
+          volumeFilesystemType: 'ext4',
           subnets: [subnet.Subnet?.SubnetId],
           securityGroups: [siteSg],
           infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
