@@ -7,12 +7,7 @@ import { getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda } from '../lib/middleware/lambda';
 import { webhookPorts } from '../lib/triggers/default-ports';
-import {
-  type HttpResult,
-  httpErrorResponses,
-  outcomeResponse,
-  webhookHttpEvent,
-} from '../lib/triggers/http';
+import { type HttpResult, httpErrorResponses, outcomeResponse, webhookHttpEvent } from '../lib/triggers/http';
 import { describeIssues } from '../lib/triggers/issues';
 import { receivePingdomWebhook, type WebhookPorts } from '../lib/triggers/webhook';
 

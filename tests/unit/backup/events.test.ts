@@ -90,10 +90,11 @@ describe('parseSnapshotEvent', () => {
   });
 
   it('rejects an event without the envelope fields EventBridge always sends, naming them', () => {
-    const { id: _id, time: _time, ...bare } = sample('aws.ec2/create-snapshot-succeeded.json') as Record<
-      string,
-      unknown
-    >;
+    const {
+      id: _id,
+      time: _time,
+      ...bare
+    } = sample('aws.ec2/create-snapshot-succeeded.json') as Record<string, unknown>;
 
     expect(() => parseSnapshotEvent(bare)).toThrow(/at id\b[\s\S]*at time\b/);
   });
