@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { defaultClients } from '../lib/aws/clients';
 import { defaultCatalog } from '../lib/catalog/default';
 import { type Clock, systemClock } from '../lib/clock';
@@ -8,7 +7,7 @@ import { getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda } from '../lib/middleware/lambda';
 import { webhookPorts } from '../lib/triggers/default-ports';
-import { type HttpResult, httpErrorResponses, outcomeResponse } from '../lib/triggers/http';
+import { type HttpResult, httpErrorResponses, outcomeResponse, webhookHttpEvent } from '../lib/triggers/http';
 import { describeIssues } from '../lib/triggers/issues';
 import { receivePingdomWebhook, type WebhookPorts } from '../lib/triggers/webhook';
 
@@ -18,13 +17,6 @@ export interface PingdomWebhookDeps {
   clock: Clock;
   config: LifeboatConfig;
 }
-
-/** The parts of an API Gateway HTTP API (payload 2.0) event the webhook reads. */
-const httpEvent = z.object({
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
-  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
-});
 
 let processDeps: PingdomWebhookDeps | undefined;
 
@@ -46,7 +38,7 @@ function defaultDeps(): PingdomWebhookDeps {
  */
 export function createPingdomWebhookHandler(deps: () => PingdomWebhookDeps) {
   return lambda(async function pingdomWebhook(event: unknown): Promise<HttpResult> {
-    const parsed = httpEvent.safeParse(event);
+    const parsed = webhookHttpEvent.safeParse(event);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error);
       throw new InvalidInputError(`not an HTTP API request: ${issues.join('; ')}`, { issues });
@@ -55,7 +47,7 @@ export function createPingdomWebhookHandler(deps: () => PingdomWebhookDeps) {
     const outcome = await receivePingdomWebhook(ports, clock, {
       config,
       token: parsed.data.queryStringParameters?.token,
-      body: parsed.data.body ?? undefined,
+      body: parsed.data.body,
       isBase64Encoded: parsed.data.isBase64Encoded,
     });
     return outcomeResponse(outcome);
