@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { TaskRole } from '../../../lib/recovery/model';
 import {
   fromEcsTagList,
@@ -81,5 +83,23 @@ describe('the tag vocabulary', () => {
     });
     expect(isManaged({ 'lifeboat:managed': 'true' })).toBe(true);
     expect(isManaged({ 'lifeboat:managed': 'false' })).toBe(false);
+  });
+});
+
+describe('the spelling of lifeboat tags in the product code', () => {
+  const root = resolve(__dirname, '..', '..', '..');
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    });
+
+  it('is only in lib/tags/vocabulary.ts: everything else says TAG.<key>', () => {
+    const spelled = [...files(join(root, 'lib')), ...files(join(root, 'functions'))]
+      .map((path) => relative(root, path))
+      .filter((file) => file !== join('lib', 'tags', 'vocabulary.ts'))
+      .filter((file) => /['"`]lifeboat:[a-z]/.test(readFileSync(join(root, file), 'utf8')));
+
+    expect(spelled).toEqual([]);
   });
 });
