@@ -2,8 +2,9 @@ import type { Backup, BackupKind } from '../backup/model';
 import type { Catalog } from '../catalog/catalog';
 import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
+import type { Tags } from '../tags/vocabulary';
 
-export type Tags = Record<string, string>;
+export type { Tags };
 
 /** What lifeboat asks ECS to run: one Fargate task whose data volume is created from an EBS snapshot. */
 export interface RunTaskRequest {

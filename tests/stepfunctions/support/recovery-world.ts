@@ -17,7 +17,6 @@ import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { toTagList } from '../../../lib/aws/ec2';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
@@ -26,6 +25,7 @@ import type { LifeboatConfig, Site } from '../../../lib/config/schema';
 import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
+import { toTagList } from '../../../lib/tags/vocabulary';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { buildBackup, buildConfig, rawSite } from '../../support/builders';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';

@@ -6,7 +6,7 @@ import {
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EcsAdapter } from '../../../lib/aws/ecs';
-import { TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
+import { AwsCallError, TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
 import { runTaskRequest } from '../../../lib/recovery/launch-task';
 import { buildSite } from '../../support/builders';
 
@@ -34,7 +34,9 @@ describe('EcsAdapter', () => {
   });
 
   it('runs a Fargate task whose volume ECS creates from the snapshot and keeps after the task stops (moto drops this)', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     const task = await adapter.runTask(
       runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
@@ -192,7 +194,9 @@ describe('EcsAdapter', () => {
   );
 
   it('launches the sandbox behind the sandbox security groups', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
 
@@ -298,5 +302,46 @@ describe('EcsAdapter', () => {
       { groupId: 'sg-2', cidrs: [], ipv6Cidrs: ['::/0'], prefixLists: ['pl-1'] },
     ]);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
+  });
+
+  describe('an answer without a field AWS always sends is an error naming the call and the field', () => {
+    it.each([
+      {
+        call: 'ECS DescribeTasks',
+        field: 'tasks[].lastStatus',
+        arrange: () =>
+          ecsMock
+            .on(DescribeTasksCommand)
+            .resolves({ tasks: [{ taskArn: TASK_ARN, desiredStatus: 'RUNNING' }] }),
+        act: () => adapter.describeTask('blog', TASK_ARN),
+      },
+      {
+        call: 'ECS RunTask',
+        field: 'tasks[].desiredStatus',
+        arrange: () =>
+          ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] }),
+        act: () =>
+          adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+      },
+      {
+        call: 'EC2 DescribeSecurityGroups',
+        field: 'IpPermissions[].IpRanges[].CidrIp',
+        arrange: () =>
+          ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+            SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpRanges: [{ Description: 'office' }] }] }],
+          }),
+        act: () => adapter.ingressOf(['sg-1']),
+      },
+    ])('$call without $field', async ({ call, field, arrange, act }) => {
+      arrange();
+
+      const error = await act().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        message: `${call} answered without ${field}`,
+        context: expect.objectContaining({ operation: call, field }),
+      });
+    });
   });
 });
