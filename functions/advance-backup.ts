@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { advanceBackup } from '../lib/backup/advance-backup';
-import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
 import { snsMessages } from '../lib/backup/events';
+import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
 import { asError, InvalidInputError, NotFoundError, UnknownSiteError } from '../lib/errors';

@@ -1,36 +1,12 @@
-import { defaultClients } from '../lib/aws/clients';
-import { defaultCatalog } from '../lib/catalog/default';
-import { type Clock, systemClock } from '../lib/clock';
-import { defaultConfig } from '../lib/config/load';
-import type { LifeboatConfig } from '../lib/config/schema';
-import { getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda } from '../lib/middleware/lambda';
-import { webhookPorts } from '../lib/triggers/default-ports';
 import { type HttpResult, httpErrorResponses, outcomeResponse, webhookHttpEvent } from '../lib/triggers/http';
 import { describeIssues } from '../lib/triggers/issues';
 import { receivePingdomWebhook, type WebhookPorts } from '../lib/triggers/webhook';
+import { defaultWebhookContext, type TriggerContext } from '../lib/triggers/wiring';
 
 /** What the webhook runs with; built once per container, replaced in tests. */
-export interface PingdomWebhookDeps {
-  ports: WebhookPorts;
-  clock: Clock;
-  config: LifeboatConfig;
-}
-
-let processDeps: PingdomWebhookDeps | undefined;
-
-function defaultDeps(): PingdomWebhookDeps {
-  processDeps ??= {
-    ports: webhookPorts(defaultClients(), defaultCatalog(), systemClock, {
-      stateMachineArn: getStringFromEnv('RECOVERY_STATE_MACHINE_ARN'),
-      tokenParameter: getStringFromEnv('PINGDOM_TOKEN_PARAMETER'),
-    }),
-    clock: systemClock,
-    config: defaultConfig(),
-  };
-  return processDeps;
-}
+export type PingdomWebhookDeps = TriggerContext<WebhookPorts>;
 
 /**
  * Builds the Pingdom webhook handler: POST /pingdom?token=<secret> with Pingdom's state change
@@ -54,4 +30,4 @@ export function createPingdomWebhookHandler(deps: () => PingdomWebhookDeps) {
   }).use(httpErrorResponses());
 }
 
-export const handler = createPingdomWebhookHandler(defaultDeps);
+export const handler = createPingdomWebhookHandler(defaultWebhookContext());

@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
 import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
 import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
@@ -63,7 +63,11 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
     );
     const sim = new AwsSimulation({ clock: simClock, limits: false, faults, seed });
     const stepClock = new SteppingClock('2026-11-22T09:40:00Z');
-    const ports = recoveryPorts(sim.clients(motoEndpoint(), 3), world.catalog, stepClock, {
+    const ports = recoveryPorts({
+      clients: sim.clients(motoEndpoint(), 3),
+      catalog: world.catalog,
+      clock: stepClock,
+      adapters: ALL_RECOVERY_ADAPTERS,
       topicArn: world.topicArn,
       endpointOf: (task: TaskInfo) =>
         task.privateIp === undefined

@@ -22,9 +22,9 @@ import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Clock } from '../../../lib/clock';
 import type { LifeboatConfig, Site } from '../../../lib/config/schema';
-import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
 import { toTagList } from '../../../lib/tags/vocabulary';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { buildBackup, buildConfig, rawSite } from '../../support/builders';
@@ -172,7 +172,11 @@ export class RecoveryWorld {
     return {
       config: this.config,
       clock,
-      ports: recoveryPorts(this.clients, this.catalog, clock, {
+      ports: recoveryPorts({
+        clients: this.clients,
+        catalog: this.catalog,
+        clock,
+        adapters: ALL_RECOVERY_ADAPTERS,
         topicArn: this.topicArn,
         endpointOf: (task: TaskInfo) =>
           task.privateIp === undefined
