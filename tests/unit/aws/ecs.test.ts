@@ -86,7 +86,9 @@ describe('EcsAdapter', () => {
   it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
     'RunTask (%s) names the snapshot file system, since ECS assumes xfs and an ext4 snapshot would not start',
     async (role) => {
-      ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
       await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
 
@@ -104,7 +106,9 @@ describe('EcsAdapter', () => {
   it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
     'RunTask (%s) sets the volume initialization rate, else the restored volume is lazy-loaded from S3',
     async (role) => {
-      ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
       await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
 
@@ -120,7 +124,9 @@ describe('EcsAdapter', () => {
   );
 
   it('RunTask sends no volume initialization rate when the site sets none (EBS default rate)', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
     const xfsSite = buildSite({
       run: { ...site.run, volumeFilesystemType: 'xfs', volumeInitializationRateMiBps: undefined },
     });
@@ -133,7 +139,9 @@ describe('EcsAdapter', () => {
   });
 
   it('RunTask gives an io2 volume its IOPS, which EBS requires for io1 and io2', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
     const io2Site = buildSite({ run: { ...site.run, volumeType: 'io2', volumeIops: 4000 } });
 
     await adapter.runTask(runTaskRequest(io2Site, '20261122t093900z-1a2b3c4d', 'replacement', candidate));
@@ -149,7 +157,9 @@ describe('EcsAdapter', () => {
   });
 
   it('RunTask passes the infrastructure role and tags the volume itself (RunTask cannot propagate tags to it)', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
 
@@ -175,7 +185,9 @@ describe('EcsAdapter', () => {
   it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
     'RunTask (%s) sends a startedBy, clientToken and tags within what ECS accepts',
     async (role) => {
-      ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
       await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
 
