@@ -56,6 +56,8 @@ export interface LocalRunOptions {
   retryMs?: number;
   /** The execution's name (Step Functions uses `<site>-<recoveryId>`); `$$.Execution.Id` ends with it. */
   executionName?: string;
+  /** The ARN of the execution this run stands in for (`$$.Execution.Id`); its name wins over executionName. */
+  executionArn?: string;
   /** Directory holding the `<machine>.asl.yml` files (default: the repository's stepfunctions/). */
   definitionsDir?: string;
   onStateEntered?: (state: StateProgress) => void;
@@ -140,8 +142,10 @@ export async function runStateMachineLocally(options: LocalRunOptions): Promise<
     },
     context: {
       Execution: {
-        Id: `arn:aws:states:local:000000000000:execution:${options.machine}:${options.executionName ?? 'local'}`,
-        Name: options.executionName ?? 'local',
+        Id:
+          options.executionArn ??
+          `arn:aws:states:local:000000000000:execution:${options.machine}:${options.executionName ?? 'local'}`,
+        Name: options.executionArn?.split(':').pop() ?? options.executionName ?? 'local',
         Input: options.input as never,
         StartTime: options.context.clock.now().toISOString(),
       },

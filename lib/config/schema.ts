@@ -1,9 +1,20 @@
 import { z } from 'zod';
+import { KNOWN_REGIONS, looksLikeRegion, partitionOf } from './regions';
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'a lowercase name of 2-32 letters, digits and hyphens');
-const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');
+const region = z
+  .string()
+  .refine(looksLikeRegion, { message: 'an AWS region such as us-east-1', abort: true })
+  .refine((r) => KNOWN_REGIONS.has(r), {
+    error: (issue) => `an AWS region such as us-east-1 ("${String(issue.input)}" is not one)`,
+  });
+/** Unknown regions are reported by `region` itself. */
+function samePartition(primary: string, dr: string): boolean {
+  const [a, b] = [partitionOf(primary), partitionOf(dr)];
+  return a === undefined || b === undefined || a === b;
+}
 const dnsName = z
   .string()
   .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\.?$/i, 'a DNS name such as www.example.com')
@@ -80,7 +91,8 @@ export const siteSchema = z
         cluster: z.string().min(1),
         taskDefinition: z.string().min(1),
         containerName: z.string().min(1),
-        containerPort: z.number().int().min(1).max(65535).default(80),
+        // Required: the health probe and the DNS record reach the task on this port.
+        containerPort: z.number().int().min(1).max(65535),
         volumeName: z.string().min(1),
         // Fargate tasks take no magnetic (standard) volumes; io1/io2 need their IOPS given.
         // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskManagedEBSVolumeConfiguration.html
@@ -102,7 +114,8 @@ export const siteSchema = z
         volumeInitializationRateMiBps: z.number().int().min(100).max(300).optional(),
         subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-...)')).min(1),
         securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
-        assignPublicIp: z.boolean().default(true),
+        // Required: a wrong guess leaves the task unreachable (private subnets) or public by accident.
+        assignPublicIp: z.boolean(),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
         infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
       })
@@ -117,21 +130,16 @@ export const siteSchema = z
       .strict(),
     health: z
       .object({
-        path: z.string().startsWith('/').default('/'),
+        // Required: the gate probes the task's address without following redirects, so `/` of a
+        // site that redirects to its canonical name (WordPress does) would never pass.
+        path: z.string().startsWith('/'),
         expectedStatus: z.number().int().min(100).max(599).default(200),
         timeoutSeconds: z.number().int().min(1).max(60).default(5),
         deadlineSeconds: z.number().int().min(10).max(3600).default(300),
         /** How many healthy answers in a row pass the gate. */
         healthyThreshold: z.number().int().min(1).max(10).default(2),
       })
-      .strict()
-      .default({
-        path: '/',
-        expectedStatus: 200,
-        timeoutSeconds: 5,
-        deadlineSeconds: 300,
-        healthyThreshold: 2,
-      }),
+      .strict(),
     sandbox: z
       .object({
         recordName: dnsName,
@@ -176,6 +184,14 @@ export const siteSchema = z
   .strict()
   .refine((s) => s.regions.primary !== s.regions.dr, {
     message: 'the DR region must differ from the primary region',
+    path: ['regions', 'dr'],
+  })
+  // Snapshots cannot be copied across partitions (aws, aws-cn, aws-us-gov, ...).
+  .refine(({ regions }) => samePartition(regions.primary, regions.dr), {
+    error: (issue) => {
+      const { primary, dr } = (issue.input as { regions: { primary: string; dr: string } }).regions;
+      return `the DR region must be in the partition of the primary region (${dr} is in ${partitionOf(dr)}, ${primary} in ${partitionOf(primary)})`;
+    },
     path: ['regions', 'dr'],
   });
 
