@@ -2,36 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { SandboxExposedError } from '../errors';
-import type { Candidate } from './candidates';
 import { entry, journal } from './journal';
-import type { TaskRole } from './model';
+import type { Attempt, Candidate, TaskRole } from './model';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
 import { exposureOf } from './sandbox-exposure';
-
-/** How a task's health gate stands, carried from one check to the next by the state machine. */
-export interface Gate {
-  startedAt: string;
-  deadlineAt: string;
-  checks: number;
-  /** Healthy answers in a row. */
-  consecutive: number;
-  verdict: 'pending' | 'healthy' | 'unhealthy';
-  address?: string;
-  lastProbe?: { status?: number; reason?: string; elapsedMs: number };
-  reason?: string;
-}
-
-/** A launched task and its gate. */
-export interface Attempt {
-  role: TaskRole;
-  backupId: string;
-  snapshotId: string;
-  taskArn: string;
-  cluster: string;
-  region: string;
-  launchedAt: string;
-  gate: Gate;
-}
 
 /** Roles on the way from alarm to DNS (the critical path). */
 export function isCritical(role: TaskRole): boolean {
