@@ -14,6 +14,7 @@ export const METRIC = {
   duration: 'BackupDuration',
   newestCompletedAge: 'NewestCompletedBackupAge',
   retentionDeleted: 'SnapshotsDeletedByRetention',
+  unreadableRecords: 'UnreadableCatalogRecords',
 } as const;
 
 /** The process-wide Powertools metrics (namespace from POWERTOOLS_METRICS_NAMESPACE, default Lifeboat). */
@@ -42,6 +43,9 @@ export function backupMetrics(target: Metrics = metrics): BackupTelemetry & Swee
       const end = new Date(backup.status.completedAt ?? backup.status.updatedAt).getTime();
       const seconds = Math.max(0, (end - new Date(backup.status.createdAt).getTime()) / 1000);
       emit(target, backup.site, METRIC.duration, MetricUnit.Seconds, seconds);
+    },
+    unreadableRecords(site, count) {
+      emit(target, site, METRIC.unreadableRecords, MetricUnit.Count, count);
     },
     newestCompletedBackup(site, ageSeconds) {
       // No completed backup at all emits nothing: the alarm treats missing data as breaching.
