@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { ExecutionAlreadyExistsError, InvalidInputError } from '../errors';
 import { compactTimestamp } from '../ids';
-import type { RecoveryExecutionInput, RecoveryOptions, TriggerSource } from './model';
+import type { RecoveryExecutionInput, RecoveryOptions, Trigger } from './model';
 
 /** Starts and looks up executions of the recovery state machine (lib/aws/sfn.ts SfnAdapter). */
 export interface RecoveryExecutions {
@@ -19,13 +19,8 @@ export interface StartRecoveryPorts {
 
 export interface StartRecoveryRequest {
   site: Site;
-  trigger: {
-    source: TriggerSource;
-    /** Stable across re-deliveries of the same incident (check id + state change time, ...). */
-    incidentKey: string;
-    outageStartedAt: Date;
-    summary: string;
-  };
+  /** The trigger as recorded, less the time it is received (now), with the outage start as a Date. */
+  trigger: Omit<Trigger, 'outageStartedAt' | 'receivedAt'> & { outageStartedAt: Date };
   options?: Partial<RecoveryOptions>;
 }
 
