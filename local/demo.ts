@@ -12,9 +12,9 @@ import { main as cli } from '../lib/cli/main';
 import { formatElapsed } from '../lib/cli/output';
 import { systemClock } from '../lib/clock';
 import type { Site } from '../lib/config/schema';
-import { recoveryPorts } from '../lib/recovery/default-ports';
 import type { Recovery } from '../lib/recovery/model';
 import type { TaskInfo } from '../lib/recovery/ports';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../lib/recovery/wiring';
 import { formatDuration } from '../lib/report/format';
 import { backupInUse } from '../lib/report/recovery-report';
 import { withEcsVolumeStandIn } from './ecs-volumes';
@@ -295,7 +295,11 @@ class Demo {
       context: {
         config: { sites: [this.site] },
         clock: systemClock,
-        ports: recoveryPorts(this.clients, this.catalog, systemClock, {
+        ports: recoveryPorts({
+          clients: this.clients,
+          catalog: this.catalog,
+          clock: systemClock,
+          adapters: ALL_RECOVERY_ADAPTERS,
           topicArn: this.provisioned.topicArn,
           endpointOf: this.endpointOf,
         }),

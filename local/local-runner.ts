@@ -15,7 +15,11 @@ import { type RecoveryContext, type RecoveryStepName, recoverySteps } from '../l
  *   const run = await runStateMachineLocally({
  *     machine: 'recovery',
  *     input: { site: 'blog', recoveryId, kind: 'recovery', trigger, options },
- *     context: { config, ports: recoveryPorts(clients, catalog, systemClock, { topicArn, endpointOf }), clock: systemClock },
+ *     context: {
+ *       config,
+ *       ports: recoveryPorts({ clients, catalog, clock: systemClock, adapters: ALL_RECOVERY_ADAPTERS, topicArn, endpointOf }),
+ *       clock: systemClock,
+ *     },
  *     waitMs: 1000,                      // each Wait state pauses this long instead of its Seconds
  *     onStateEntered: (s) => console.log(`→ ${s.name}`),
  *     onStateExited: (s) => console.log(`✓ ${s.name} ${s.elapsedMs} ms`),

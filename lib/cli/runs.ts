@@ -17,7 +17,7 @@ export function executionsFor(
   return new SfnAdapter(ctx.clients.sfn(region), arn);
 }
 
-/** Starts a promote or drill run: the same execution input shape as a recovery (interfaces.md §2). */
+/** Starts a promote or drill run: the execution input of a recovery (RecoveryExecutionInput). */
 export async function startRun(
   ctx: CliContext,
   invocation: Invocation,

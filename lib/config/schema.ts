@@ -32,6 +32,34 @@ const database = z.union([
   z.object({ cluster: z.string().min(1) }).strict(),
 ]);
 
+/** IOPS ranges per EBS volume type (ECS passes them to CreateVolume); other types take none. */
+const IOPS_RANGE: Record<string, [number, number] | undefined> = {
+  gp3: [3000, 16000],
+  io1: [100, 64000],
+  io2: [100, 256000],
+};
+
+function volumeIopsFitsType(
+  run: { volumeType: string; volumeIops?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const range = IOPS_RANGE[run.volumeType];
+  const path = ['volumeIops'];
+  if (run.volumeIops === undefined) {
+    if (run.volumeType === 'io1' || run.volumeType === 'io2') {
+      ctx.addIssue({ code: 'custom', path, message: `required for ${run.volumeType} volumes` });
+    }
+  } else if (range === undefined) {
+    ctx.addIssue({ code: 'custom', path, message: `${run.volumeType} volumes take no IOPS setting` });
+  } else if (run.volumeIops < range[0] || run.volumeIops > range[1]) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `${run.volumeType} volumes take ${range[0]}-${range[1]} IOPS`,
+    });
+  }
+}
+
 /** One protected site: what to back up, how it runs, how it is reached and how long to keep backups. */
 export const siteSchema = z
   .object({
@@ -54,14 +82,32 @@ export const siteSchema = z
         containerName: z.string().min(1),
         containerPort: z.number().int().min(1).max(65535).default(80),
         volumeName: z.string().min(1),
-        volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard']).default('gp3'),
+        // Fargate tasks take no magnetic (standard) volumes; io1/io2 need their IOPS given.
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskManagedEBSVolumeConfiguration.html
+        volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1']).default('gp3'),
+        /** Provisioned IOPS of the task volume: required for io1/io2, optional for gp3, refused otherwise. */
+        volumeIops: z.number().int().min(100).max(256000).optional(),
+        /**
+         * The file system on the snapshots' volume. ECS mounts a volume made from a snapshot with it and
+         * assumes xfs when none is given, so a task from an ext4 snapshot fails to start without it.
+         */
+        volumeFilesystemType: z.enum(['xfs', 'ext3', 'ext4', 'ntfs'], {
+          error: 'the file system of the volume the snapshots are taken of: xfs, ext3, ext4 or ntfs',
+        }),
+        /**
+         * MiB/s at which EBS fills a restored volume from its snapshot (100-300); without it blocks are
+         * loaded lazily from S3 on first read, so the first requests of a recovered site are slow.
+         * https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html
+         */
+        volumeInitializationRateMiBps: z.number().int().min(100).max(300).optional(),
         subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-...)')).min(1),
         securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
         assignPublicIp: z.boolean().default(true),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
         infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
       })
-      .strict(),
+      .strict()
+      .superRefine(volumeIopsFitsType),
     dns: z
       .object({
         hostedZoneId: z.string().regex(/^[A-Z0-9]+$/, 'a Route 53 hosted zone id such as Z0123456789ABC'),
