@@ -10,7 +10,7 @@ import {
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
@@ -38,6 +38,9 @@ export interface ProvisionedSite {
   subnetIds: string[];
   securityGroupId: string;
   sandboxSecurityGroupId: string;
+  /** The site database's group (MySQL from the site's tasks) and the sandbox database's (from the sandbox only). */
+  dbSecurityGroupId: string;
+  sandboxDbSecurityGroupId: string;
   volumeId: string;
   cluster: string;
   taskDefinition: string;
@@ -114,7 +117,39 @@ async function network(clients: AllAwsClients, b: SiteBlueprint) {
       ],
     }),
   );
-  return { vpcId, subnetIds, securityGroupId, sandboxSecurityGroupId };
+  const mysqlFrom = async (name: string, description: string, from: string) => {
+    const group = await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: `${b.name}-${name}`,
+        Description: description,
+        VpcId: vpcId,
+      }),
+    );
+    const groupId = required(group.GroupId, 'security group id');
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: from }] },
+        ],
+      }),
+    );
+    return groupId;
+  };
+  const dbSecurityGroupId = await mysqlFrom('db', 'site database: the site tasks only', securityGroupId);
+  const sandboxDbSecurityGroupId = await mysqlFrom(
+    'sandbox-db',
+    'sandbox database: the sandbox only',
+    sandboxSecurityGroupId,
+  );
+  return {
+    vpcId,
+    subnetIds,
+    securityGroupId,
+    sandboxSecurityGroupId,
+    dbSecurityGroupId,
+    sandboxDbSecurityGroupId,
+  };
 }
 
 async function dataVolume(clients: AllAwsClients, b: SiteBlueprint): Promise<string> {
@@ -168,14 +203,31 @@ async function service(clients: AllAwsClients, b: SiteBlueprint) {
   return { cluster, taskDefinition: family, containerName: 'wordpress', volumeName: 'wp-content' };
 }
 
-async function database(clients: AllAwsClients, b: SiteBlueprint): Promise<string> {
+async function database(
+  clients: AllAwsClients,
+  b: SiteBlueprint,
+  net: { subnetIds: string[]; dbSecurityGroupId: string },
+): Promise<string> {
   const id = `${b.name}-db`;
-  await clients.rds(b.primaryRegion).send(
+  const rds = clients.rds(b.primaryRegion);
+  const subnetGroup = `${b.name}-db-subnets`;
+  await rds.send(
+    new CreateDBSubnetGroupCommand({
+      DBSubnetGroupName: subnetGroup,
+      DBSubnetGroupDescription: 'site database subnets',
+      SubnetIds: net.subnetIds,
+    }),
+  );
+  await rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
       Engine: 'mysql',
       DBInstanceClass: 'db.t3.micro',
       AllocatedStorage: 20,
+      DBSubnetGroupName: subnetGroup,
+      VpcSecurityGroupIds: [net.dbSecurityGroupId],
+      // Automated backups (7 days) give the point-in-time restore window.
+      BackupRetentionPeriod: 7,
       MasterUsername: 'wordpress',
       MasterUserPassword: randomBytes(12).toString('hex'),
       Tags: [
@@ -252,7 +304,7 @@ export async function provisionSite(
   const net = await network(clients, b);
   const volumeId = await dataVolume(clients, b);
   const svc = await service(clients, b);
-  const dbInstance = await database(clients, b);
+  const dbInstance = await database(clients, b, net);
   const zone = await dns(clients, b);
   await clients.s3(b.primaryRegion).send(new CreateBucketCommand({ Bucket: b.catalogBucket }));
   const webhookToken = randomBytes(16).toString('hex');

@@ -43,12 +43,13 @@ export function rawSiteConfig(
       recordName: site.sandboxRecordName,
       allowedCidr: b.operatorCidr,
       securityGroups: [site.sandboxSecurityGroupId],
+      databaseSecurityGroups: [site.sandboxDbSecurityGroupId],
     },
     triggers: {
       pingdom: { checkIds: [options.pingdomCheckId ?? 12345] },
       cloudwatchAlarms: [`${b.name}-5xx`],
     },
-    recovery: { maxWalkBack: 2, restoreDatabase: false },
+    recovery: { maxWalkBack: 2, database: 'point-in-time', pointInTimeMarginSeconds: 60 },
   };
 }
 

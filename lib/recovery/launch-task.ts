@@ -3,13 +3,14 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import {
   AwsCallError,
+  InvalidInputError,
   SandboxExposedError,
   SnapshotRestoreFailedError,
   TaskLaunchFailedError,
 } from '../errors';
 import { taskStartedBy, taskTags } from '../tags/vocabulary';
 import { entry, journal } from './journal';
-import type { Attempt, Candidate, TaskRole } from './model';
+import type { Attempt, Candidate, TaskDatabase, TaskRole } from './model';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
 import { exposureOf } from './sandbox-exposure';
 
@@ -56,6 +57,27 @@ export function runTaskRequest(
       .update(`${recoveryId}/${role}/${candidate.backupId}`)
       .digest('hex')
       .slice(0, 64),
+  };
+}
+
+/**
+ * The request started against a restored database: the container's database host variable is
+ * overridden with its address, so the task definition stays as it is. `keep` changes nothing.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html
+ */
+export function withDatabase(request: RunTaskRequest, site: Site, database?: TaskDatabase): RunTaskRequest {
+  if (database === undefined || database.method === 'keep') return request;
+  if (database.address === undefined) {
+    throw new InvalidInputError(`database ${database.identifier} has no address yet: wait for it first`, {
+      identifier: database.identifier,
+    });
+  }
+  return {
+    ...request,
+    environment: {
+      container: site.run.containerName,
+      variables: { [site.recovery.databaseHostVariable]: database.address },
+    },
   };
 }
 
@@ -109,13 +131,14 @@ export async function launchTask(
   recoveryId: string,
   role: TaskRole,
   candidate: Candidate,
+  database?: TaskDatabase,
 ): Promise<Attempt> {
   const started = clock.now();
   const region = site.regions.primary;
   if (role === 'sandbox') await refuseExposedSandbox(ports, site, region);
   const task = await ports
     .tasks(region)
-    .runTask(runTaskRequest(site, recoveryId, role, candidate))
+    .runTask(withDatabase(runTaskRequest(site, recoveryId, role, candidate), site, database))
     .catch((error: unknown) => {
       throw asSnapshotFailure(error, candidate);
     });
@@ -129,6 +152,7 @@ export async function launchTask(
         taskArn: task.taskArn,
         backupId: candidate.backupId,
         snapshotId: candidate.snapshotId,
+        ...(database === undefined || database.method === 'keep' ? {} : { database: database.identifier }),
       }),
     ],
     (recovery) => {

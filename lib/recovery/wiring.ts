@@ -1,6 +1,8 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
+import { rdsClient } from '../aws/rds';
+import { RdsRestoreAdapter } from '../aws/rds-restore';
 import { Route53Adapter, route53Client } from '../aws/route53';
 import { SnsAdapter, snsClient } from '../aws/sns';
 import { advanceBackup } from '../backup/advance-backup';
@@ -10,11 +12,12 @@ import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { type Clock, systemClock } from '../clock';
 import { defaultConfig } from '../config/load';
-import { getStringFromEnv } from '../env';
+import { getOptionalStringFromEnv, getStringFromEnv } from '../env';
 import { ConfigError } from '../errors';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
 import {
   type BackupService,
+  type DatabaseRestorePort,
   type DnsPort,
   type EndpointResolver,
   type NotifierPort,
@@ -27,6 +30,11 @@ import type { RecoveryContext } from './steps';
 /** ECS tasks in `region`, with EC2 for their network interfaces and security groups. */
 export function ecsTaskPort(clients: AwsClients, region: string): TaskPort {
   return new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region);
+}
+
+/** Restores (and retirements) of a site's RDS database in `region`. */
+export function rdsRestorePort(clients: AwsClients, region: string): DatabaseRestorePort {
+  return new RdsRestoreAdapter(rdsClient(clients, region), region);
 }
 
 /** Route 53 record changes. */
@@ -55,6 +63,7 @@ export function backupService(clients: AwsClients, catalog: Catalog, clock: Cloc
  */
 export interface RecoveryAdapters {
   tasks?: (clients: AwsClients, region: string) => TaskPort;
+  databases?: (clients: AwsClients, region: string) => DatabaseRestorePort;
   dns?: (clients: AwsClients) => DnsPort;
   notifier?: (clients: AwsClients, topicArn: string) => NotifierPort;
   backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
@@ -63,6 +72,7 @@ export interface RecoveryAdapters {
 /** Every recovery adapter, for the tools that run outside Lambda. */
 export const ALL_RECOVERY_ADAPTERS = {
   tasks: ecsTaskPort,
+  databases: rdsRestorePort,
   dns: route53DnsPort,
   notifier: snsNotifier,
   backups: backupService,
@@ -79,6 +89,8 @@ export interface RecoveryWiring {
   /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
   endpointOf?: EndpointResolver;
   probe?: HttpProbe;
+  /** The deployment stage, tagged on what a recovery restores. */
+  stage?: string;
 }
 
 function notWired(port: string): ConfigError {
@@ -100,6 +112,7 @@ function unwired<T extends object>(port: string): T {
 export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
   const { clients, catalog, clock, adapters } = wiring;
   const tasks = new Map<string, TaskPort>();
+  const databases = new Map<string, DatabaseRestorePort>();
   const topicArn = () => (typeof wiring.topicArn === 'function' ? wiring.topicArn() : wiring.topicArn);
   return {
     catalog,
@@ -112,6 +125,16 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
       }
       return port;
     },
+    databases(region) {
+      if (adapters.databases === undefined) throw notWired('RDS restore');
+      let port = databases.get(region);
+      if (port === undefined) {
+        port = adapters.databases(clients, region);
+        databases.set(region, port);
+      }
+      return port;
+    },
+    ...(wiring.stage === undefined ? {} : { stage: wiring.stage }),
     dns: adapters.dns?.(clients) ?? unwired<DnsPort>('Route 53'),
     notifier: adapters.notifier?.(clients, topicArn()) ?? unwired<NotifierPort>('SNS'),
     backups: adapters.backups?.(clients, catalog, clock) ?? unwired<BackupService>('backup'),
@@ -123,7 +146,8 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
 /**
  * The context of one recovery Lambda function, built on its first invocation from the process's
  * clients, the CATALOG_BUCKET catalog, the site config and the wall clock, with the adapters the
- * function names. RECOVERY_TOPIC_ARN is read only by a function with a notifier. Each call makes
+ * function names. RECOVERY_TOPIC_ARN is read only by a function with a notifier; LIFEBOAT_STAGE
+ * (optional) is tagged on restored databases. Each call makes
  * its own context, so two functions loaded in one process (a test) never share their ports.
  */
 export function defaultRecoveryContext(adapters: RecoveryAdapters): () => RecoveryContext {
@@ -138,6 +162,7 @@ export function defaultRecoveryContext(adapters: RecoveryAdapters): () => Recove
         clock: systemClock,
         adapters,
         topicArn: () => getStringFromEnv('RECOVERY_TOPIC_ARN'),
+        stage: getOptionalStringFromEnv('LIFEBOAT_STAGE'),
       }),
     };
     return context;

@@ -21,7 +21,7 @@ function recoveryInput(world: RecoveryWorld, options: Record<string, unknown> = 
       receivedAt: '2026-11-22T09:39:30Z',
       summary: 'www is DOWN (HTTP 500)',
     },
-    options: { dryRun: false, skipSandbox: false, restoreDatabase: false, ...options },
+    options: { dryRun: false, skipSandbox: false, database: 'keep', ...options },
   };
 }
 

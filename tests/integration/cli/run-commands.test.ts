@@ -96,7 +96,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
       recoveryId: id,
       kind: 'recovery',
       trigger: { source: 'manual' },
-      options: { dryRun: false, backupId: drilled.id, skipSandbox: false, restoreDatabase: false },
+      options: { dryRun: false, backupId: drilled.id, skipSandbox: false, database: 'keep' },
     });
   });
 

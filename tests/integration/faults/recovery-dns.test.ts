@@ -89,7 +89,7 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
             receivedAt: OUTAGE,
             summary: 'down',
           },
-          options: { dryRun: false, skipSandbox: true, restoreDatabase: false },
+          options: { dryRun: false, skipSandbox: true, database: 'keep' },
         },
         context: { config: world.config, clock: stepClock, ports },
       }),

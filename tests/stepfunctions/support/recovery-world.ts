@@ -13,6 +13,14 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import {
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  CreateDBSubnetGroupCommand,
+  type DBInstance,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+} from '@aws-sdk/client-rds';
 import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -21,11 +29,11 @@ import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Clock } from '../../../lib/clock';
-import type { LifeboatConfig, Site } from '../../../lib/config/schema';
+import type { DatabaseMode, LifeboatConfig, Site } from '../../../lib/config/schema';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
-import { toTagList } from '../../../lib/tags/vocabulary';
+import { rdsSnapshotIdentifier, toTagList } from '../../../lib/tags/vocabulary';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { buildBackup, buildConfig, rawSite } from '../../support/builders';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
@@ -61,8 +69,18 @@ export class RecoveryWorld {
     .slice(-12)}`;
   private fallback?: SiteServer;
 
-  /** Creates the AWS side; the site answers `behaviour` unless a backup is given its own. */
-  async setUp(defaultBehaviour: SiteBehaviour = 'healthy'): Promise<this> {
+  /** The site's live RDS instance and its network, when set up with a database. */
+  database?: { instance: string; subnetGroup: string; securityGroup: string; sandboxSecurityGroup: string };
+
+  /**
+   * Creates the AWS side; the site answers `behaviour` unless a backup is given its own. With
+   * `database`, the site has a live MySQL instance (in its own subnet group and security group)
+   * that every backup snapshots, restored as `recovery.database` says.
+   */
+  async setUp(
+    defaultBehaviour: SiteBehaviour = 'healthy',
+    options: { database?: DatabaseMode; pointInTimeMarginSeconds?: number } = {},
+  ): Promise<this> {
     await holdEcsTasksRunning(motoEndpoint());
     const ec2 = this.clients.ec2(REGION);
     const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
@@ -131,10 +149,46 @@ export class RecoveryWorld {
     );
 
     this.liveVolumeId = await this.volume({ 'lifeboat:site': this.siteName, Name: 'wp-content' });
+    if (options.database !== undefined) {
+      const subnet2 = await ec2.send(
+        new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.2.0/24', AvailabilityZone: `${REGION}b` }),
+      );
+      const rds = this.clients.rds(REGION);
+      const subnetGroup = uniqueName('db-subnets');
+      await rds.send(
+        new CreateDBSubnetGroupCommand({
+          DBSubnetGroupName: subnetGroup,
+          DBSubnetGroupDescription: 'site database',
+          SubnetIds: [subnet.Subnet?.SubnetId ?? '', subnet2.Subnet?.SubnetId ?? ''],
+        }),
+      );
+      this.database = {
+        instance: `${this.siteName}-db`,
+        subnetGroup,
+        securityGroup: await sg('db'),
+        sandboxSecurityGroup: await sg('sandbox-db'),
+      };
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: this.database.instance,
+          Engine: 'mysql',
+          DBInstanceClass: 'db.t3.micro',
+          AllocatedStorage: 20,
+          MasterUsername: 'admin',
+          MasterUserPassword: 'local-only-1',
+          DBSubnetGroupName: subnetGroup,
+          VpcSecurityGroupIds: [this.database.securityGroup],
+          BackupRetentionPeriod: 7,
+        }),
+      );
+    }
     this.config = buildConfig(
       rawSite({
         name: this.siteName,
-        protect: { volumes: { tags: { 'lifeboat:site': this.siteName } } },
+        protect: {
+          volumes: { tags: { 'lifeboat:site': this.siteName } },
+          ...(this.database === undefined ? {} : { database: { instance: this.database.instance } }),
+        },
         run: {
           cluster,
           taskDefinition: family,
@@ -159,9 +213,16 @@ export class RecoveryWorld {
           recordName: `sandbox.${zoneName}`,
           allowedCidr: '203.0.113.0/24',
           securityGroups: [sandboxSg],
+          ...(this.database === undefined
+            ? {}
+            : { databaseSecurityGroups: [this.database.sandboxSecurityGroup] }),
         },
         triggers: { cloudwatchAlarms: [] },
-        recovery: { maxWalkBack: 2, restoreDatabase: false },
+        recovery: {
+          maxWalkBack: 2,
+          database: options.database ?? 'keep',
+          pointInTimeMarginSeconds: options.pointInTimeMarginSeconds ?? 300,
+        },
       }),
     );
     this.site = this.config.sites[0] as Site;
@@ -215,6 +276,22 @@ export class RecoveryWorld {
       ],
     });
     if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: 'seeded' };
+    if (this.database !== undefined) {
+      const identifier = rdsSnapshotIdentifier(this.siteName, backup.id);
+      await this.clients.rds(REGION).send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: this.database.instance,
+          DBSnapshotIdentifier: identifier,
+        }),
+      );
+      backup.status.parts.push({
+        kind: 'rds-instance',
+        sourceId: this.database.instance,
+        snapshotId: identifier,
+        state: 'completed',
+        copy: { region: 'us-west-2', state: 'completed', snapshotId: identifier },
+      });
+    }
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));
     return backup;
@@ -252,6 +329,26 @@ export class RecoveryWorld {
       lastStatus: t.lastStatus ?? '',
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
     }));
+  }
+
+  /** Every DB instance in the region but the site's live one (what recoveries restored), with its tags. */
+  async restoredDatabases(): Promise<DBInstance[]> {
+    const out = await this.clients.rds(REGION).send(new DescribeDBInstancesCommand({}));
+    return (out.DBInstances ?? []).filter(
+      (db) =>
+        db.DBInstanceIdentifier !== this.database?.instance &&
+        (db.TagList ?? []).some((t) => t.Key === 'lifeboat:site' && t.Value === this.siteName),
+    );
+  }
+
+  /** The identifiers of the manual DB snapshots of the site's restored databases (final snapshots). */
+  async finalSnapshots(): Promise<string[]> {
+    const out = await this.clients
+      .rds(REGION)
+      .send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
+    return (out.DBSnapshots ?? [])
+      .map((s) => s.DBSnapshotIdentifier ?? '')
+      .filter((id) => id.startsWith(`lifeboat-${this.siteName}-`) && id.endsWith('-final'));
   }
 
   /** The A record's value for `name`, or undefined if Route 53 has no such record. */
