@@ -159,7 +159,6 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
         await this.rds.send(
           new DeleteDBInstanceCommand({
             DBInstanceIdentifier: input.identifier,
-            DeleteAutomatedBackups: true,
             ...final,
           }),
         );
@@ -169,7 +168,6 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
         await this.rds.send(
           new DeleteDBClusterCommand({
             DBClusterIdentifier: input.identifier,
-            DeleteAutomatedBackups: true,
             ...final,
           }),
         );

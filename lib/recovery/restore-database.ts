@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Site } from '../config/schema';
+import type { DatabaseMode, Site } from '../config/schema';
 import { ConfigError, DatabaseRestoreFailedError, NotReadyError, SandboxExposedError } from '../errors';
 import {
   finalSnapshotIdentifier,
@@ -359,4 +359,45 @@ export async function retireDatabases(
     },
   );
   return { retired, finalSnapshots };
+}
+
+/** What a recovery would do with the database, as a dry run reports it. */
+export type DatabasePlan =
+  | { mode: 'keep' }
+  | { mode: 'snapshot'; database: string; snapshotId?: string }
+  | { mode: 'point-in-time'; database: string; restoreTime: string; fallbackSnapshotId?: string };
+
+/** The database plan of a recovery of `site` from `candidate` for an outage that began at `outageStartedAt`. */
+export function planDatabase(
+  site: Site,
+  mode: DatabaseMode,
+  candidate: Candidate | undefined,
+  outageStartedAt: string,
+  backupChosen: boolean,
+): DatabasePlan {
+  if (mode === 'keep' || site.protect.database === undefined) return { mode: 'keep' };
+  const { id } = siteDatabase(site);
+  const snapshotId = candidate?.database?.snapshotId;
+  if (mode === 'snapshot' || backupChosen) {
+    return { mode: 'snapshot', database: id, ...(snapshotId === undefined ? {} : { snapshotId }) };
+  }
+  return {
+    mode: 'point-in-time',
+    database: id,
+    restoreTime: pointInTimeTarget(site, outageStartedAt).toISOString(),
+    ...(snapshotId === undefined ? {} : { fallbackSnapshotId: snapshotId }),
+  };
+}
+
+/** One sentence for the plan: which snapshot, or which point in time. */
+export function describeDatabasePlan(site: Site, plan: DatabasePlan): string {
+  const where = `in ${site.regions.primary}, private, its own network; the task's ${site.recovery.databaseHostVariable} points at it`;
+  switch (plan.mode) {
+    case 'keep':
+      return 'database: keep the live one (the task definition names it)';
+    case 'snapshot':
+      return `database: restore ${plan.database} from DB snapshot ${plan.snapshotId ?? 'NONE (the backup has no database snapshot: it would be walked past)'} ${where}`;
+    case 'point-in-time':
+      return `database: restore ${plan.database} to ${plan.restoreTime} (${site.recovery.pointInTimeMarginSeconds} s before the outage began) ${where}; if RDS's restore window does not reach back that far, from DB snapshot ${plan.fallbackSnapshotId ?? 'NONE'} instead; a walk-back restores each older backup's own snapshot`;
+  }
 }

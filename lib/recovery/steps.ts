@@ -29,7 +29,7 @@ import {
 import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
 import type { RecoveryPorts } from './ports';
 import { rejectCandidate } from './reject-candidate';
-import { awaitDatabase, restoreDatabase } from './restore-database';
+import { awaitDatabase, planDatabase, restoreDatabase } from './restore-database';
 import { retireTasks } from './retire-tasks';
 import { awaitDnsInsync, switchDns } from './switch-dns';
 
@@ -191,7 +191,14 @@ export const recoverySteps = {
     };
     if (run.options.dryRun) {
       const found = await findCandidates(ctx.ports, site, request);
-      return { ...found, plan: planOf(site, found) };
+      const database = planDatabase(
+        site,
+        run.options.database,
+        found.next,
+        run.trigger.outageStartedAt,
+        run.options.backupId !== undefined,
+      );
+      return { ...found, plan: { ...planOf(site, found), database } };
     }
     return pickKnownGood(ctx.ports, ctx.clock, site, run.recoveryId, request);
   }),
