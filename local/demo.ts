@@ -189,6 +189,9 @@ class Demo {
     );
     this.print.line(`  data         EBS ${p.volumeId} tagged lifeboat:site=blog, RDS ${p.dbInstance}`);
     this.print.line(
+      `               database groups ${p.dbSecurityGroupId} (site), ${p.sandboxDbSecurityGroupId} (sandbox database: the sandbox only)`,
+    );
+    this.print.line(
       `  DNS          zone ${p.hostedZoneId}: ${p.recordName} A ${p.blueprint.productionAddress}`,
     );
     this.print.line(
@@ -405,6 +408,17 @@ class Demo {
       this.print.line(
         `    tried ${a.backupId}: ${a.verdict}${a.verdict === 'healthy' ? '' : ' → walked back'}`,
       );
+    }
+    for (const d of status.databases ?? []) {
+      const from =
+        d.method === 'point-in-time'
+          ? `point in time ${d.restoreTime ?? 'latest'} of ${d.sourceId ?? '?'}`
+          : `DB snapshot ${d.snapshotId ?? '?'}${d.fellBack === undefined ? '' : ' (point in time not possible: the restore window does not reach back)'}`;
+      const now =
+        d.retiredAt === undefined
+          ? `at ${d.address ?? '?'}`
+          : `deleted, final snapshot ${d.finalSnapshotId ?? 'none'}`;
+      this.print.line(`  database for the ${d.role} (${d.backupId}): ${d.identifier} from ${from}; ${now}`);
     }
     if (status.sandbox !== undefined) {
       this.print.line(
