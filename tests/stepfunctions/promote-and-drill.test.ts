@@ -1,7 +1,6 @@
-import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { toTagList } from '../../lib/aws/ec2';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
+import { seedVolume } from '../../local/seed';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 
@@ -43,23 +42,12 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
       context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
     });
     expect(recovered.status).toBe('SUCCEEDED');
-    const volume = await world.clients.ec2('us-east-1').send(
-      new CreateVolumeCommand({
-        AvailabilityZone: 'us-east-1a',
-        Size: 8,
-        TagSpecifications: [
-          {
-            ResourceType: 'volume',
-            Tags: toTagList({
-              'lifeboat:recovery-id': recoveryId,
-              'lifeboat:role': 'sandbox',
-              'lifeboat:managed': 'true',
-            }),
-          },
-        ],
-      }),
-    );
-    return { recoveryId, sandboxVolumeId: volume.VolumeId ?? '' };
+    const sandboxVolumeId = await seedVolume(world.clients, 'us-east-1', {
+      'lifeboat:recovery-id': recoveryId,
+      'lifeboat:role': 'sandbox',
+      'lifeboat:managed': 'true',
+    });
+    return { recoveryId, sandboxVolumeId };
   }
 
   function promote(sourceRecoveryId: string) {
