@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup, BackupKind } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
-import type { Recovery } from '../../../lib/recovery/model';
 import { seedCatalogBucket } from '../../../local/seed';
 import { buildBackup } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
@@ -42,10 +39,4 @@ export function completedBackup(hoursAgo: number, kind: BackupKind = 'scheduled'
     },
   ];
   return backup;
-}
-
-/** The recorded walk-back recovery used by the report tests, and its backups. */
-export function recordedRecovery(): { recovery: Recovery; backups: Backup[] } {
-  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
-  return JSON.parse(readFileSync(path, 'utf8')) as { recovery: Recovery; backups: Backup[] };
 }

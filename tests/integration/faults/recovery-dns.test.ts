@@ -1,42 +1,22 @@
-import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
-import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
 import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
 import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
 import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
+import { OUTAGE, recoveryInput } from '../../stepfunctions/support/executions';
 import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';
 import type { SiteBehaviour } from '../../stepfunctions/support/site-server';
 import { SteppingClock } from '../../stepfunctions/support/stepping-clock';
-import { motoClients, motoEndpoint } from '../../support/moto';
-
-const OUTAGE = '2026-11-22T09:39:00Z';
+import { motoEndpoint } from '../../support/moto';
 
 /** The backup id of the task Route 53 sends traffic to (by the task's private IP), if any. */
 async function backupBehindDns(world: RecoveryWorld): Promise<string | undefined> {
   const record = await world.aRecord(world.site.dns.recordName);
   if (record?.value === undefined) return undefined;
-  const ecs = motoClients().ecs('us-east-1');
-  const arns: string[] = [];
-  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const)
-    arns.push(
-      ...((await ecs.send(new ListTasksCommand({ cluster: world.site.run.cluster, desiredStatus })))
-        .taskArns ?? []),
-    );
-  const tasks =
-    (
-      await ecs.send(
-        new DescribeTasksCommand({ cluster: world.site.run.cluster, tasks: arns, include: ['TAGS'] }),
-      )
-    ).tasks ?? [];
-  const task = tasks.find((t) =>
-    (t.attachments ?? []).some((a) =>
-      (a.details ?? []).some((d) => d.name === 'privateIPv4Address' && d.value === record.value),
-    ),
-  );
-  return task?.tags?.find((t) => t.key === 'lifeboat:backup-id')?.value ?? `unknown task at ${record.value}`;
+  const task = (await world.tasks()).find((t) => t.privateIp === record.value);
+  return task?.tags['lifeboat:backup-id'] ?? `unknown task at ${record.value}`;
 }
 
 /** One recovery on moto with AWS faults on ECS, Route 53 and EC2; returns where DNS points and what answers there. */
@@ -70,23 +50,15 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
           ? undefined
           : world.servers.get(task.tags['lifeboat:backup-id'] ?? '')?.url,
     });
-    const incidentKey = `pingdom:12345:${OUTAGE}:${world.site.name}:${seed}`;
+    const input = recoveryInput(world.site.name, {
+      incidentKey: `pingdom:12345:${OUTAGE}:${world.site.name}:${seed}`,
+      summary: 'down',
+      options: { skipSandbox: true },
+    });
     const run = await simClock.drive(() =>
       runStateMachineLocally({
         machine: 'recovery',
-        input: {
-          site: world.site.name,
-          recoveryId: recoveryIdFor(new Date(OUTAGE), incidentKey),
-          kind: 'recovery',
-          trigger: {
-            source: 'pingdom',
-            incidentKey,
-            outageStartedAt: OUTAGE,
-            receivedAt: OUTAGE,
-            summary: 'down',
-          },
-          options: { dryRun: false, skipSandbox: true, restoreDatabase: false },
-        },
+        input,
         context: { config: world.config, clock: stepClock, ports },
       }),
     );

@@ -9,6 +9,7 @@ import type { LifeboatConfig, Site } from '../../../lib/config/schema';
 import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
+import { type LocalRunResult, type MachineName, runStateMachineLocally } from '../../../local/local-runner';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { seedSite, seedVolume } from '../../../local/seed';
 import { siteConfig } from '../../../local/site-config';
@@ -21,6 +22,7 @@ import {
   uniqueSiteName,
 } from '../../support/moto';
 import { type SiteBehaviour, type SiteServer, startSiteServer } from './site-server';
+import { SteppingClock } from './stepping-clock';
 
 const REGION = 'us-east-1';
 
@@ -28,6 +30,8 @@ const REGION = 'us-east-1';
 export interface ObservedTask {
   taskArn: string;
   lastStatus: string;
+  /** The address of its network interface (what DNS is switched to). */
+  privateIp?: string;
   tags: Record<string, string>;
 }
 
@@ -94,6 +98,16 @@ export class RecoveryWorld {
     };
   }
 
+  /** Runs `machine` locally on this world, its steps on a clock that starts at `at`. */
+  run(machine: MachineName, input: unknown, at: string, executionName?: string): Promise<LocalRunResult> {
+    return runStateMachineLocally({
+      machine,
+      input,
+      executionName,
+      context: this.context(new SteppingClock(at)),
+    });
+  }
+
   /** A completed scheduled backup taken at `at`, with a real moto snapshot; its task will answer `behaviour`. */
   async completedBackup(
     at: string,
@@ -152,6 +166,9 @@ export class RecoveryWorld {
     return (out.tasks ?? []).map((t) => ({
       taskArn: t.taskArn ?? '',
       lastStatus: t.lastStatus ?? '',
+      privateIp: (t.attachments ?? [])
+        .flatMap((a) => a.details ?? [])
+        .find((d) => d.name === 'privateIPv4Address')?.value,
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
     }));
   }

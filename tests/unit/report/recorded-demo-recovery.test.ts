@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Backup } from '../../../lib/backup/model';
-import type { Recovery } from '../../../lib/recovery/model';
 import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { backupInUse, buildRecoveryReport } from '../../../lib/report/recovery-report';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 
 /** A recovery recorded by `npm run demo` (state machine run locally on moto, one walk-back). */
-function recorded(): { recovery: Recovery; backups: Backup[] } {
-  const path = join(__dirname, '../../fixtures/report/recorded-demo-recovery.json');
-  return JSON.parse(readFileSync(path, 'utf8')) as { recovery: Recovery; backups: Backup[] };
-}
+const recorded = () => recordedRecovery('demo');
 
 describe('report of a recovery recorded by the local run', () => {
   it('names the backup the site now runs from, not the first pick that failed its gate', () => {

@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backup } from '../../../lib/backup/model';
-import type { Recovery } from '../../../lib/recovery/model';
 import { renderGanttSvg } from '../../../lib/report/gantt-svg';
 import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { buildRecoveryReport } from '../../../lib/report/recovery-report';
 import { writeRecoveryReport } from '../../../lib/report/write-report';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 
-interface Fixture {
-  recovery: Recovery;
-  backups: Backup[];
-}
-
-function recorded(): Fixture {
-  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
-  return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
-}
+const recorded = () => recordedRecovery('walk-back');
 
 describe('HTML report', () => {
   const { recovery, backups } = recorded();
