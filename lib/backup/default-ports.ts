@@ -1,6 +1,7 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { RdsAdapter, rdsClient } from '../aws/rds';
+import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { type Clock, systemClock } from '../clock';
@@ -8,7 +9,7 @@ import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache } from './copy-count-cache';
-import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
+import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort, SnapshotLockPort } from './ports';
 
 /** EBS with the copy count cached (see CopyCountCache); everything else goes straight to the adapter. */
 function ebsPort(adapter: Ec2Adapter, cache: CopyCountCache): EbsPort {
@@ -65,6 +66,7 @@ export function backupPorts(
   const copyCount = () => new CopyCountCache(ttl, () => clock.now().getTime());
   const ebs = new Map<string, EbsPort>();
   const rds = new Map<string, RdsPort>();
+  const locks = new Map<string, SnapshotLockPort>();
   return {
     catalog,
     telemetry: options.telemetry,
@@ -81,6 +83,14 @@ export function backupPorts(
       if (port === undefined) {
         port = rdsPort(new RdsAdapter(rdsClient(clients, region), region), copyCount());
         rds.set(region, port);
+      }
+      return port;
+    },
+    locks(region) {
+      let port = locks.get(region);
+      if (port === undefined) {
+        port = new SnapshotLockAdapter(ec2Client(clients, region), region);
+        locks.set(region, port);
       }
       return port;
     },
