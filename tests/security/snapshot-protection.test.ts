@@ -6,7 +6,12 @@ import { stringify } from 'yaml';
 import { rawSite } from '../support/builders';
 import { allStatements, asList, loadTemplate, type Statement } from './support/template';
 
-type Helper = (context?: unknown) => Promise<any>;
+interface RuleResource {
+  Type: string;
+  Condition?: string;
+  Properties: { ResourceType?: string; Tags?: unknown; RetentionPeriod?: unknown; ResourceTags?: unknown };
+}
+type Helper = (context?: unknown) => Promise<unknown>;
 const helpers = require('../../config/serverless-sites.js') as Record<
   'recycleBinRule' | 'recycleBinDays',
   Helper
@@ -60,11 +65,7 @@ describe('backups that cannot be destroyed, in the packaged template', () => {
   });
 
   it('has the Recycle Bin rule for EBS snapshots, created only when a site asks for it, tagged managed and stage', () => {
-    const rule = template.Resources.SnapshotRecycleBinRule as {
-      Type: string;
-      Condition?: string;
-      Properties: any;
-    };
+    const rule = template.Resources.SnapshotRecycleBinRule as unknown as RuleResource;
 
     expect(rule).toMatchObject({ Type: 'AWS::Rbin::Rule', Condition: 'RecycleBinWanted' });
     expect(template.Conditions?.RecycleBinWanted).toEqual({
@@ -101,7 +102,7 @@ describe('backups that cannot be destroyed, in the packaged template', () => {
       site('wiki'),
     ]);
 
-    const rule = await helpers.recycleBinRule(context);
+    const rule = (await helpers.recycleBinRule(context)) as RuleResource;
     const days = await helpers.recycleBinDays(context);
 
     expect(days).toBe(14);
