@@ -6,6 +6,7 @@
  *   events:   ${file(./config/serverless-sites.js):alarmEvents}         (onAlarm)
  *   events:   ${file(./config/serverless-sites.js):drillEvents}         (drill state machine)
  *   Resource: ${file(./config/serverless-sites.js):taskDefinitionArns}  (and the other ARN lists)
+ *   Resources: SnapshotRecycleBinRule: ${file(./config/serverless-sites.js):recycleBinRule}
  *
  * The config is loaded with lifeboat's own validator (lib/config/load.ts, through tsx), so a bad
  * file fails packaging with the same field-by-field errors as at run time, defaults filled in.
@@ -174,7 +175,64 @@ async function recordNames(context) {
   return unique((await sites(context)).flatMap((s) => [s.dns.recordName, s.sandbox.recordName]));
 }
 
+/** The deploy stage (`${sls:stage}`), for the tags of what the stack makes. */
+async function stage(context) {
+  const value = await context?.resolveVariable?.('sls:stage').catch(() => undefined);
+  return typeof value === 'string' && value !== '' ? value : 'dev';
+}
+
+/** The sites that ask for a Recycle Bin rule (protection.recycleBin), by name. */
+async function recycleBinSites(context) {
+  return (await sites(context)).filter((s) => s.protection?.recycleBin !== undefined);
+}
+
+/**
+ * The default of the RecycleBinRetentionDays stack parameter: the longest `retentionDays` any site
+ * asks for, or 0 (no rule) when none does.
+ */
+async function recycleBinDays(context) {
+  const days = (await recycleBinSites(context)).map((s) => s.protection.recycleBin.retentionDays);
+  return days.length === 0 ? 0 : Math.max(...days);
+}
+
+/**
+ * One tag-level Recycle Bin rule for the EBS snapshots of every site that asks for it: a deleted
+ * snapshot carrying any of the rule's tags (here `lifeboat:site=<site>`) stays recoverable for the
+ * RecycleBinRetentionDays stack parameter (default: the longest `retentionDays` asked). The resource
+ * is always in the template, under the RecycleBinWanted condition (that parameter is not 0),
+ * because a variable cannot add or leave out a resource key; with no site asking, CloudFormation
+ * creates nothing.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-rules.html
+ */
+async function recycleBinRule(context) {
+  const asking = await recycleBinSites(context);
+  const names = asking.map((s) => s.name).sort();
+  const stageName = await stage(context);
+  return {
+    Type: 'AWS::Rbin::Rule',
+    Condition: 'RecycleBinWanted',
+    Properties: {
+      Description: `lifeboat ${stageName}: deleted EBS snapshots of ${names.join(', ') || 'no site'} stay in the Recycle Bin`,
+      ResourceType: 'EBS_SNAPSHOT',
+      ResourceTags: (names.length > 0 ? names : ['none']).map((name) => ({
+        ResourceTagKey: 'lifeboat:site',
+        ResourceTagValue: name,
+      })),
+      RetentionPeriod: {
+        RetentionPeriodValue: { Ref: 'RecycleBinRetentionDays' },
+        RetentionPeriodUnit: 'DAYS',
+      },
+      Tags: [
+        { Key: 'lifeboat:managed', Value: 'true' },
+        { Key: 'lifeboat:stage', Value: stageName },
+      ],
+    },
+  };
+}
+
 module.exports = {
+  recycleBinDays,
+  recycleBinRule,
   backupSchedules,
   drillEvents,
   alarmNames,

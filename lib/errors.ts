@@ -222,3 +222,31 @@ export class SandboxExposedError extends LifeboatError {
     this.name = 'SandboxExposedError';
   }
 }
+
+/**
+ * A snapshot in AWS is not what lifeboat expects (another account, stage, site or backup, not
+ * managed, not completed): the action on it is refused, never done anyway.
+ */
+export class SnapshotMismatchError extends LifeboatError {
+  readonly resource: { service: 'ebs' | 'rds'; region: string; id: string };
+  readonly mismatches: readonly { field: string; expected: string; actual: string | undefined }[];
+
+  constructor(
+    action: string,
+    resource: { service: 'ebs' | 'rds'; region: string; id: string },
+    mismatches: readonly { field: string; expected: string; actual: string | undefined }[],
+    options?: ErrorOptions,
+  ) {
+    const what = `${resource.service === 'ebs' ? 'EBS snapshot' : 'DB snapshot'} ${resource.id} in ${resource.region}`;
+    const why = mismatches
+      .map((m) => {
+        const field = m.field === 'owner' ? 'owner account' : m.field;
+        return `${field} is ${m.actual === undefined ? 'missing' : `"${m.actual}"`}, expected "${m.expected}"`;
+      })
+      .join('; ');
+    super(`refusing to ${action} ${what}: ${why}`, { action, resource, mismatches }, options);
+    this.name = 'SnapshotMismatchError';
+    this.resource = resource;
+    this.mismatches = mismatches;
+  }
+}

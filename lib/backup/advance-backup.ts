@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { AwsCallError, NotFoundError } from '../errors';
+import { lockDrCopies } from '../retention/snapshot-lock';
 import {
   backupSelector,
   copyTags,
@@ -495,6 +496,16 @@ export async function advanceBackup(
   const observed = await observe(ports, discovered, clock.now(), bounds);
   let backup = await catalog.updateBackup(site.name, backupId, (b) =>
     applyObservations(b, observed, clock.now()) ? b : undefined,
+  );
+  // A DR copy observed completed just now is locked (site protection.snapshotLock).
+  const copiesDone = backup.status.parts.filter(
+    (p) => p.kind === 'ebs-volume' && observed.get(p.sourceId)?.copy?.state === 'completed',
+  );
+  await lockDrCopies(
+    ports,
+    site,
+    backup,
+    copiesDone.flatMap((p) => p.copy.snapshotId ?? []),
   );
 
   const now = clock.now();

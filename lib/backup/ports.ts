@@ -1,11 +1,21 @@
 // The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
 import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
+import type { SnapshotLockInfo, SnapshotLockRequest } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
 import type { Backup } from './model';
 
-export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
+export type {
+  DatabaseInfo,
+  DatabaseKind,
+  DbSnapshotInfo,
+  SnapshotInfo,
+  SnapshotLockInfo,
+  SnapshotLockRequest,
+  Tags,
+  VolumeInfo,
+};
 
 /** EBS volumes and snapshots in one region (implemented by lib/aws/ec2.ts Ec2Adapter). */
 export interface EbsPort {
@@ -52,6 +62,12 @@ export interface RdsPort {
   deleteSnapshot(kind: DatabaseKind, identifier: string): Promise<void>;
 }
 
+/** EBS Snapshot Lock in one region (lib/aws/snapshot-lock.ts SnapshotLockAdapter). */
+export interface SnapshotLockPort {
+  lockSnapshot(snapshotId: string, lock: SnapshotLockRequest): Promise<void>;
+  lockedSnapshots(snapshotIds: readonly string[]): Promise<SnapshotLockInfo[]>;
+}
+
 /** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
 export interface BackupTelemetry {
   backupFinished(backup: Backup): void;
@@ -64,5 +80,7 @@ export interface BackupPorts {
   catalog: Catalog;
   ebs(region: string): EbsPort;
   rds(region: string): RdsPort;
+  /** Snapshot Lock for DR copies of sites with `protection.snapshotLock`; absent, nothing is locked. */
+  locks?(region: string): SnapshotLockPort;
   telemetry?: BackupTelemetry;
 }

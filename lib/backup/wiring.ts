@@ -1,6 +1,7 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { RdsAdapter, rdsClient } from '../aws/rds';
+import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import { SnsAdapter, snsClient } from '../aws/sns';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
@@ -10,7 +11,7 @@ import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import type { WorkTopic } from './dispatch';
-import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
+import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort, SnapshotLockPort } from './ports';
 
 /** EBS volumes and snapshots in `region`. */
 export function ebsPort(clients: AwsClients, region: string): EbsPort {
@@ -20,6 +21,11 @@ export function ebsPort(clients: AwsClients, region: string): EbsPort {
 /** RDS databases and their snapshots in `region`. */
 export function rdsPort(clients: AwsClients, region: string): RdsPort {
   return new RdsAdapter(rdsClient(clients, region), region);
+}
+
+/** EBS Snapshot Lock in `region` (the DR copies of sites that ask for it). */
+export function snapshotLockPort(clients: AwsClients, region: string): SnapshotLockPort {
+  return new SnapshotLockAdapter(ec2Client(clients, region), region);
 }
 
 /** The sweeper's work topic: one message per unfinished backup, for advanceBackup. */
@@ -58,7 +64,21 @@ export function backupPorts(
       return port;
     };
   }
-  return { catalog, telemetry: options.telemetry, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
+  const locks = new Map<string, SnapshotLockPort>();
+  return {
+    catalog,
+    telemetry: options.telemetry,
+    ebs: perRegion(ebsPort),
+    rds: perRegion(rdsPort),
+    locks(region) {
+      let port = locks.get(region);
+      if (port === undefined) {
+        port = snapshotLockPort(clients, region);
+        locks.set(region, port);
+      }
+      return port;
+    },
+  };
 }
 
 /**

@@ -343,6 +343,8 @@ const ENV = [
   'RECOVERY_TOPIC_ARN',
   'RECOVERY_STATE_MACHINE_ARN',
   'PINGDOM_TOKEN_PARAMETER',
+  'LIFEBOAT_STAGE',
+  'LIFEBOAT_ACCOUNT_ID',
   'POWERTOOLS_METRICS_DISABLED',
   'POWERTOOLS_LOG_LEVEL',
 ] as const;
@@ -368,6 +370,8 @@ describe('every Lambda function, invoked through its own wiring (moto)', () => {
       PINGDOM_TOKEN_PARAMETER: site.webhook.tokenParameter,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      LIFEBOAT_STAGE: 'dev',
+      LIFEBOAT_ACCOUNT_ID: '123456789012',
     });
     // Loaded after the environment is set: some functions read it when their module loads, as on Lambda.
     for (const [fn] of ROWS) {

@@ -37,6 +37,8 @@ describe('backup functions, invoked like Lambda (moto)', () => {
     );
     process.env.CATALOG_BUCKET = moto.bucket;
     process.env.LIFEBOAT_CONFIG = join(dir, 'sites.yml');
+    process.env.LIFEBOAT_STAGE = 'dev';
+    process.env.LIFEBOAT_ACCOUNT_ID = '123456789012';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     fns = {
