@@ -13,6 +13,7 @@ const cron = z
   .string()
   .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge schedule expression, cron(...) or rate(...)');
 const count = z.number().int().min(0).max(1000);
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN');
 
 const volumeSelector = z
   .object({
@@ -104,7 +105,13 @@ export const siteSchema = z
         securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
         assignPublicIp: z.boolean().default(true),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
-        infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
+        infrastructureRoleArn: roleArn,
+        /**
+         * The task definition's task role and execution role, when it has them: RunTask passes them to
+         * ECS, and lifeboat's IAM may pass only the roles named here (config/serverless-sites.js).
+         */
+        taskRoleArn: roleArn.optional(),
+        executionRoleArn: roleArn.optional(),
       })
       .strict()
       .superRefine(volumeIopsFitsType),
