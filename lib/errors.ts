@@ -174,3 +174,14 @@ export class SandboxExposedError extends LifeboatError {
     this.name = 'SandboxExposedError';
   }
 }
+
+/**
+ * A promote asked for a sandbox that an earlier promote already promoted (and retired with its
+ * replacement): there is no sandbox left to promote, so it is a NotFoundError (CLI exit 4).
+ */
+export class SandboxAlreadyPromotedError extends NotFoundError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SandboxAlreadyPromotedError';
+  }
+}
