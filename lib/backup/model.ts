@@ -93,8 +93,9 @@ export interface Backup {
     updatedAt: string;
     completedAt?: string;
     failureReason?: string;
-    /** When retention may delete it; set once the backup is terminal. */
-    expiresAt?: string;
+    // No expiry field: retention keeps the newest backup of each day, week and month (GFS slots,
+    // lib/retention/policy.ts), so whether a backup outlives its daily slot depends on backups not
+    // taken yet. The retention plan (applyRetention, dry run) says what it keeps and why.
     drill?: DrillVerdict;
   };
 }
