@@ -32,6 +32,15 @@ function loadValidator() {
   }
 }
 
+/** lib/tags/vocabulary.ts (the lifeboat:* tag keys), loaded like the validator. */
+function loadVocabulary() {
+  try {
+    return require('../lib/tags/vocabulary.ts');
+  } catch {
+    return requireTs('../lib/tags/vocabulary.ts', __filename);
+  }
+}
+
 /**
  * The config file to read: under osls the `configFile` param, the very file serverless.yml packages
  * and points LIFEBOAT_CONFIG at; called without osls, LIFEBOAT_CONFIG or config/sites.yml.
@@ -158,6 +167,41 @@ async function infrastructureRoleArns(context) {
   return unique((await sites(context)).map((s) => s.run.infrastructureRoleArn));
 }
 
+/**
+ * The task and execution roles of the sites' task definitions, which RunTask passes to ECS tasks:
+ * the only roles lifeboat may pass to ecs-tasks.amazonaws.com (never role/*, or any role that trusts
+ * ECS tasks could be handed to a task lifeboat starts). Empty when no site names one.
+ */
+async function taskRoleArns(context) {
+  return unique(
+    (await sites(context)).flatMap((s) => [s.run.taskRoleArn, s.run.executionRoleArn]).filter(Boolean),
+  );
+}
+
+/**
+ * The launch-task role's statement on passing roles to ECS tasks: Allow on exactly taskRoleArns, or,
+ * when no site names a role, a Deny (IAM refuses a statement without resources, and passing none is
+ * what the config says).
+ */
+async function passTaskRolesStatement(context) {
+  const roles = await taskRoleArns(context);
+  const condition = { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } };
+  return roles.length > 0
+    ? { Effect: 'Allow', Action: 'iam:PassRole', Resource: roles, Condition: condition }
+    : { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*', Condition: condition };
+}
+
+/**
+ * The tag keys lifeboat writes on its DB snapshots and copies: its own vocabulary and the source
+ * tags the sites keep (protect.keepTags; `aws:` keys are reserved and never copied). IAM allows
+ * rds:AddTagsToResource with these keys only (aws:TagKeys).
+ */
+async function snapshotTagKeys(context) {
+  const { TAG_KEYS } = loadVocabulary();
+  const kept = (await sites(context)).flatMap((s) => s.protect.keepTags).filter((k) => !k.startsWith('aws:'));
+  return unique([...TAG_KEYS, ...kept]);
+}
+
 /** The hosted zones of the sites' records. */
 async function hostedZoneArns(context) {
   return unique((await sites(context)).map((s) => s.dns.hostedZoneId)).map((id) =>
@@ -240,6 +284,9 @@ module.exports = {
   taskDefinitionArns,
   clusterArns,
   infrastructureRoleArns,
+  taskRoleArns,
+  passTaskRolesStatement,
+  snapshotTagKeys,
   hostedZoneArns,
   recordNames,
 };

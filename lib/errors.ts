@@ -250,3 +250,14 @@ export class SnapshotMismatchError extends LifeboatError {
     this.mismatches = mismatches;
   }
 }
+
+/**
+ * A promote asked for a sandbox that an earlier promote already promoted (and retired with its
+ * replacement): there is no sandbox left to promote, so it is a NotFoundError (CLI exit 4).
+ */
+export class SandboxAlreadyPromotedError extends NotFoundError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SandboxAlreadyPromotedError';
+  }
+}

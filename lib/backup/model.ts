@@ -110,8 +110,9 @@ export const backupSchema = z.object({
     updatedAt: z.string(),
     completedAt: z.string().optional(),
     failureReason: z.string().optional(),
-    /** When retention may delete it; set once the backup is terminal. */
-    expiresAt: z.string().optional(),
+    // No expiry field: retention keeps the newest backup of each day, week and month (GFS slots,
+    // lib/retention/policy.ts), so whether a backup outlives its daily slot depends on backups not
+    // taken yet. The retention plan (applyRetention, dry run) says what it keeps and why.
     drill: drillVerdictSchema.optional(),
   }),
 });

@@ -24,6 +24,7 @@ const cron = z
   .string()
   .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge schedule expression, cron(...) or rate(...)');
 const count = z.number().int().min(0).max(1000);
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN');
 
 const volumeSelector = z
   .object({
@@ -147,7 +148,13 @@ export const siteSchema = z
         // Required: a wrong guess leaves the task unreachable (private subnets) or public by accident.
         assignPublicIp: z.boolean(),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
-        infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
+        infrastructureRoleArn: roleArn,
+        /**
+         * The task definition's task role and execution role, when it has them: RunTask passes them to
+         * ECS, and lifeboat's IAM may pass only the roles named here (config/serverless-sites.js).
+         */
+        taskRoleArn: roleArn.optional(),
+        executionRoleArn: roleArn.optional(),
       })
       .strict()
       .superRefine(volumeIopsFitsType),

@@ -8,6 +8,7 @@ import { toCandidate } from './candidates';
 import { entry, journal } from './journal';
 import type { Candidate, Recovery, TaskRef } from './model';
 import type { RecoveryPorts } from './ports';
+import { assertSandboxNotPromoted } from './start-recovery';
 
 async function runRecord(ports: RecoveryPorts, site: Site, recoveryId: string): Promise<Recovery> {
   const recovery = await ports.catalog.getRecovery(site.name, recoveryId);
@@ -121,6 +122,7 @@ export async function snapshotSandbox(
   const started = clock.now();
   const promote = await runRecord(ports, site, recoveryId);
   const source = await sourceRecovery(ports, site, sourceRecoveryId);
+  await assertSandboxNotPromoted(ports.catalog, site.name, source.id, recoveryId);
   const backup = await ports.backups.start({
     site: sandboxVolumeView(site, source.id),
     kind: 'pre-promote',

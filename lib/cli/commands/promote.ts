@@ -1,6 +1,7 @@
 import { findSite } from '../../config/load';
 import { NotFoundError } from '../../errors';
 import type { Recovery } from '../../recovery/model';
+import { assertSandboxNotPromoted } from '../../recovery/start-recovery';
 import { type Invocation, stringOption } from '../args';
 import type { CliContext } from '../context';
 import type { ExitCode } from '../exit-codes';
@@ -29,6 +30,7 @@ export async function promoteCommand(ctx: CliContext, invocation: Invocation): P
         : `recovery ${from} has no sandbox to promote`,
     );
   }
+  await assertSandboxNotPromoted(ctx.catalog(), site.name, source.id);
   const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
   ctx.out.line(
     `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,

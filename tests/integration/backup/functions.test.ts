@@ -89,9 +89,10 @@ describe('backup functions, invoked like Lambda (moto)', () => {
       const run = fns.onEvent(event, context);
 
       if (/ebs-snapshot|rds-db-snapshot/.test(file)) {
+        // One ignored signal per snapshot of the sample (the multi-volume one has two).
         await expect(run).resolves.toMatchObject({
           advanced: [],
-          ignored: [expect.objectContaining({ reason: expect.any(String) })],
+          ignored: expect.arrayContaining([expect.objectContaining({ reason: expect.any(String) })]),
         });
       } else {
         await expect(run).rejects.toMatchObject({
