@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { rawSite } from '../support/builders';
 import { allStatements, asList, loadTemplate, type Statement } from './support/template';
@@ -26,11 +26,18 @@ const STAGE = process.env.LIFEBOAT_STAGE ?? 'dev';
 const conditionValue = (s: Statement, key: string) =>
   Object.values(s.Condition?.StringEquals ?? {}).length > 0 ? s.Condition?.StringEquals?.[key] : undefined;
 
+const SERVICE_DIR = join(__dirname, '..', '..');
+
+/** osls's variable context for a config of `sites`; the configFile param must name a file inside the service. */
 function withSites(sites: unknown[]) {
-  const file = join(mkdtempSync(join(tmpdir(), 'lifeboat-rbin-')), 'sites.yml');
+  const scratch = join(SERVICE_DIR, '.serverless');
+  mkdirSync(scratch, { recursive: true });
+  const file = join(mkdtempSync(join(scratch, 'lifeboat-rbin-')), 'sites.yml');
   writeFileSync(file, stringify({ sites }));
+  const param = relative(SERVICE_DIR, file);
   return {
-    resolveVariable: async (v: string) => (v === 'param:configFile' ? file : v === 'sls:stage' ? 'prod' : ''),
+    resolveVariable: async (v: string) =>
+      v === 'param:configFile' ? param : v === 'sls:stage' ? 'prod' : '',
   };
 }
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { backupSchema } from '../../../lib/backup/model';
 
 /**
  * Backup.status is the record operators and retention read: a field it documents but no code writes
@@ -9,12 +10,9 @@ import { join } from 'node:path';
  */
 const ROOT = join(__dirname, '../../..');
 
+/** The fields of Backup.status, from the zod schema that is the record's single source. */
 function statusFields(): string[] {
-  const model = readFileSync(join(ROOT, 'lib/backup/model.ts'), 'utf8');
-  const backup = model.slice(model.indexOf('export interface Backup {'));
-  const start = backup.indexOf('  status: {');
-  const status = backup.slice(start, backup.indexOf('\n  };', start));
-  return [...status.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1] ?? '');
+  return Object.keys(backupSchema.shape.status.shape);
 }
 
 function sources(dir: string): string[] {

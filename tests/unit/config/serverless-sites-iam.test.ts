@@ -11,10 +11,12 @@ const helpers = require('../../../config/serverless-sites.js') as Record<
   Helper
 >;
 
-function withConfig(sites: unknown[]): { resolveVariable: (v: string) => Promise<string> } {
+/** Points the helpers at a config of `sites` the way a script or test does: LIFEBOAT_CONFIG, no osls context. */
+function withConfig(sites: unknown[]): undefined {
   const file = join(mkdtempSync(join(tmpdir(), 'lifeboat-sls-iam-')), 'sites.yml');
   writeFileSync(file, stringify({ sites }));
-  return { resolveVariable: async (variable) => (variable === 'param:configFile' ? file : '') };
+  process.env.LIFEBOAT_CONFIG = file;
+  return undefined;
 }
 
 const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
