@@ -22,7 +22,7 @@ export async function listCommand(ctx: CliContext, invocation: Invocation): Prom
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const now = ctx.clock.now();
   const backups: Backup[] = [];
-  for await (const backup of ctx.catalog().allBackups(site.name)) backups.push(backup);
+  for await (const backup of (await ctx.catalog()).allBackups(site.name)) backups.push(backup);
 
   if (ctx.json) {
     const rows = backups.map((b) => ({
