@@ -142,7 +142,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     summary: "a recovery's steps (--follow: live until it ends)",
     description:
-      'A recovery, promote or drill from the catalog: its phase, trigger, the backup in use, the DNS switch, the sandbox and every step with its duration. Exits 1 if it failed, 4 if there is no such run.',
+      'A recovery, promote or drill from the catalog: its phase, trigger, the backup in use, the DNS switch, the sandbox and every step with its duration. With --follow, a run started a moment ago is waited for (up to 30 s) until its first step records it. Exits 1 if it failed, 4 if there is no such run.',
   },
   promote: {
     positionals: [SITE],
