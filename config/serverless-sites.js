@@ -11,20 +11,16 @@
  * file fails packaging with the same field-by-field errors as at run time, defaults filled in.
  * ARNs are Fn::Sub strings: account and partition come from CloudFormation at deploy time.
  */
-const { isAbsolute, join } = require('node:path');
+const { isAbsolute, join, relative } = require('node:path');
 const { require: requireTs } = require('tsx/cjs/api');
 
 const SERVICE_DIR = join(__dirname, '..');
 const DEFAULT_CONFIG = 'config/sites.yml';
 
-async function configPath(context) {
-  let path = process.env.LIFEBOAT_CONFIG;
-  if (path === undefined && context?.resolveVariable !== undefined) {
-    path = await context.resolveVariable('param:configFile').catch(() => undefined);
-  }
-  path = path ?? DEFAULT_CONFIG;
-  return isAbsolute(path) ? path : join(SERVICE_DIR, path);
-}
+// osls resolves this file inside its own process, before `invoke local` builds the CloudFormation
+// client that resolves `!Ref CatalogBucket` and before the handler's SDK clients: silence the SDK's
+// Node-version warning for both, as bin/lifeboat.cjs and the demo do (Lambda runs Node 22 anyway).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** lib/config/load.ts: required directly where TypeScript is already compiled (jest), else through tsx. */
 function loadValidator() {
@@ -35,10 +31,49 @@ function loadValidator() {
   }
 }
 
-/** The validated sites of the config file (LIFEBOAT_CONFIG, else the configFile param). */
+/**
+ * The config file to read: under osls the `configFile` param, the very file serverless.yml packages
+ * and points LIFEBOAT_CONFIG at; called without osls, LIFEBOAT_CONFIG or config/sites.yml.
+ */
+async function configPath(context) {
+  if (context?.resolveVariable === undefined) {
+    const path = process.env.LIFEBOAT_CONFIG ?? DEFAULT_CONFIG;
+    return isAbsolute(path) ? path : join(SERVICE_DIR, path);
+  }
+  // Errors propagate: in osls's first resolution phase `param:` is not available yet and the
+  // resolver throws MISSING_VARIABLE_DEPENDENCY so that it asks again later; swallowing it
+  // would silently read the default file.
+  const param = await context.resolveVariable('param:configFile');
+  const inside = relative(SERVICE_DIR, join(SERVICE_DIR, param));
+  if (isAbsolute(param) || inside.startsWith('..')) {
+    const error = new Error(
+      `invalid param configFile=${param}: give a path inside the service directory, such as config/sites.yml (it is packaged beside each function and read there at run time)`,
+    );
+    error.name = 'ConfigError';
+    throw error;
+  }
+  return join(SERVICE_DIR, param);
+}
+
+/**
+ * Ends packaging with the config's field errors alone. osls would print a rejection once for every
+ * variable that uses this file, each wrapped around the error's stack trace.
+ */
+function failPackaging(error) {
+  process.stderr.write(`lifeboat: ${error.message}\n`);
+  process.exit(2);
+}
+
+/** The validated sites of the config file (see configPath). */
 async function sites(context) {
   const { loadConfigFile } = loadValidator();
-  return loadConfigFile(await configPath(context)).sites;
+  try {
+    return loadConfigFile(await configPath(context)).sites;
+  } catch (error) {
+    // osls passes its CLI options; a caller without them (a test, a script) gets the error itself.
+    if (error?.name === 'ConfigError' && context?.options !== undefined) failPackaging(error);
+    throw error;
+  }
 }
 
 const unique = (values) => [...new Set(values)].sort();

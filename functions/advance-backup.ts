@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { advanceBackup } from '../lib/backup/advance-backup';
-import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
+import { snsMessages } from '../lib/backup/events';
+import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
 import { asError, InvalidInputError, NotFoundError, UnknownSiteError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
 
 const ref = z.object({ site: z.string().min(1), backupId: z.string().min(1) });
-const snsEvent = z.object({ Records: z.array(z.object({ Sns: z.object({ Message: z.string() }) })).min(1) });
 
 const limits = backupLimitsFromEnv();
 
@@ -43,12 +43,12 @@ async function advanceOne(body: unknown): Promise<{ site: string; backupId: stri
  * hand with a bare `{ site, backupId }`.
  */
 export const handler = lambda(async function advanceBackupHandler(event: unknown) {
-  const sns = snsEvent.safeParse(event);
-  if (!sns.success) return advanceOne(event);
+  const messages = snsMessages(event);
+  if (messages === undefined) return advanceOne(event);
   const results = [];
-  for (const record of sns.data.Records) {
+  for (const message of messages) {
     try {
-      results.push(await advanceOne(parseMessage(record.Sns.Message)));
+      results.push(await advanceOne(parseMessage(message)));
     } catch (error) {
       if (!isPermanent(error)) throw error;
       logger.error('dropping advance-backup message that can never succeed', {

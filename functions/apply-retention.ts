@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultBackupPorts } from '../lib/backup/default-ports';
+import { defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
 import { InvalidInputError } from '../lib/errors';

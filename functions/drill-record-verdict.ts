@@ -1,8 +1,8 @@
 import { lambda } from '../lib/middleware/lambda';
-import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+import { defaultRecoveryContext } from '../lib/recovery/wiring';
 
-const context = () => recoveryContext({});
+const context = defaultRecoveryContext({});
 
 /** Step Functions task: record a restore drill's verdict on the backup. */
 export const handler = lambda(async function drillRecordVerdict(event: unknown) {

@@ -1,6 +1,6 @@
-import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
 import { parseSnapshotEvent } from '../lib/backup/events';
 import { onSnapshotEvent } from '../lib/backup/on-snapshot-event';
+import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig } from '../lib/config/load';
 import { lambda, logger } from '../lib/middleware/lambda';

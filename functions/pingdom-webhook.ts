@@ -1,44 +1,12 @@
-import { z } from 'zod';
-import { defaultClients } from '../lib/aws/clients';
-import { defaultCatalog } from '../lib/catalog/default';
-import { type Clock, systemClock } from '../lib/clock';
-import { defaultConfig } from '../lib/config/load';
-import type { LifeboatConfig } from '../lib/config/schema';
-import { getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda } from '../lib/middleware/lambda';
-import { webhookPorts } from '../lib/triggers/default-ports';
-import { type HttpResult, httpErrorResponses, outcomeResponse } from '../lib/triggers/http';
+import { type HttpResult, httpErrorResponses, outcomeResponse, webhookHttpEvent } from '../lib/triggers/http';
 import { describeIssues } from '../lib/triggers/issues';
 import { receivePingdomWebhook, type WebhookPorts } from '../lib/triggers/webhook';
+import { defaultWebhookContext, type TriggerContext } from '../lib/triggers/wiring';
 
 /** What the webhook runs with; built once per container, replaced in tests. */
-export interface PingdomWebhookDeps {
-  ports: WebhookPorts;
-  clock: Clock;
-  config: LifeboatConfig;
-}
-
-/** The parts of an API Gateway HTTP API (payload 2.0) event the webhook reads. */
-const httpEvent = z.object({
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
-  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
-});
-
-let processDeps: PingdomWebhookDeps | undefined;
-
-function defaultDeps(): PingdomWebhookDeps {
-  processDeps ??= {
-    ports: webhookPorts(defaultClients(), defaultCatalog(), systemClock, {
-      stateMachineArn: getStringFromEnv('RECOVERY_STATE_MACHINE_ARN'),
-      tokenParameter: getStringFromEnv('PINGDOM_TOKEN_PARAMETER'),
-    }),
-    clock: systemClock,
-    config: defaultConfig(),
-  };
-  return processDeps;
-}
+export type PingdomWebhookDeps = TriggerContext<WebhookPorts>;
 
 /**
  * Builds the Pingdom webhook handler: POST /pingdom?token=<secret> with Pingdom's state change
@@ -46,7 +14,7 @@ function defaultDeps(): PingdomWebhookDeps {
  */
 export function createPingdomWebhookHandler(deps: () => PingdomWebhookDeps) {
   return lambda(async function pingdomWebhook(event: unknown): Promise<HttpResult> {
-    const parsed = httpEvent.safeParse(event);
+    const parsed = webhookHttpEvent.safeParse(event);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error);
       throw new InvalidInputError(`not an HTTP API request: ${issues.join('; ')}`, { issues });
@@ -55,11 +23,11 @@ export function createPingdomWebhookHandler(deps: () => PingdomWebhookDeps) {
     const outcome = await receivePingdomWebhook(ports, clock, {
       config,
       token: parsed.data.queryStringParameters?.token,
-      body: parsed.data.body ?? undefined,
+      body: parsed.data.body,
       isBase64Encoded: parsed.data.isBase64Encoded,
     });
     return outcomeResponse(outcome);
   }).use(httpErrorResponses());
 }
 
-export const handler = createPingdomWebhookHandler(defaultDeps);
+export const handler = createPingdomWebhookHandler(defaultWebhookContext());

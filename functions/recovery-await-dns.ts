@@ -1,9 +1,8 @@
-import { Route53Adapter, route53Client } from '../lib/aws/route53';
 import { lambda } from '../lib/middleware/lambda';
-import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+import { defaultRecoveryContext, route53DnsPort } from '../lib/recovery/wiring';
 
-const context = () => recoveryContext({ dns: (clients) => new Route53Adapter(route53Client(clients)) });
+const context = defaultRecoveryContext({ dns: route53DnsPort });
 
 /** Step Functions task: NotReadyError until the Route 53 change is INSYNC. */
 export const handler = lambda(async function recoveryAwaitDns(event: unknown) {

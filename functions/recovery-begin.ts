@@ -1,8 +1,8 @@
 import { lambda } from '../lib/middleware/lambda';
-import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+import { defaultRecoveryContext } from '../lib/recovery/wiring';
 
-const context = () => recoveryContext({});
+const context = defaultRecoveryContext({});
 
 /** Step Functions task: create the run's record (create-only) and take the site's lock. */
 export const handler = lambda(async function recoveryBegin(event: unknown) {

@@ -1,14 +1,8 @@
-import { ec2Client } from '../lib/aws/ec2';
-import { EcsAdapter, ecsClient } from '../lib/aws/ecs';
 import { lambda } from '../lib/middleware/lambda';
-import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+import { defaultRecoveryContext, ecsTaskPort } from '../lib/recovery/wiring';
 
-const context = () =>
-  recoveryContext({
-    tasks: (clients, region) =>
-      new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region),
-  });
+const context = defaultRecoveryContext({ tasks: ecsTaskPort });
 
 /** Step Functions task: stop tasks a promote or drill is done with. */
 export const handler = lambda(async function recoveryRetireTasks(event: unknown) {

@@ -1,9 +1,8 @@
-import { Route53Adapter, route53Client } from '../lib/aws/route53';
 import { lambda } from '../lib/middleware/lambda';
-import { recoveryContext } from '../lib/recovery/default-context';
 import { recoverySteps } from '../lib/recovery/steps';
+import { defaultRecoveryContext, route53DnsPort } from '../lib/recovery/wiring';
 
-const context = () => recoveryContext({ dns: (clients) => new Route53Adapter(route53Client(clients)) });
+const context = defaultRecoveryContext({ dns: route53DnsPort });
 
 /** Step Functions task: UPSERT the site's (or sandbox's) record to a task that passed the gate. */
 export const handler = lambda(async function recoverySwitchDns(event: unknown) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
 import { startBackup } from '../lib/backup/start-backup';
+import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
 import { InvalidInputError } from '../lib/errors';

@@ -1,32 +1,21 @@
 import { z } from 'zod';
 import { defaultClients } from '../lib/aws/clients';
-import { CloudWatchAlarms, cloudwatchClient } from '../lib/aws/cloudwatch';
-import { SnsAdapter, snsClient } from '../lib/aws/sns';
-import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/default-ports';
 import { inlineDispatch, topicDispatch } from '../lib/backup/dispatch';
 import { sweepBackups } from '../lib/backup/sweep-backups';
+import { backupLimitsFromEnv, defaultBackupPorts, snsWorkTopic } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig } from '../lib/config/load';
 import { getOptionalStringFromEnv } from '../lib/env';
 import { asError, InvalidInputError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
-import { reconcileSiteAlarms } from '../lib/telemetry/alarms';
+import { alarmSettingsFromEnv, cloudWatchAlarmsPort, reconcileSiteAlarms } from '../lib/telemetry/alarms';
 import { backupMetrics } from '../lib/telemetry/metrics';
 
 /** In AWS the work topic's subscriber advances; without BACKUP_WORK_TOPIC_ARN (local runs) this process does. */
 const topicArn = getOptionalStringFromEnv('BACKUP_WORK_TOPIC_ARN');
 const limits = backupLimitsFromEnv();
 /** The per-site "no backup completed in 26 h" alarms follow the config; set in AWS, absent locally. */
-const alarmTopicArn = getOptionalStringFromEnv('BACKUP_ALARM_TOPIC_ARN');
-const alarmPrefix = getOptionalStringFromEnv('BACKUP_ALARM_PREFIX') ?? 'lifeboat-no-backup-';
-const metricsNamespace = getOptionalStringFromEnv('POWERTOOLS_METRICS_NAMESPACE') ?? 'Lifeboat';
-const serviceName = getOptionalStringFromEnv('POWERTOOLS_SERVICE_NAME') ?? 'lifeboat';
-
-/** Alarms live in the region the service is deployed to, next to the metrics. */
-function alarmsPort(): CloudWatchAlarms {
-  const region = defaultClients().settings.defaultRegion;
-  return new CloudWatchAlarms(cloudwatchClient(defaultClients(), region), region);
-}
+const alarmSettings = alarmSettingsFromEnv();
 
 /** The schedule's event carries nothing we read; by hand, `{ "inline": true }` advances here instead of fanning out. */
 const input = z.object({ inline: z.boolean().default(false) });
@@ -46,18 +35,17 @@ export const handler = lambda(async function sweepBackupsHandler(event: unknown)
           onError: (ref, error) =>
             logger.warn('advance failed; the next sweep retries', { ...ref, error: asError(error).message }),
         })
-      : topicDispatch(new SnsAdapter(snsClient(defaultClients()), topicArn));
+      : topicDispatch(snsWorkTopic(defaultClients(), topicArn));
   const result = await sweepBackups(ports, systemClock, config.sites, dispatch, backupMetrics());
+  // Alarms live in the region the service is deployed to, next to the metrics.
   const alarms =
-    alarmTopicArn === undefined
+    alarmSettings === undefined
       ? undefined
-      : await reconcileSiteAlarms(alarmsPort(), config.sites, {
-          prefix: alarmPrefix,
-          topicArn: alarmTopicArn,
-          namespace: metricsNamespace,
-          service: serviceName,
-          maxAgeHours: 26,
-        });
+      : await reconcileSiteAlarms(
+          cloudWatchAlarmsPort(defaultClients(), defaultClients().settings.defaultRegion),
+          config.sites,
+          alarmSettings,
+        );
   return {
     dispatched: result.dispatched.length,
     via: inline ? 'inline' : 'sns',

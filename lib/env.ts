@@ -1,5 +1,8 @@
 import { ConfigError } from './errors';
 
+// Kept instead of Powertools' env helpers (commons/utils/env), which read only process.env (the CLI
+// passes its own), take a blank value as set and throw a plain Error rather than ConfigError.
+
 /** Reads a required environment variable once, failing fast with the variable's name. */
 export function getStringFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];

@@ -3,8 +3,8 @@ import { AllAwsClients } from '../lib/aws/all-clients';
 import { S3ObjectStore } from '../lib/aws/s3';
 import { Catalog } from '../lib/catalog/catalog';
 import type { LocalExecution, LocalExecutionEnd, LocalRunner } from '../lib/cli/executions';
-import { recoveryPorts } from '../lib/recovery/default-ports';
-import type { EndpointResolver } from '../lib/recovery/ports';
+import type { EndpointResolver, NotifierPort } from '../lib/recovery/ports';
+import { ALL_RECOVERY_ADAPTERS, type RecoveryAdapters, recoveryPorts } from '../lib/recovery/wiring';
 import { withEcsVolumeStandIn } from './ecs-volumes';
 import { runStateMachineLocally } from './local-runner';
 import { installPromiseWithResolvers } from './node-polyfills';
@@ -48,19 +48,20 @@ export function cliLocalRunner(env: NodeJS.ProcessEnv = process.env): LocalRunne
     });
     const catalog = new Catalog(new S3ObjectStore(clients.s3(), execution.bucket));
     const { topicArn, clock } = execution;
-    const ports = recoveryPorts(clients, catalog, clock, { topicArn: topicArn ?? '', endpointOf });
-    if (topicArn === undefined) {
-      ports.notifier = {
-        async publish(subject) {
-          execution.notice(`notification (no recovery topic to publish it to): ${subject}`);
-          return 'local';
-        },
-      };
-    }
+    const printed: NotifierPort = {
+      async publish(subject) {
+        execution.notice(`notification (no recovery topic to publish it to): ${subject}`);
+        return 'local';
+      },
+    };
+    const adapters: RecoveryAdapters =
+      topicArn === undefined ? { ...ALL_RECOVERY_ADAPTERS, notifier: () => printed } : ALL_RECOVERY_ADAPTERS;
+    const ports = recoveryPorts({ clients, catalog, clock, adapters, topicArn: topicArn ?? '', endpointOf });
     const run = await runStateMachineLocally({
       machine: execution.machine,
       input: execution.input,
       executionName: execution.executionName,
+      executionArn: execution.executionArn,
       context: { config: execution.config, ports, clock },
       waitMs: Number.isFinite(waitMs) && waitMs >= 0 ? waitMs : 200,
       retryMs: Number.isFinite(waitMs) && waitMs >= 0 ? waitMs : 200,

@@ -12,9 +12,9 @@ import { main as cli } from '../lib/cli/main';
 import { formatElapsed } from '../lib/cli/output';
 import { systemClock } from '../lib/clock';
 import type { Site } from '../lib/config/schema';
-import { recoveryPorts } from '../lib/recovery/default-ports';
 import type { Recovery } from '../lib/recovery/model';
 import type { TaskInfo } from '../lib/recovery/ports';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../lib/recovery/wiring';
 import { formatDuration } from '../lib/report/format';
 import { backupInUse } from '../lib/report/recovery-report';
 import { withEcsVolumeStandIn } from './ecs-volumes';
@@ -290,7 +290,9 @@ class Demo {
     );
   }
 
-  private async runMachine(machine: MachineName, input: unknown): Promise<boolean> {
+  /** Runs `executionArn` (started in the emulator, which does not execute it) locally, under that ARN. */
+  private async runMachine(machine: MachineName, executionArn: string): Promise<boolean> {
+    const input = await executionInput(this.clients, executionArn);
     const progress = new StateProgressPrinter(
       (line) => this.print.line(line),
       sideBranchStates(machine, this.options.root),
@@ -298,11 +300,16 @@ class Demo {
     const run = await runStateMachineLocally({
       machine,
       input,
+      executionArn,
       definitionsDir: join(this.options.root, 'stepfunctions'),
       context: {
         config: { sites: [this.site] },
         clock: systemClock,
-        ports: recoveryPorts(this.clients, this.catalog, systemClock, {
+        ports: recoveryPorts({
+          clients: this.clients,
+          catalog: this.catalog,
+          clock: systemClock,
+          adapters: ALL_RECOVERY_ADAPTERS,
           topicArn: this.provisioned.topicArn,
           endpointOf: this.endpointOf,
         }),
@@ -344,8 +351,7 @@ class Demo {
     );
 
     this.print.section('Recovery state machine, run locally with the real steps (waits shortened)');
-    const input = await executionInput(this.clients, answer.executionArn);
-    const ok = await this.runMachine('recovery', input);
+    const ok = await this.runMachine('recovery', answer.executionArn);
     if (!ok) throw new Error(`recovery ${answer.recoveryId} did not succeed`);
 
     const recovery = await this.catalog.getRecovery(this.site.name, answer.recoveryId);
@@ -444,7 +450,7 @@ class Demo {
       .find((a) => a !== undefined);
     if (started.code !== 0 || executionArn === undefined || promoteId === undefined) return false;
     this.made.promote = promoteId;
-    const ok = await this.runMachine('promote', await executionInput(this.clients, executionArn));
+    const ok = await this.runMachine('promote', executionArn);
     const live = await aRecordValue(this.clients, this.site.dns.hostedZoneId, this.site.dns.recordName);
     const promote = await this.catalog.getRecovery(this.site.name, promoteId);
     this.print.line(
@@ -526,9 +532,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     await demo.start();
     await demo.provision();
-    const day = 24 * 3600 * 1000;
-    await demo.nightlyBackup(new Date(Date.now() - day), "The night before's backup");
-    const backup = await demo.nightlyBackup(new Date(), "Last night's backup");
+    // The backups run now but as their nightly schedule fired, hours before this morning's outage,
+    // so their ids, ages (`lifeboat list`) and the report read as last night's and the night before's.
+    const hour = 3600 * 1000;
+    await demo.nightlyBackup(new Date(Date.now() - 31 * hour), "The night before's backup");
+    const backup = await demo.nightlyBackup(new Date(Date.now() - 7 * hour), "Last night's backup");
     demo.poison(backup);
     const recovery = await demo.breakAndRecover(backup);
     const reportHtml = await demo.showResult(recovery);

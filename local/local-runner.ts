@@ -15,7 +15,11 @@ import { type RecoveryContext, type RecoveryStepName, recoverySteps } from '../l
  *   const run = await runStateMachineLocally({
  *     machine: 'recovery',
  *     input: { site: 'blog', recoveryId, kind: 'recovery', trigger, options },
- *     context: { config, ports: recoveryPorts(clients, catalog, systemClock, { topicArn, endpointOf }), clock: systemClock },
+ *     context: {
+ *       config,
+ *       ports: recoveryPorts({ clients, catalog, clock: systemClock, adapters: ALL_RECOVERY_ADAPTERS, topicArn, endpointOf }),
+ *       clock: systemClock,
+ *     },
  *     waitMs: 1000,                      // each Wait state pauses this long instead of its Seconds
  *     onStateEntered: (s) => console.log(`→ ${s.name}`),
  *     onStateExited: (s) => console.log(`✓ ${s.name} ${s.elapsedMs} ms`),
@@ -52,6 +56,8 @@ export interface LocalRunOptions {
   retryMs?: number;
   /** The execution's name (Step Functions uses `<site>-<recoveryId>`); `$$.Execution.Id` ends with it. */
   executionName?: string;
+  /** The ARN of the execution this run stands in for (`$$.Execution.Id`); its name wins over executionName. */
+  executionArn?: string;
   /** Directory holding the `<machine>.asl.yml` files (default: the repository's stepfunctions/). */
   definitionsDir?: string;
   onStateEntered?: (state: StateProgress) => void;
@@ -136,8 +142,10 @@ export async function runStateMachineLocally(options: LocalRunOptions): Promise<
     },
     context: {
       Execution: {
-        Id: `arn:aws:states:local:000000000000:execution:${options.machine}:${options.executionName ?? 'local'}`,
-        Name: options.executionName ?? 'local',
+        Id:
+          options.executionArn ??
+          `arn:aws:states:local:000000000000:execution:${options.machine}:${options.executionName ?? 'local'}`,
+        Name: options.executionArn?.split(':').pop() ?? options.executionName ?? 'local',
         Input: options.input as never,
         StartTime: options.context.clock.now().toISOString(),
       },

@@ -24,6 +24,8 @@ export function rawSiteConfig(
       containerName: site.containerName,
       containerPort: 80,
       volumeName: site.volumeName,
+      volumeFilesystemType: 'ext4',
+      volumeInitializationRateMiBps: 200,
       subnets: site.subnetIds,
       securityGroups: [site.securityGroupId],
       assignPublicIp: true,

@@ -6,13 +6,31 @@ interface Lane {
   name: string;
   count: number;
   firstAt: number;
+  /** The last round's output, which holds a health gate's verdict. */
+  output?: unknown;
+}
+
+/**
+ * How a Task state's round ended, from the health gate in its output (`$.attempt.gate`, as the
+ * recovery, promote and drill machines write it): a Task that ran fine may still have failed the gate.
+ */
+function outcomeOf(output: unknown): { mark: string; note?: string } {
+  const gate = (output as { attempt?: { gate?: { verdict?: unknown; reason?: unknown } } } | undefined)
+    ?.attempt?.gate;
+  if (gate?.verdict === 'pending') return { mark: '…', note: 'pending' };
+  if (gate?.verdict === 'healthy') return { mark: '✓', note: 'healthy' };
+  if (gate?.verdict === 'unhealthy') {
+    return { mark: '✗', note: typeof gate.reason === 'string' ? `unhealthy — ${gate.reason}` : 'unhealthy' };
+  }
+  return { mark: '✓' };
 }
 
 /**
  * Prints a local execution's progress, one line per Task state entered and left, with the time
  * since the run began. States off the critical path (other branches of a Parallel) are marked
  * `┊`. A state polled in a loop (a health gate waiting for its verdict) prints once, then a
- * summary line with how often and how long it ran.
+ * summary line with how often and how long it ran. A health gate's round is marked by its
+ * verdict: … pending, ✓ healthy, ✗ unhealthy (with the reason).
  */
 export class StateProgressPrinter {
   private readonly lanes = new Map<'main' | 'side', Lane>();
@@ -41,8 +59,9 @@ export class StateProgressPrinter {
   private flush(key: 'main' | 'side'): void {
     const lane = this.lanes.get(key);
     if (lane !== undefined && lane.count > 1) {
+      const { mark, note } = outcomeOf(lane.output);
       this.print(
-        `${this.at()} ✓ ${this.label(lane.name)} ×${lane.count} over ${formatDuration(this.now() - lane.firstAt)}`,
+        `${this.at()} ${mark} ${this.label(lane.name)} ×${lane.count} over ${formatDuration(this.now() - lane.firstAt)}${note === undefined ? '' : `: ${note}`}`,
       );
     }
     this.lanes.delete(key);
@@ -70,8 +89,12 @@ export class StateProgressPrinter {
     }
     if (state.type !== 'Task') return;
     const lane = this.lanes.get(this.laneOf(state.name));
+    if (lane !== undefined && lane.name === state.name) lane.output = state.output;
     if (lane !== undefined && lane.name === state.name && lane.count > 1) return;
-    this.print(`${this.at()} ✓ ${this.label(state.name)} (${formatDuration(state.elapsedMs ?? 0)})`);
+    const { mark, note } = outcomeOf(state.output);
+    this.print(
+      `${this.at()} ${mark} ${this.label(state.name)} (${formatDuration(state.elapsedMs ?? 0)})${note === undefined ? '' : `: ${note}`}`,
+    );
   }
 
   failed(state: StateProgress): void {

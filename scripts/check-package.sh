@@ -16,11 +16,33 @@ for def in "${definitions[@]}"; do
 done
 echo "    ${#definitions[@]} definitions valid"
 
+osls() {
+  AWS_ACCESS_KEY_ID=packaging AWS_SECRET_ACCESS_KEY=packaging AWS_SDK_LOAD_CONFIG=0 \
+    SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off \
+    npx --no-install osls "$@" --stage "${LIFEBOAT_STAGE:-dev}"
+}
+
+echo "==> osls print --param configFile=... (the given site config is the one read and packaged)"
+fixtures=tests/fixtures/config
+printed=$(osls print --param="configFile=$fixtures/shop.yml")
+grep -q "LIFEBOAT_CONFIG: $fixtures/shop.yml" <<<"$printed" && grep -q -- "- shop-5xx" <<<"$printed" || {
+  echo "osls did not derive the alarm rule from --param configFile=$fixtures/shop.yml" >&2
+  exit 1
+}
+status=0
+errors=$(osls print --param="configFile=$fixtures/bad-region-no-port.yml" 2>&1 >/dev/null) || status=$?
+expected='  - sites[0](blog).regions.primary: an AWS region such as us-east-1 ("us-east-9" is not one)
+  - sites[0](blog).run.containerPort: required (expected number)'
+if [[ $status -ne 2 || $(tail -n +2 <<<"$errors") != "$expected" ]]; then
+  echo "a bad site config should fail packaging with exit 2 and its field errors alone; got exit $status:" >&2
+  echo "$errors" >&2
+  exit 1
+fi
+echo "    param honoured; a bad config fails with its field errors alone"
+
 echo "==> osls package (offline)"
 rm -rf .serverless
-AWS_ACCESS_KEY_ID=packaging AWS_SECRET_ACCESS_KEY=packaging AWS_SDK_LOAD_CONFIG=0 \
-  SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off \
-  npx --no-install osls package --stage "${LIFEBOAT_STAGE:-dev}" >/dev/null
+osls package >/dev/null
 template=.serverless/cloudformation-template-update-stack.json
 echo "    $(ls .serverless/*.zip | wc -l) function bundles, template $(wc -c <"$template") bytes"
 

@@ -4,6 +4,7 @@ import {
   PutMetricAlarmCommand,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
+import { InvalidInputError } from '../errors';
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
 
@@ -26,6 +27,35 @@ export interface MetricAlarm {
   comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
   treatMissingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
   actions: string[];
+}
+
+/**
+ * What PutMetricAlarm refuses and moto stores: a period other than 10, 20, 30 s or a multiple of
+ * 60; an evaluation window over 1 day (periods under an hour) or 7 days; more than 5 actions per
+ * state or 30 dimensions; a description over 1024 characters; a name over 255 characters or with control characters.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+export function alarmProblems(alarm: MetricAlarm): string[] {
+  const problems: string[] = [];
+  const period = alarm.periodSeconds;
+  if (![10, 20, 30].includes(period) && (period <= 0 || period % 60 !== 0)) {
+    problems.push(`period ${period} s is not 10, 20, 30 or a multiple of 60`);
+  }
+  const window = period * alarm.evaluationPeriods;
+  const maxWindow = period < 3600 ? 86_400 : 604_800;
+  if (alarm.evaluationPeriods < 1 || window > maxWindow) {
+    problems.push(
+      `${alarm.evaluationPeriods} periods of ${period} s exceed the ${maxWindow} s CloudWatch allows`,
+    );
+  }
+  if (alarm.actions.length > 5) problems.push(`${alarm.actions.length} actions (at most 5)`);
+  if (Object.keys(alarm.dimensions).length > 30) problems.push('more than 30 dimensions');
+  if (alarm.description.length > 1024) problems.push('a description over 1024 characters');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting them is the point
+  if (alarm.name === '' || alarm.name.length > 255 || /[\u0000-\u001f\u007f]/.test(alarm.name)) {
+    problems.push('the name must be 1-255 characters without control characters');
+  }
+  return problems;
 }
 
 /** CloudWatch metric alarms in one region. */
@@ -68,6 +98,12 @@ export class CloudWatchAlarms {
 
   /** Creates or replaces the alarm (PutMetricAlarm is an upsert by name). */
   async put(alarm: MetricAlarm): Promise<void> {
+    const problems = alarmProblems(alarm);
+    if (problems.length > 0) {
+      throw new InvalidInputError(`CloudWatch would refuse alarm ${alarm.name}: ${problems.join('; ')}`, {
+        alarm: alarm.name,
+      });
+    }
     try {
       await this.cloudwatch.send(
         new PutMetricAlarmCommand({

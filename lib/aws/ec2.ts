@@ -6,21 +6,18 @@ import {
   type Filter,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
-  type Tag,
+  type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { ThrottledError } from '../errors';
+import { fromTagList, TAG, type Tags, toTagList } from '../tags/vocabulary';
 import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+import { required } from './required';
 
 /** The EC2Client for a region, built once per process. */
 export function ec2Client(clients: AwsClients, region: string): EC2Client {
   return clients.client('ec2', EC2Client, region);
 }
-
-/** The tag lifeboat puts on every DR copy, naming the snapshot it was copied from. */
-export const SOURCE_SNAPSHOT_TAG = 'lifeboat:source-snapshot';
-
-export type Tags = Record<string, string>;
 
 export interface VolumeInfo {
   volumeId: string;
@@ -41,14 +38,19 @@ export interface SnapshotInfo {
   tags: Tags;
 }
 
-export function toTagList(tags: Tags): Tag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
-export function fromTagList(tags: Tag[] | undefined): Tags {
-  const out: Tags = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
-  return out;
+function fromSnapshot(s: Snapshot, operation: string): SnapshotInfo {
+  const snapshotId = required(s.SnapshotId, `${operation}.SnapshotId`);
+  const where = (field: string) => `${operation}.${field}`;
+  return {
+    snapshotId,
+    volumeId: required(s.VolumeId, where('VolumeId'), { snapshotId }),
+    state: required(s.State, where('State'), { snapshotId }),
+    stateMessage: s.StateMessage,
+    progress: s.Progress,
+    startTime: s.StartTime?.toISOString(),
+    encrypted: required(s.Encrypted, where('Encrypted'), { snapshotId }),
+    tags: fromTagList(s.Tags),
+  };
 }
 
 function tagSpecification(tags: Tags) {
@@ -79,12 +81,13 @@ export class Ec2Adapter {
       );
       for await (const page of pages) {
         for (const v of page.Volumes ?? []) {
-          if (v.VolumeId === undefined) continue;
+          const volumeId = required(v.VolumeId, 'EC2 DescribeVolumes.VolumeId');
+          const where = (field: string) => `EC2 DescribeVolumes.${field}`;
           volumes.push({
-            volumeId: v.VolumeId,
-            availabilityZone: v.AvailabilityZone ?? '',
-            sizeGiB: v.Size ?? 0,
-            encrypted: v.Encrypted ?? false,
+            volumeId,
+            availabilityZone: required(v.AvailabilityZone, where('AvailabilityZone'), { volumeId }),
+            sizeGiB: required(v.Size, where('Size'), { volumeId }),
+            encrypted: required(v.Encrypted, where('Encrypted'), { volumeId }),
             tags: fromTagList(v.Tags),
           });
         }
@@ -105,15 +108,8 @@ export class Ec2Adapter {
           TagSpecifications: tagSpecification(tags),
         }),
       );
-      return {
-        snapshotId: out.SnapshotId ?? '',
-        volumeId,
-        state: (out.State as SnapshotInfo['state']) ?? 'pending',
-        stateMessage: out.StateMessage,
-        startTime: out.StartTime?.toISOString(),
-        encrypted: out.Encrypted ?? false,
-        tags: fromTagList(out.Tags ?? toTagList(tags)),
-      };
+      // The answer carries the tags only when some were asked for.
+      return fromSnapshot({ ...out, Tags: out.Tags ?? toTagList(tags) }, 'EC2 CreateSnapshot');
     } catch (error) {
       throw translateAwsError(error, 'EC2 CreateSnapshot', { region: this.region, volumeId });
     }
@@ -129,19 +125,7 @@ export class Ec2Adapter {
         { OwnerIds: ['self'], SnapshotIds: selector.ids, Filters: filters.length > 0 ? filters : undefined },
       );
       for await (const page of pages) {
-        for (const s of page.Snapshots ?? []) {
-          if (s.SnapshotId === undefined) continue;
-          snapshots.push({
-            snapshotId: s.SnapshotId,
-            volumeId: s.VolumeId ?? '',
-            state: (s.State as SnapshotInfo['state']) ?? 'pending',
-            stateMessage: s.StateMessage,
-            progress: s.Progress,
-            startTime: s.StartTime?.toISOString(),
-            encrypted: s.Encrypted ?? false,
-            tags: fromTagList(s.Tags),
-          });
-        }
+        for (const s of page.Snapshots ?? []) snapshots.push(fromSnapshot(s, 'EC2 DescribeSnapshots'));
       }
     } catch (error) {
       throw translateAwsError(error, 'EC2 DescribeSnapshots', { region: this.region });
@@ -173,7 +157,7 @@ export class Ec2Adapter {
           TagSpecifications: tagSpecification(input.tags),
         }),
       );
-      return out.SnapshotId ?? '';
+      return required(out.SnapshotId, 'EC2 CopySnapshot.SnapshotId', { source: input.sourceSnapshotId });
     } catch (error) {
       // Beyond the concurrent-copy quota EC2 answers ResourceLimitExceeded: wait, do not fail.
       // https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html
@@ -208,7 +192,7 @@ export class Ec2Adapter {
           OwnerIds: ['self'],
           Filters: [
             { Name: 'status', Values: ['pending'] },
-            { Name: 'tag-key', Values: [SOURCE_SNAPSHOT_TAG] },
+            { Name: 'tag-key', Values: [TAG.sourceSnapshot] },
           ],
         },
       );
@@ -219,7 +203,7 @@ export class Ec2Adapter {
     return count;
   }
 
-  /** Deletes a snapshot. IAM allows this only on snapshots tagged lifeboat:managed=true. */
+  /** Deletes a snapshot. IAM allows this only on snapshots tagged TAG.managed=true. */
   async deleteSnapshot(snapshotId: string): Promise<void> {
     try {
       await this.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));

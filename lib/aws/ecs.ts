@@ -12,17 +12,15 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { AwsCallError, TaskLaunchFailedError } from '../errors';
-import type { GroupIngress, RunTaskRequest, Tags, TaskInfo, TaskPort } from '../recovery/ports';
+import type { GroupIngress, RunTaskRequest, TaskInfo, TaskPort } from '../recovery/ports';
+import { fromEcsTagList, toEcsTagList } from '../tags/vocabulary';
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+import { required } from './required';
 
 /** The ECSClient for a region, built once per process. */
 export function ecsClient(clients: AwsClients, region: string): ECSClient {
   return clients.client('ecs', ECSClient, region);
-}
-
-function toEcsTags(tags: Tags) {
-  return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
 function detail(task: Task, type: string, name: string): string | undefined {
@@ -41,6 +39,7 @@ export class EcsAdapter implements TaskPort {
   /**
    * Runs one Fargate task with its data volume created from `volume.snapshotId`. The volume is
    * kept when the task stops (deleteOnTermination false), so a stopped replacement stays evidence.
+   * moto ignores volumeConfigurations: what real ECS requires of it is in lib/aws/REQUIREMENTS.md.
    * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
    */
   async runTask(request: RunTaskRequest): Promise<TaskInfo> {
@@ -67,15 +66,20 @@ export class EcsAdapter implements TaskPort {
               managedEBSVolume: {
                 snapshotId: request.volume.snapshotId,
                 volumeType: request.volume.volumeType,
+                iops: request.volume.iops,
+                // Must be the snapshot's file system: ECS assumes xfs, and a mismatch stops the task.
+                filesystemType: request.volume.filesystemType,
+                // Valid only with a snapshotId; without it EBS loads blocks lazily from S3 on first read.
+                volumeInitializationRate: request.volume.initializationRateMiBps,
                 roleArn: request.volume.roleArn,
                 terminationPolicy: { deleteOnTermination: false },
                 tagSpecifications: [
-                  { resourceType: 'volume', tags: toEcsTags(request.volume.tags), propagateTags: 'NONE' },
+                  { resourceType: 'volume', tags: toEcsTagList(request.volume.tags), propagateTags: 'NONE' },
                 ],
               },
             },
           ],
-          tags: toEcsTags(request.tags),
+          tags: toEcsTagList(request.tags),
           propagateTags: 'NONE',
         }),
       );
@@ -90,7 +94,7 @@ export class EcsAdapter implements TaskPort {
         taskDefinition: request.taskDefinition,
       });
     }
-    return this.toTaskInfo(task, request.cluster);
+    return this.toTaskInfo(task, request.cluster, 'ECS RunTask');
   }
 
   /** The task's status and addresses; the public IP is looked up on its ENI when it has one. */
@@ -107,7 +111,7 @@ export class EcsAdapter implements TaskPort {
     if (task === undefined) {
       throw new AwsCallError(`ECS does not know task ${taskArn}`, { region: this.region, taskArn });
     }
-    const info = this.toTaskInfo(task, cluster);
+    const info = this.toTaskInfo(task, cluster, 'ECS DescribeTasks');
     const eniId = detail(task, 'ElasticNetworkInterface', 'networkInterfaceId');
     if (eniId !== undefined && task.lastStatus === 'RUNNING') {
       info.publicIp = await this.publicIpOf(eniId);
@@ -115,7 +119,7 @@ export class EcsAdapter implements TaskPort {
     return info;
   }
 
-  /** Stops a task. IAM allows this only on tasks tagged lifeboat:managed=true. */
+  /** Stops a task. IAM allows this only on tasks tagged TAG.managed=true. */
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
     try {
       // StopTask's reason is limited to 255 characters.
@@ -128,20 +132,33 @@ export class EcsAdapter implements TaskPort {
   /** Who the tasks' security groups let in (the sandbox must admit only the operator's CIDR). */
   async ingressOf(groupIds: string[]): Promise<GroupIngress[]> {
     const groups: GroupIngress[] = [];
+    const operation = 'EC2 DescribeSecurityGroups';
     try {
       for await (const page of paginateDescribeSecurityGroups({ client: this.ec2 }, { GroupIds: groupIds })) {
         for (const g of page.SecurityGroups ?? []) {
+          const groupId = required(g.GroupId, `${operation}.GroupId`);
+          const field = (name: string) => `${operation}.IpPermissions[].${name}`;
           const rules = g.IpPermissions ?? [];
           groups.push({
-            groupId: g.GroupId ?? '',
-            cidrs: rules.flatMap((r) => (r.IpRanges ?? []).map((x) => x.CidrIp ?? '')),
-            ipv6Cidrs: rules.flatMap((r) => (r.Ipv6Ranges ?? []).map((x) => x.CidrIpv6 ?? '')),
-            prefixLists: rules.flatMap((r) => (r.PrefixListIds ?? []).map((x) => x.PrefixListId ?? '')),
+            groupId,
+            cidrs: rules.flatMap((r) =>
+              (r.IpRanges ?? []).map((x) => required(x.CidrIp, field('IpRanges[].CidrIp'), { groupId })),
+            ),
+            ipv6Cidrs: rules.flatMap((r) =>
+              (r.Ipv6Ranges ?? []).map((x) =>
+                required(x.CidrIpv6, field('Ipv6Ranges[].CidrIpv6'), { groupId }),
+              ),
+            ),
+            prefixLists: rules.flatMap((r) =>
+              (r.PrefixListIds ?? []).map((x) =>
+                required(x.PrefixListId, field('PrefixListIds[].PrefixListId'), { groupId }),
+              ),
+            ),
           });
         }
       }
     } catch (error) {
-      throw translateAwsError(error, 'EC2 DescribeSecurityGroups', { region: this.region, groupIds });
+      throw translateAwsError(error, operation, { region: this.region, groupIds });
     }
     return groups;
   }
@@ -159,17 +176,16 @@ export class EcsAdapter implements TaskPort {
     }
   }
 
-  private toTaskInfo(task: Task, cluster: string): TaskInfo {
-    const tags: Tags = {};
-    for (const t of task.tags ?? []) if (t.key !== undefined) tags[t.key] = t.value ?? '';
+  private toTaskInfo(task: Task, cluster: string, operation: string): TaskInfo {
+    const taskArn = required(task.taskArn, `${operation}.tasks[].taskArn`, { cluster });
     return {
-      taskArn: task.taskArn ?? '',
+      taskArn,
       cluster,
-      lastStatus: task.lastStatus ?? 'PROVISIONING',
-      desiredStatus: task.desiredStatus ?? 'RUNNING',
+      lastStatus: required(task.lastStatus, `${operation}.tasks[].lastStatus`, { taskArn }),
+      desiredStatus: required(task.desiredStatus, `${operation}.tasks[].desiredStatus`, { taskArn }),
       stoppedReason: task.stoppedReason,
       privateIp: detail(task, 'ElasticNetworkInterface', 'privateIPv4Address'),
-      tags,
+      tags: fromEcsTagList(task.tags),
     };
   }
 }

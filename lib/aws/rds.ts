@@ -12,21 +12,19 @@ import {
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
   RDSClient,
-  type Tag,
 } from '@aws-sdk/client-rds';
+import type { RdsPort } from '../backup/ports';
 import { ThrottledError } from '../errors';
+import { fromTagList, RDS_SNAPSHOT_PREFIX, TAG, type Tags, toTagList } from '../tags/vocabulary';
 import type { AwsClients } from './clients';
 import { awsErrorCode, translateAwsError } from './errors';
+import { required } from './required';
 
 /** The RDSClient for a region, built once per process. */
 export function rdsClient(clients: AwsClients, region: string): RDSClient {
   return clients.client('rds', RDSClient, region);
 }
 
-export type Tags = Record<string, string>;
-
-/** Identifier prefix of every DB snapshot lifeboat makes (lib/backup/naming.ts). */
-const LIFEBOAT_PREFIX = 'lifeboat-';
 export type DatabaseKind = 'rds-instance' | 'rds-cluster';
 
 /** A DB instance or Aurora cluster to snapshot. */
@@ -53,13 +51,8 @@ export interface DbSnapshotInfo {
   tags: Tags;
 }
 
-const toTagList = (tags: Tags): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-function fromTagList(tags: Tag[] | undefined): Tags {
-  const out: Tags = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
-  return out;
-}
+/** A cross-region copy, as the port takes it. */
+export type CopyInput = Parameters<RdsPort['copySnapshotFrom']>[0];
 
 /**
  * RDS snapshot status → lifeboat state. `available` is done; failed and incompatible states are
@@ -72,47 +65,236 @@ function stateOf(status: string): DbSnapshotInfo['state'] {
   return 'pending';
 }
 
-function fromInstanceSnapshot(s: DBSnapshot): DbSnapshotInfo {
-  const status = s.Status ?? 'creating';
+/**
+ * What differs between DB instances and Aurora clusters: the calls, their names for errors, the
+ * error codes that mean "not there" or "already there", and the shapes of their answers. The
+ * adapter holds one per kind and does the rest (idempotency, error translation) once.
+ */
+interface KindStrategy {
+  readonly kind: DatabaseKind;
+  readonly operations: {
+    describeDatabase: string;
+    createSnapshot: string;
+    describeSnapshots: string;
+    copySnapshot: string;
+    deleteSnapshot: string;
+  };
+  readonly codes: { databaseNotFound: string[]; snapshotNotFound: string[]; snapshotExists: string[] };
+  describeDatabase(id: string): Promise<DatabaseInfo | undefined>;
+  createSnapshot(sourceId: string, identifier: string, tags: Tags): Promise<DbSnapshotInfo>;
+  findSnapshot(identifier: string): Promise<DbSnapshotInfo | undefined>;
+  /** Every manual snapshot of this kind whose identifier starts with `prefix`, page by page. */
+  listSnapshots(prefix: string): Promise<DbSnapshotInfo[]>;
+  copySnapshot(input: CopyInput): Promise<DbSnapshotInfo>;
+  deleteSnapshot(identifier: string): Promise<void>;
+}
+
+/** DB instances: CreateDBSnapshot, DescribeDBSnapshots, CopyDBSnapshot, DeleteDBSnapshot. */
+function instanceStrategy(rds: RDSClient): KindStrategy {
+  const kind = 'rds-instance';
+  const operations = {
+    describeDatabase: 'RDS DescribeDBInstances',
+    createSnapshot: 'RDS CreateDBSnapshot',
+    describeSnapshots: 'RDS DescribeDBSnapshots',
+    copySnapshot: 'RDS CopyDBSnapshot',
+    deleteSnapshot: 'RDS DeleteDBSnapshot',
+  };
+
+  function toInfo(s: DBSnapshot, operation: string): DbSnapshotInfo {
+    const identifier = required(s.DBSnapshotIdentifier, `${operation}.DBSnapshotIdentifier`);
+    const field = (name: string) => `${operation}.${name}`;
+    const status = required(s.Status, field('Status'), { identifier });
+    return {
+      kind,
+      identifier,
+      arn: required(s.DBSnapshotArn, field('DBSnapshotArn'), { identifier }),
+      sourceId: required(s.DBInstanceIdentifier, field('DBInstanceIdentifier'), { identifier }),
+      state: stateOf(status),
+      status,
+      encrypted: required(s.Encrypted, field('Encrypted'), { identifier }),
+      createdAt: s.SnapshotCreateTime?.toISOString(),
+      tags: fromTagList(s.TagList),
+    };
+  }
+
   return {
-    kind: 'rds-instance',
-    identifier: s.DBSnapshotIdentifier ?? '',
-    arn: s.DBSnapshotArn ?? '',
-    sourceId: s.DBInstanceIdentifier ?? '',
-    state: stateOf(status),
-    status,
-    encrypted: s.Encrypted ?? false,
-    createdAt: s.SnapshotCreateTime?.toISOString(),
-    tags: fromTagList(s.TagList),
+    kind,
+    operations,
+    codes: {
+      databaseNotFound: ['DBInstanceNotFound', 'DBInstanceNotFoundFault'],
+      snapshotNotFound: ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'],
+      snapshotExists: ['DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault'],
+    },
+    async describeDatabase(id) {
+      for await (const page of paginateDescribeDBInstances({ client: rds }, { DBInstanceIdentifier: id })) {
+        for (const db of page.DBInstances ?? []) {
+          const field = (name: string) => `${operations.describeDatabase}.${name}`;
+          return {
+            kind,
+            id,
+            arn: required(db.DBInstanceArn, field('DBInstanceArn'), { id }),
+            encrypted: required(db.StorageEncrypted, field('StorageEncrypted'), { id }),
+            tags: fromTagList(db.TagList),
+          };
+        }
+      }
+      return undefined;
+    },
+    async createSnapshot(sourceId, identifier, tags) {
+      const out = await rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: sourceId,
+          DBSnapshotIdentifier: identifier,
+          Tags: toTagList(tags),
+        }),
+      );
+      const op = operations.createSnapshot;
+      return toInfo(required(out.DBSnapshot, `${op}.DBSnapshot`, { identifier }), op);
+    },
+    async findSnapshot(identifier) {
+      const pages = paginateDescribeDBSnapshots({ client: rds }, { DBSnapshotIdentifier: identifier });
+      for await (const page of pages) {
+        for (const s of page.DBSnapshots ?? []) return toInfo(s, operations.describeSnapshots);
+      }
+      return undefined;
+    },
+    async listSnapshots(prefix) {
+      const out: DbSnapshotInfo[] = [];
+      const op = operations.describeSnapshots;
+      const pages = paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' });
+      for await (const page of pages) {
+        for (const s of page.DBSnapshots ?? []) {
+          if (required(s.DBSnapshotIdentifier, `${op}.DBSnapshotIdentifier`).startsWith(prefix))
+            out.push(toInfo(s, op));
+        }
+      }
+      return out;
+    },
+    async copySnapshot(input) {
+      const out = await rds.send(
+        new CopyDBSnapshotCommand({
+          SourceDBSnapshotIdentifier: input.sourceArn,
+          TargetDBSnapshotIdentifier: input.targetIdentifier,
+          KmsKeyId: input.kmsKeyId,
+          Tags: toTagList(input.tags),
+        }),
+      );
+      const op = operations.copySnapshot;
+      return toInfo(required(out.DBSnapshot, `${op}.DBSnapshot`, { source: input.sourceArn }), op);
+    },
+    async deleteSnapshot(identifier) {
+      await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+    },
   };
 }
 
-function fromClusterSnapshot(s: DBClusterSnapshot): DbSnapshotInfo {
-  const status = s.Status ?? 'creating';
+/** Aurora clusters: the DBCluster* variants of the same calls. */
+function clusterStrategy(rds: RDSClient): KindStrategy {
+  const kind = 'rds-cluster';
+  const operations = {
+    describeDatabase: 'RDS DescribeDBClusters',
+    createSnapshot: 'RDS CreateDBClusterSnapshot',
+    describeSnapshots: 'RDS DescribeDBClusterSnapshots',
+    copySnapshot: 'RDS CopyDBClusterSnapshot',
+    deleteSnapshot: 'RDS DeleteDBClusterSnapshot',
+  };
+
+  function toInfo(s: DBClusterSnapshot, operation: string): DbSnapshotInfo {
+    const identifier = required(s.DBClusterSnapshotIdentifier, `${operation}.DBClusterSnapshotIdentifier`);
+    const field = (name: string) => `${operation}.${name}`;
+    const status = required(s.Status, field('Status'), { identifier });
+    return {
+      kind,
+      identifier,
+      arn: required(s.DBClusterSnapshotArn, field('DBClusterSnapshotArn'), { identifier }),
+      sourceId: required(s.DBClusterIdentifier, field('DBClusterIdentifier'), { identifier }),
+      state: stateOf(status),
+      status,
+      encrypted: required(s.StorageEncrypted, field('StorageEncrypted'), { identifier }),
+      createdAt: s.SnapshotCreateTime?.toISOString(),
+      tags: fromTagList(s.TagList),
+    };
+  }
+
   return {
-    kind: 'rds-cluster',
-    identifier: s.DBClusterSnapshotIdentifier ?? '',
-    arn: s.DBClusterSnapshotArn ?? '',
-    sourceId: s.DBClusterIdentifier ?? '',
-    state: stateOf(status),
-    status,
-    encrypted: s.StorageEncrypted ?? false,
-    createdAt: s.SnapshotCreateTime?.toISOString(),
-    tags: fromTagList(s.TagList),
+    kind,
+    operations,
+    codes: {
+      databaseNotFound: ['DBClusterNotFoundFault'],
+      snapshotNotFound: ['DBClusterSnapshotNotFoundFault'],
+      snapshotExists: ['DBClusterSnapshotAlreadyExistsFault'],
+    },
+    async describeDatabase(id) {
+      for await (const page of paginateDescribeDBClusters({ client: rds }, { DBClusterIdentifier: id })) {
+        for (const db of page.DBClusters ?? []) {
+          const field = (name: string) => `${operations.describeDatabase}.${name}`;
+          return {
+            kind,
+            id,
+            arn: required(db.DBClusterArn, field('DBClusterArn'), { id }),
+            encrypted: required(db.StorageEncrypted, field('StorageEncrypted'), { id }),
+            tags: fromTagList(db.TagList),
+          };
+        }
+      }
+      return undefined;
+    },
+    async createSnapshot(sourceId, identifier, tags) {
+      const out = await rds.send(
+        new CreateDBClusterSnapshotCommand({
+          DBClusterIdentifier: sourceId,
+          DBClusterSnapshotIdentifier: identifier,
+          Tags: toTagList(tags),
+        }),
+      );
+      const op = operations.createSnapshot;
+      return toInfo(required(out.DBClusterSnapshot, `${op}.DBClusterSnapshot`, { identifier }), op);
+    },
+    async findSnapshot(identifier) {
+      const pages = paginateDescribeDBClusterSnapshots(
+        { client: rds },
+        { DBClusterSnapshotIdentifier: identifier },
+      );
+      for await (const page of pages) {
+        for (const s of page.DBClusterSnapshots ?? []) return toInfo(s, operations.describeSnapshots);
+      }
+      return undefined;
+    },
+    async listSnapshots(prefix) {
+      const out: DbSnapshotInfo[] = [];
+      const op = operations.describeSnapshots;
+      const pages = paginateDescribeDBClusterSnapshots(
+        { client: rds, pageSize: 100 },
+        { SnapshotType: 'manual' },
+      );
+      for await (const page of pages) {
+        for (const s of page.DBClusterSnapshots ?? []) {
+          if (required(s.DBClusterSnapshotIdentifier, `${op}.DBClusterSnapshotIdentifier`).startsWith(prefix))
+            out.push(toInfo(s, op));
+        }
+      }
+      return out;
+    },
+    async copySnapshot(input) {
+      const out = await rds.send(
+        new CopyDBClusterSnapshotCommand({
+          SourceDBClusterSnapshotIdentifier: input.sourceArn,
+          TargetDBClusterSnapshotIdentifier: input.targetIdentifier,
+          KmsKeyId: input.kmsKeyId,
+          Tags: toTagList(input.tags),
+        }),
+      );
+      const op = operations.copySnapshot;
+      return toInfo(
+        required(out.DBClusterSnapshot, `${op}.DBClusterSnapshot`, { source: input.sourceArn }),
+        op,
+      );
+    },
+    async deleteSnapshot(identifier) {
+      await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }));
+    },
   };
 }
-
-const NOT_FOUND = new Set([
-  'DBSnapshotNotFound',
-  'DBSnapshotNotFoundFault',
-  'DBClusterSnapshotNotFoundFault',
-]);
-const ALREADY_EXISTS = new Set([
-  'DBSnapshotAlreadyExists',
-  'DBSnapshotAlreadyExistsFault',
-  'DBClusterSnapshotAlreadyExistsFault',
-]);
-const DB_NOT_FOUND = new Set(['DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
 
 /**
  * RDS answers a copy beyond its concurrent cross-region copy quota with a quota error; that is a
@@ -133,51 +315,30 @@ function translateCopyError(error: unknown, operation: string, context: Record<s
   return translateAwsError(error, operation, context);
 }
 
-/** RDS DB instances, Aurora clusters and their manual snapshots in one region. */
-export class RdsAdapter {
+function hasCode(codes: string[], error: unknown): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+/** RDS DB instances, Aurora clusters and their manual snapshots in one region: one strategy per kind. */
+export class RdsAdapter implements RdsPort {
+  private readonly strategies: Record<DatabaseKind, KindStrategy>;
+
   constructor(
-    private readonly rds: RDSClient,
+    rds: RDSClient,
     readonly region: string,
-  ) {}
+  ) {
+    this.strategies = { 'rds-instance': instanceStrategy(rds), 'rds-cluster': clusterStrategy(rds) };
+  }
 
   /** The DB instance or cluster, or undefined if it does not exist in this region. */
   async describeDatabase(kind: DatabaseKind, id: string): Promise<DatabaseInfo | undefined> {
+    const strategy = this.strategies[kind];
     try {
-      if (kind === 'rds-instance') {
-        for await (const page of paginateDescribeDBInstances(
-          { client: this.rds },
-          { DBInstanceIdentifier: id },
-        )) {
-          for (const db of page.DBInstances ?? []) {
-            return {
-              kind,
-              id,
-              arn: db.DBInstanceArn ?? '',
-              encrypted: db.StorageEncrypted ?? false,
-              tags: fromTagList(db.TagList),
-            };
-          }
-        }
-      } else {
-        for await (const page of paginateDescribeDBClusters(
-          { client: this.rds },
-          { DBClusterIdentifier: id },
-        )) {
-          for (const db of page.DBClusters ?? []) {
-            return {
-              kind,
-              id,
-              arn: db.DBClusterArn ?? '',
-              encrypted: db.StorageEncrypted ?? false,
-              tags: fromTagList(db.TagList),
-            };
-          }
-        }
-      }
-      return undefined;
+      return await strategy.describeDatabase(id);
     } catch (error) {
-      if (DB_NOT_FOUND.has(awsErrorCode(error) ?? '')) return undefined;
-      throw translateAwsError(error, 'RDS DescribeDB', { region: this.region, id });
+      if (hasCode(strategy.codes.databaseNotFound, error)) return undefined;
+      throw translateAwsError(error, strategy.operations.describeDatabase, { region: this.region, id });
     }
   }
 
@@ -191,56 +352,33 @@ export class RdsAdapter {
     identifier: string,
     tags: Tags,
   ): Promise<DbSnapshotInfo> {
-    const operation = kind === 'rds-instance' ? 'RDS CreateDBSnapshot' : 'RDS CreateDBClusterSnapshot';
+    const strategy = this.strategies[kind];
     try {
-      if (kind === 'rds-instance') {
-        const out = await this.rds.send(
-          new CreateDBSnapshotCommand({
-            DBInstanceIdentifier: sourceId,
-            DBSnapshotIdentifier: identifier,
-            Tags: toTagList(tags),
-          }),
-        );
-        return fromInstanceSnapshot(out.DBSnapshot ?? { DBSnapshotIdentifier: identifier });
-      }
-      const out = await this.rds.send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: sourceId,
-          DBClusterSnapshotIdentifier: identifier,
-          Tags: toTagList(tags),
-        }),
-      );
-      return fromClusterSnapshot(out.DBClusterSnapshot ?? { DBClusterSnapshotIdentifier: identifier });
+      return await strategy.createSnapshot(sourceId, identifier, tags);
     } catch (error) {
-      if (ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) {
+      if (hasCode(strategy.codes.snapshotExists, error)) {
         const existing = await this.findSnapshot(kind, identifier);
         if (existing !== undefined) return existing;
       }
-      throw translateAwsError(error, operation, { region: this.region, sourceId, identifier });
+      throw translateAwsError(error, strategy.operations.createSnapshot, {
+        region: this.region,
+        sourceId,
+        identifier,
+      });
     }
   }
 
   /** The manual snapshot with this identifier, or undefined. */
   async findSnapshot(kind: DatabaseKind, identifier: string): Promise<DbSnapshotInfo | undefined> {
+    const strategy = this.strategies[kind];
     try {
-      if (kind === 'rds-instance') {
-        const pages = paginateDescribeDBSnapshots({ client: this.rds }, { DBSnapshotIdentifier: identifier });
-        for await (const page of pages) {
-          for (const s of page.DBSnapshots ?? []) return fromInstanceSnapshot(s);
-        }
-      } else {
-        const pages = paginateDescribeDBClusterSnapshots(
-          { client: this.rds },
-          { DBClusterSnapshotIdentifier: identifier },
-        );
-        for await (const page of pages) {
-          for (const s of page.DBClusterSnapshots ?? []) return fromClusterSnapshot(s);
-        }
-      }
-      return undefined;
+      return await strategy.findSnapshot(identifier);
     } catch (error) {
-      if (NOT_FOUND.has(awsErrorCode(error) ?? '')) return undefined;
-      throw translateAwsError(error, 'RDS DescribeDBSnapshots', { region: this.region, identifier });
+      if (hasCode(strategy.codes.snapshotNotFound, error)) return undefined;
+      throw translateAwsError(error, strategy.operations.describeSnapshots, {
+        region: this.region,
+        identifier,
+      });
     }
   }
 
@@ -250,25 +388,15 @@ export class RdsAdapter {
    */
   async listSnapshots(prefix: string): Promise<DbSnapshotInfo[]> {
     const out: DbSnapshotInfo[] = [];
-    try {
-      for await (const page of paginateDescribeDBSnapshots(
-        { client: this.rds, pageSize: 100 },
-        { SnapshotType: 'manual' },
-      )) {
-        for (const s of page.DBSnapshots ?? []) {
-          if (s.DBSnapshotIdentifier?.startsWith(prefix)) out.push(fromInstanceSnapshot(s));
-        }
+    for (const strategy of Object.values(this.strategies)) {
+      try {
+        out.push(...(await strategy.listSnapshots(prefix)));
+      } catch (error) {
+        throw translateAwsError(error, strategy.operations.describeSnapshots, {
+          region: this.region,
+          prefix,
+        });
       }
-      for await (const page of paginateDescribeDBClusterSnapshots(
-        { client: this.rds, pageSize: 100 },
-        { SnapshotType: 'manual' },
-      )) {
-        for (const s of page.DBClusterSnapshots ?? []) {
-          if (s.DBClusterSnapshotIdentifier?.startsWith(prefix)) out.push(fromClusterSnapshot(s));
-        }
-      }
-    } catch (error) {
-      throw translateAwsError(error, 'RDS DescribeDBSnapshots', { region: this.region, prefix });
     }
     return out;
   }
@@ -280,9 +408,8 @@ export class RdsAdapter {
    * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html
    */
   async countPendingCopies(): Promise<number> {
-    const all = await this.listSnapshots(LIFEBOAT_PREFIX);
-    return all.filter((s) => s.state === 'pending' && s.tags['lifeboat:source-snapshot'] !== undefined)
-      .length;
+    const all = await this.listSnapshots(RDS_SNAPSHOT_PREFIX);
+    return all.filter((s) => s.state === 'pending' && s.tags[TAG.sourceSnapshot] !== undefined).length;
   }
 
   /**
@@ -292,58 +419,30 @@ export class RdsAdapter {
    * identifier is returned instead (the identifier is the idempotency key).
    * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CopyDBSnapshot.html
    */
-  async copySnapshotFrom(input: {
-    kind: DatabaseKind;
-    sourceRegion: string;
-    sourceArn: string;
-    targetIdentifier: string;
-    tags: Tags;
-    kmsKeyId?: string;
-  }): Promise<DbSnapshotInfo> {
-    const operation = input.kind === 'rds-instance' ? 'RDS CopyDBSnapshot' : 'RDS CopyDBClusterSnapshot';
+  async copySnapshotFrom(input: CopyInput): Promise<DbSnapshotInfo> {
+    const strategy = this.strategies[input.kind];
     try {
-      if (input.kind === 'rds-instance') {
-        const out = await this.rds.send(
-          new CopyDBSnapshotCommand({
-            SourceDBSnapshotIdentifier: input.sourceArn,
-            TargetDBSnapshotIdentifier: input.targetIdentifier,
-            KmsKeyId: input.kmsKeyId,
-            Tags: toTagList(input.tags),
-          }),
-        );
-        return fromInstanceSnapshot(out.DBSnapshot ?? { DBSnapshotIdentifier: input.targetIdentifier });
-      }
-      const out = await this.rds.send(
-        new CopyDBClusterSnapshotCommand({
-          SourceDBClusterSnapshotIdentifier: input.sourceArn,
-          TargetDBClusterSnapshotIdentifier: input.targetIdentifier,
-          KmsKeyId: input.kmsKeyId,
-          Tags: toTagList(input.tags),
-        }),
-      );
-      return fromClusterSnapshot(
-        out.DBClusterSnapshot ?? { DBClusterSnapshotIdentifier: input.targetIdentifier },
-      );
+      return await strategy.copySnapshot(input);
     } catch (error) {
-      if (ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) {
+      if (hasCode(strategy.codes.snapshotExists, error)) {
         const existing = await this.findSnapshot(input.kind, input.targetIdentifier);
         if (existing !== undefined) return existing;
       }
-      throw translateCopyError(error, operation, { region: this.region, source: input.sourceArn });
+      throw translateCopyError(error, strategy.operations.copySnapshot, {
+        region: this.region,
+        source: input.sourceArn,
+      });
     }
   }
 
-  /** Deletes a manual snapshot. IAM allows this only on snapshots tagged lifeboat:managed=true. */
+  /** Deletes a manual snapshot. IAM allows this only on snapshots tagged TAG.managed=true. */
   async deleteSnapshot(kind: DatabaseKind, identifier: string): Promise<void> {
+    const strategy = this.strategies[kind];
     try {
-      if (kind === 'rds-instance') {
-        await this.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
-      } else {
-        await this.rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }));
-      }
+      await strategy.deleteSnapshot(identifier);
     } catch (error) {
-      if (NOT_FOUND.has(awsErrorCode(error) ?? '')) return;
-      throw translateAwsError(error, 'RDS DeleteDBSnapshot', { region: this.region, identifier });
+      if (hasCode(strategy.codes.snapshotNotFound, error)) return;
+      throw translateAwsError(error, strategy.operations.deleteSnapshot, { region: this.region, identifier });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { InvalidInputError } from '../errors';
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
 
@@ -17,6 +18,9 @@ export interface DnsChange {
   submittedAt: string;
 }
 
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+
 /** Route 53 records in one hosted zone at a time: upsert an A record, follow the change. */
 export class Route53Adapter {
   constructor(private readonly route53: Route53Client) {}
@@ -32,6 +36,17 @@ export class Route53Adapter {
     ttl: number;
     comment: string;
   }): Promise<DnsChange> {
+    // Route 53 refuses an A value that is not a dotted-quad IPv4 address (InvalidChangeBatch);
+    // moto stores anything. Refuse it here, before DNS is touched, naming the record.
+    if (!IPV4.test(input.ip)) {
+      throw new InvalidInputError(
+        `"${input.ip}" is not an IPv4 address for the A record ${input.recordName}`,
+        {
+          hostedZoneId: input.hostedZoneId,
+          recordName: input.recordName,
+        },
+      );
+    }
     try {
       const out = await this.route53.send(
         new ChangeResourceRecordSetsCommand({

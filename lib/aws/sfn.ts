@@ -21,6 +21,9 @@ export interface ExecutionInfo {
  */
 const EXECUTION_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 
+/** Step Functions refuses execution input over 256 KiB of UTF-8; moto takes any size. */
+const MAX_INPUT_BYTES = 262_144;
+
 /** The ARN an execution named `name` of `stateMachineArn` has (known before it is started). */
 export function executionArnFor(stateMachineArn: string, name: string): string {
   const marker = ':stateMachine:';
@@ -45,12 +48,21 @@ export class SfnAdapter {
     if (!EXECUTION_NAME.test(name)) {
       throw new InvalidInputError(`"${name}" is not a valid Step Functions execution name`, { name });
     }
+    const json = JSON.stringify(input);
+    if (Buffer.byteLength(json, 'utf8') > MAX_INPUT_BYTES) {
+      throw new InvalidInputError(
+        `the input of execution ${name} is over the 256 KiB Step Functions accepts`,
+        {
+          name,
+        },
+      );
+    }
     try {
       const out = await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
-          input: JSON.stringify(input),
+          input: json,
         }),
       );
       return {

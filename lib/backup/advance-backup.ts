@@ -1,10 +1,17 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { AwsCallError, NotFoundError } from '../errors';
+import {
+  backupSelector,
+  copyTags,
+  rdsSnapshotIdentifier,
+  snapshotDescription,
+  snapshotTags,
+  TAG,
+} from '../tags/vocabulary';
 import { discoverParts } from './discover-parts';
 import type { Backup, BackupPart } from './model';
 import { awaitsDiscovery, isTerminal } from './model';
-import { copyTags, rdsSnapshotIdentifier, snapshotDescription, snapshotTags, TAG } from './naming';
 import { settleBackup } from './phase';
 import type { BackupPorts, SnapshotInfo } from './ports';
 
@@ -75,7 +82,7 @@ async function observe(
   const note = (sourceId: string, o: PartObservation) =>
     found.set(sourceId, { ...(found.get(sourceId) ?? {}), ...o });
   const { primaryRegion, drRegion } = backup.spec;
-  const byBackup = { [TAG.site]: backup.site, [TAG.backupId]: backup.id };
+  const byBackup = backupSelector(backup.site, backup.id);
   const parts = backup.status.parts;
   const ebs = parts.filter((p) => p.kind === 'ebs-volume');
 
@@ -327,7 +334,9 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
         );
       return { work, result: 'started', observed: { id: s.identifier, arn: s.arn, state: s.state } };
     }
-    const sourceId = part.snapshotId ?? '';
+    // wantsCopy chose only parts whose snapshot is recorded; a record changed under us waits.
+    const sourceId = part.snapshotId;
+    if (sourceId === undefined) return { work, result: 'retry-later' };
     const kmsKeyId = part.encrypted ? site.protect.drKmsKeyId : undefined;
     if (part.kind === 'ebs-volume') {
       const copyId = await ports.ebs(drRegion).copySnapshotFrom({
@@ -348,8 +357,15 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
         error: `the database is encrypted: set protect.drKmsKeyId to a KMS key in ${drRegion}`,
       };
     }
-    const sourceArn =
-      part.snapshotArn ?? (await ports.rds(primaryRegion).findSnapshot(kind, sourceId))?.arn ?? sourceId;
+    // A cross-region copy names its source by ARN; records from before the ARN was kept look it up.
+    const sourceArn = part.snapshotArn ?? (await ports.rds(primaryRegion).findSnapshot(kind, sourceId))?.arn;
+    if (sourceArn === undefined) {
+      return {
+        work,
+        result: 'failed',
+        error: `DB snapshot ${sourceId} no longer exists in ${primaryRegion}`,
+      };
+    }
     const c = await ports.rds(drRegion).copySnapshotFrom({
       kind,
       sourceRegion: primaryRegion,

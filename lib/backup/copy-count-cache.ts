@@ -28,3 +28,27 @@ export class CopyCountCache {
     if (this.value !== undefined) this.value += 1;
   }
 }
+
+/** The two methods of an EBS or RDS port that the copies-in-flight count concerns. */
+interface CopyingPort {
+  copySnapshotFrom(input: never): Promise<unknown>;
+  countPendingCopies(): Promise<number>;
+}
+
+/**
+ * `port` with its copies-in-flight count read through `cache`, and each copy it starts counted;
+ * every other method is the port's own. It overrides the two methods on `port` itself, so pass
+ * an adapter built for this purpose.
+ */
+export function withCopyCountCache<P extends CopyingPort>(port: P, cache: CopyCountCache): P {
+  const copy = port.copySnapshotFrom.bind(port) as (input: unknown) => Promise<unknown>;
+  const count = port.countPendingCopies.bind(port);
+  return Object.assign(port, {
+    async copySnapshotFrom(input: unknown) {
+      const started = await copy(input);
+      cache.started();
+      return started;
+    },
+    countPendingCopies: () => cache.count(count),
+  });
+}

@@ -1,6 +1,6 @@
 import type { Site } from '../config/schema';
+import { keptTags } from '../tags/vocabulary';
 import type { Backup, BackupPart } from './model';
-import { keptTags } from './naming';
 import type { BackupPorts } from './ports';
 
 /**

@@ -1,25 +1,22 @@
+import { SnsEnvelope } from '@aws-lambda-powertools/parser/envelopes/sns';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
 
 /**
- * The AWS events that move a backup forward, in the shapes AWS documents:
+ * The AWS events that move a backup forward, in the shapes AWS documents, each Powertools'
+ * EventBridge envelope with lifeboat's `detail`:
  * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-cloud-watch-events.html
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-cloud-watch-events.sample.html
  * Unknown fields are allowed (AWS adds fields); missing or mistyped required ones are rejected.
+ * Powertools' envelope allows an empty region; a signal must name the region its snapshot is in.
  */
-const envelope = {
-  version: z.string().optional(),
-  id: z.string().optional(),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().min(1),
-  resources: z.array(z.string()).optional(),
-};
+const region = z.string().min(1);
 
 const result = z.enum(['succeeded', 'failed']);
 
-const ebsSnapshotNotification = z.object({
-  ...envelope,
+const ebsSnapshotNotification = EventBridgeSchema.extend({
+  region,
   'detail-type': z.literal('EBS Snapshot Notification'),
   source: z.literal('aws.ec2'),
   detail: z.object({
@@ -33,8 +30,8 @@ const ebsSnapshotNotification = z.object({
   }),
 });
 
-const ebsMultiVolume = z.object({
-  ...envelope,
+const ebsMultiVolume = EventBridgeSchema.extend({
+  region,
   'detail-type': z.literal('EBS Multi-Volume Snapshots Completion Status'),
   source: z.literal('aws.ec2'),
   detail: z.object({
@@ -53,8 +50,8 @@ const ebsMultiVolume = z.object({
   }),
 });
 
-const rdsSnapshotEvent = z.object({
-  ...envelope,
+const rdsSnapshotEvent = EventBridgeSchema.extend({
+  region,
   'detail-type': z.enum(['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event']),
   source: z.literal('aws.rds'),
   detail: z.object({
@@ -154,4 +151,13 @@ export function parseSnapshotEvent(event: unknown): SnapshotSignal[] {
       event: e.detail.event,
     },
   ];
+}
+
+/**
+ * The messages of an SNS delivery (the sweeper's work topic), as Powertools' SNS envelope reads
+ * it; undefined when the event is not one, so the caller can take it as a direct invocation.
+ */
+export function snsMessages(event: unknown): string[] | undefined {
+  const parsed = SnsEnvelope.safeParse(event, z.string());
+  return parsed.success ? parsed.data : undefined;
 }

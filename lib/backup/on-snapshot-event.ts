@@ -1,10 +1,10 @@
 import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
 import { AwsCallError, NotFoundError } from '../errors';
+import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
 import { advanceBackup, type BackupLimits } from './advance-backup';
 import type { SnapshotSignal } from './events';
 import { type Backup, isTerminal } from './model';
-import { parseRdsSnapshotIdentifier, TAG } from './naming';
 import type { BackupPorts } from './ports';
 
 /** Which backup a snapshot belongs to. */

@@ -1,7 +1,8 @@
 // The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
-import type { SnapshotInfo, Tags, VolumeInfo } from '../aws/ec2';
+import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
+import type { Tags } from '../tags/vocabulary';
 import type { Backup } from './model';
 
 export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
@@ -23,7 +24,10 @@ export interface EbsPort {
   deleteSnapshot(snapshotId: string): Promise<void>;
 }
 
-/** RDS instances, Aurora clusters and their snapshots in one region (lib/aws/rds.ts RdsAdapter). */
+/**
+ * RDS instances, Aurora clusters and their snapshots in one region (lib/aws/rds.ts RdsAdapter, one
+ * strategy per kind behind it). `listSnapshots` and `countPendingCopies` cover both kinds.
+ */
 export interface RdsPort {
   readonly region: string;
   describeDatabase(kind: DatabaseKind, id: string): Promise<DatabaseInfo | undefined>;

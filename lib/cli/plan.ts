@@ -1,9 +1,9 @@
-import type { Backup } from '../backup/model';
 import type { Catalog } from '../catalog/catalog';
 import type { Site } from '../config/schema';
-import { NotFoundError } from '../errors';
-import { type Candidate, toCandidate } from '../recovery/candidates';
-import { rankCandidates } from '../recovery/pick-known-good';
+import { NoKnownGoodBackupError } from '../errors';
+import type { Candidate, CandidateQueue } from '../recovery/candidates';
+import { findCandidates, planOf } from '../recovery/pick-known-good';
+import type { RecoveryPorts } from '../recovery/ports';
 import { formatDuration, formatTime } from '../report/format';
 
 /** What a recovery would do, worked out from the catalog and the config without changing anything. */
@@ -12,25 +12,32 @@ export interface RecoveryPlan {
   outageStartedAt: string;
   /** The first backup tried, then the walk-back, best first; empty if none qualifies. */
   candidates: Candidate[];
+  /** Why no backup qualifies, as the recovery would say it (NoKnownGoodBackupError). */
+  refusal?: { error: string; message: string };
   steps: string[];
 }
 
-async function candidatesFor(
+/** The recovery's own pick; a NoKnownGoodBackupError becomes an empty queue and its reason. */
+async function pick(
   catalog: Catalog,
   site: Site,
   before: Date,
-  backupId?: string,
-): Promise<Candidate[]> {
-  if (backupId !== undefined) {
-    const backup = await catalog.getBackup(site.name, backupId);
-    if (backup === undefined)
-      throw new NotFoundError(`backup ${backupId} of ${site.name} is not in the catalog`);
-    const candidate = backup.status.phase === 'Completed' ? toCandidate(backup) : undefined;
-    return candidate === undefined ? [] : [candidate];
+  backupId: string | undefined,
+): Promise<{ queue: CandidateQueue; refusal?: NoKnownGoodBackupError }> {
+  // findCandidates reads only the catalog.
+  const ports = { catalog } as Pick<RecoveryPorts, 'catalog'> as RecoveryPorts;
+  try {
+    const queue = await findCandidates(ports, site, {
+      before,
+      backupId,
+      limit: site.recovery.maxWalkBack + 1,
+      preferDrilled: true,
+    });
+    return { queue };
+  } catch (error) {
+    if (!(error instanceof NoKnownGoodBackupError)) throw error;
+    return { queue: { rest: [] }, refusal: error };
   }
-  const backups: Backup[] = [];
-  for await (const backup of catalog.allBackups(site.name)) backups.push(backup);
-  return rankCandidates(backups, { before, limit: site.recovery.maxWalkBack + 1, preferDrilled: true });
 }
 
 /** The plan of a recovery of `site` for an outage that began at `since`. */
@@ -40,23 +47,29 @@ export async function planRecovery(
   since: Date,
   options: { backupId?: string; skipSandbox: boolean },
 ): Promise<RecoveryPlan> {
-  const candidates = await candidatesFor(catalog, site, since, options.backupId);
-  const [first, ...rest] = candidates;
+  const { queue, refusal } = await pick(catalog, site, since, options.backupId);
+  const plan = planOf(site, queue);
+  const first = plan.backup;
+  const candidates = first === undefined ? [] : [first, ...queue.rest];
   const run = site.run;
   const steps = [
     `capture the broken state: snapshot the site's volumes${site.protect.database === undefined ? '' : ' and database'} now (kept in ${site.regions.primary})`,
     first === undefined
-      ? `pick a backup: NONE — no completed backup taken before ${formatTime(since.toISOString())}; the recovery would fail`
-      : `launch from backup ${first.backupId} (taken ${formatTime(first.takenAt)}, ${formatDuration(since.getTime() - new Date(first.takenAt).getTime())} before the outage${first.drilled ? ', restore drill passed' : ''}), volume ${run.volumeName} from ${first.snapshotId}`,
-    ...(rest.length > 0
-      ? [`if it is unhealthy, walk back to: ${rest.map((c) => c.backupId).join(', ')}`]
-      : []),
-    `run task definition ${run.taskDefinition} on cluster ${run.cluster} in ${site.regions.primary} (subnets ${run.subnets.join(', ')})`,
+      ? `pick a backup: NONE — ${refusal?.message ?? 'no backup qualifies'}; the recovery would fail`
+      : `launch from backup ${first.backupId} (taken ${formatTime(first.takenAt)}, ${formatDuration(since.getTime() - new Date(first.takenAt).getTime())} before the outage${first.drilled ? ', restore drill passed' : ''}), volume ${plan.launch.volumeName} from ${plan.launch.snapshotId}`,
+    ...(plan.walkBack.length > 0 ? [`if it is unhealthy, walk back to: ${plan.walkBack.join(', ')}`] : []),
+    `run task definition ${plan.launch.taskDefinition} on cluster ${plan.launch.cluster} in ${site.regions.primary} (subnets ${run.subnets.join(', ')})`,
     `health gate: GET ${site.health.path} on port ${run.containerPort} must answer ${site.health.expectedStatus} ${site.health.healthyThreshold} time(s) in a row within ${site.health.deadlineSeconds} s`,
-    `switch DNS: UPSERT ${site.dns.recordName} (zone ${site.dns.hostedZoneId}) A → the replacement's address, TTL ${site.dns.ttl} s`,
+    `switch DNS: UPSERT ${plan.dns.recordName} (zone ${plan.dns.hostedZoneId}) A → the replacement's address, TTL ${plan.dns.ttl} s`,
     options.skipSandbox
       ? 'no sandbox (--skip-sandbox)'
-      : `open the sandbox ${site.sandbox.recordName} from the broken state, reachable only from ${site.sandbox.allowedCidr}`,
+      : `open the sandbox ${plan.sandbox.recordName} from the broken state, reachable only from ${plan.sandbox.allowedCidr}`,
   ];
-  return { site: site.name, outageStartedAt: since.toISOString(), candidates, steps };
+  return {
+    site: site.name,
+    outageStartedAt: since.toISOString(),
+    candidates,
+    ...(refusal === undefined ? {} : { refusal: { error: refusal.name, message: refusal.message } }),
+    steps,
+  };
 }

@@ -15,7 +15,7 @@ export interface StartedRun {
   localRun?: Promise<LocalExecutionEnd>;
 }
 
-/** Starts a promote or drill run: the same execution input shape as a recovery (interfaces.md §2). */
+/** Starts a promote or drill run: the execution input of a recovery (RecoveryExecutionInput). */
 export async function startRun(
   ctx: CliContext,
   invocation: Invocation,

@@ -19,9 +19,21 @@ function formatPath(path: readonly PropertyKey[], sites: unknown): string {
   return out === '' ? '(root)' : out;
 }
 
+/** The raw value at a zod issue path, undefined where the path leaves the document. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const sites = (raw as { sites?: unknown } | null)?.sites;
-  return `${formatPath(issue.path, sites)}: ${issue.message}`;
+  const missing = issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined;
+  const message = missing ? `required (expected ${issue.expected})` : issue.message;
+  return `${formatPath(issue.path, sites)}: ${message}`;
 }
 
 /** Checks rules that span sites: unique names, and no record, volume or check claimed twice. */

@@ -1,9 +1,20 @@
 import { z } from 'zod';
+import { KNOWN_REGIONS, looksLikeRegion, partitionOf } from './regions';
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'a lowercase name of 2-32 letters, digits and hyphens');
-const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');
+const region = z
+  .string()
+  .refine(looksLikeRegion, { message: 'an AWS region such as us-east-1', abort: true })
+  .refine((r) => KNOWN_REGIONS.has(r), {
+    error: (issue) => `an AWS region such as us-east-1 ("${String(issue.input)}" is not one)`,
+  });
+/** Unknown regions are reported by `region` itself. */
+function samePartition(primary: string, dr: string): boolean {
+  const [a, b] = [partitionOf(primary), partitionOf(dr)];
+  return a === undefined || b === undefined || a === b;
+}
 const dnsName = z
   .string()
   .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\.?$/i, 'a DNS name such as www.example.com')
@@ -32,6 +43,34 @@ const database = z.union([
   z.object({ cluster: z.string().min(1) }).strict(),
 ]);
 
+/** IOPS ranges per EBS volume type (ECS passes them to CreateVolume); other types take none. */
+const IOPS_RANGE: Record<string, [number, number] | undefined> = {
+  gp3: [3000, 16000],
+  io1: [100, 64000],
+  io2: [100, 256000],
+};
+
+function volumeIopsFitsType(
+  run: { volumeType: string; volumeIops?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const range = IOPS_RANGE[run.volumeType];
+  const path = ['volumeIops'];
+  if (run.volumeIops === undefined) {
+    if (run.volumeType === 'io1' || run.volumeType === 'io2') {
+      ctx.addIssue({ code: 'custom', path, message: `required for ${run.volumeType} volumes` });
+    }
+  } else if (range === undefined) {
+    ctx.addIssue({ code: 'custom', path, message: `${run.volumeType} volumes take no IOPS setting` });
+  } else if (run.volumeIops < range[0] || run.volumeIops > range[1]) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `${run.volumeType} volumes take ${range[0]}-${range[1]} IOPS`,
+    });
+  }
+}
+
 /** One protected site: what to back up, how it runs, how it is reached and how long to keep backups. */
 export const siteSchema = z
   .object({
@@ -52,16 +91,36 @@ export const siteSchema = z
         cluster: z.string().min(1),
         taskDefinition: z.string().min(1),
         containerName: z.string().min(1),
-        containerPort: z.number().int().min(1).max(65535).default(80),
+        // Required: the health probe and the DNS record reach the task on this port.
+        containerPort: z.number().int().min(1).max(65535),
         volumeName: z.string().min(1),
-        volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard']).default('gp3'),
+        // Fargate tasks take no magnetic (standard) volumes; io1/io2 need their IOPS given.
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskManagedEBSVolumeConfiguration.html
+        volumeType: z.enum(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1']).default('gp3'),
+        /** Provisioned IOPS of the task volume: required for io1/io2, optional for gp3, refused otherwise. */
+        volumeIops: z.number().int().min(100).max(256000).optional(),
+        /**
+         * The file system on the snapshots' volume. ECS mounts a volume made from a snapshot with it and
+         * assumes xfs when none is given, so a task from an ext4 snapshot fails to start without it.
+         */
+        volumeFilesystemType: z.enum(['xfs', 'ext3', 'ext4', 'ntfs'], {
+          error: 'the file system of the volume the snapshots are taken of: xfs, ext3, ext4 or ntfs',
+        }),
+        /**
+         * MiB/s at which EBS fills a restored volume from its snapshot (100-300); without it blocks are
+         * loaded lazily from S3 on first read, so the first requests of a recovered site are slow.
+         * https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html
+         */
+        volumeInitializationRateMiBps: z.number().int().min(100).max(300).optional(),
         subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id (subnet-...)')).min(1),
         securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
-        assignPublicIp: z.boolean().default(true),
+        // Required: a wrong guess leaves the task unreachable (private subnets) or public by accident.
+        assignPublicIp: z.boolean(),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
         infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
       })
-      .strict(),
+      .strict()
+      .superRefine(volumeIopsFitsType),
     dns: z
       .object({
         hostedZoneId: z.string().regex(/^[A-Z0-9]+$/, 'a Route 53 hosted zone id such as Z0123456789ABC'),
@@ -71,21 +130,16 @@ export const siteSchema = z
       .strict(),
     health: z
       .object({
-        path: z.string().startsWith('/').default('/'),
+        // Required: the gate probes the task's address without following redirects, so `/` of a
+        // site that redirects to its canonical name (WordPress does) would never pass.
+        path: z.string().startsWith('/'),
         expectedStatus: z.number().int().min(100).max(599).default(200),
         timeoutSeconds: z.number().int().min(1).max(60).default(5),
         deadlineSeconds: z.number().int().min(10).max(3600).default(300),
         /** How many healthy answers in a row pass the gate. */
         healthyThreshold: z.number().int().min(1).max(10).default(2),
       })
-      .strict()
-      .default({
-        path: '/',
-        expectedStatus: 200,
-        timeoutSeconds: 5,
-        deadlineSeconds: 300,
-        healthyThreshold: 2,
-      }),
+      .strict(),
     sandbox: z
       .object({
         recordName: dnsName,
@@ -130,6 +184,14 @@ export const siteSchema = z
   .strict()
   .refine((s) => s.regions.primary !== s.regions.dr, {
     message: 'the DR region must differ from the primary region',
+    path: ['regions', 'dr'],
+  })
+  // Snapshots cannot be copied across partitions (aws, aws-cn, aws-us-gov, ...).
+  .refine(({ regions }) => samePartition(regions.primary, regions.dr), {
+    error: (issue) => {
+      const { primary, dr } = (issue.input as { regions: { primary: string; dr: string } }).regions;
+      return `the DR region must be in the partition of the primary region (${dr} is in ${partitionOf(dr)}, ${primary} in ${partitionOf(primary)})`;
+    },
     path: ['regions', 'dr'],
   });
 

@@ -3,6 +3,7 @@ import { isTerminal } from '../backup/model';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { BackupUnusableError, NotFoundError, NotReadyError } from '../errors';
+import { taskVolumeSelector } from '../tags/vocabulary';
 import { type Candidate, toCandidate } from './candidates';
 import { entry, journal } from './journal';
 import type { Recovery } from './model';
@@ -107,7 +108,7 @@ export function sandboxVolumeView(site: Site, sourceRecoveryId: string): Site {
     ...site,
     protect: {
       ...site.protect,
-      volumes: { tags: { 'lifeboat:recovery-id': sourceRecoveryId, 'lifeboat:role': 'sandbox' } },
+      volumes: { tags: taskVolumeSelector(sourceRecoveryId, 'sandbox') },
       database: undefined,
     },
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { SandboxExposedError } from '../errors';
+import { taskStartedBy, taskTags } from '../tags/vocabulary';
 import type { Candidate } from './candidates';
 import { entry, journal } from './journal';
 import type { TaskRole } from './model';
@@ -52,13 +53,7 @@ export function runTaskRequest(
   role: TaskRole,
   candidate: Candidate,
 ): RunTaskRequest {
-  const tags = {
-    'lifeboat:managed': 'true',
-    'lifeboat:site': site.name,
-    'lifeboat:recovery-id': recoveryId,
-    'lifeboat:role': role,
-    'lifeboat:backup-id': candidate.backupId,
-  };
+  const tags = taskTags(site.name, recoveryId, role, candidate.backupId);
   return {
     cluster: site.run.cluster,
     taskDefinition: site.run.taskDefinition,
@@ -68,11 +63,14 @@ export function runTaskRequest(
       name: site.run.volumeName,
       snapshotId: candidate.snapshotId,
       volumeType: site.run.volumeType,
+      iops: site.run.volumeIops,
+      filesystemType: site.run.volumeFilesystemType,
+      initializationRateMiBps: site.run.volumeInitializationRateMiBps,
       roleArn: site.run.infrastructureRoleArn,
       tags,
     },
     tags,
-    startedBy: `lifeboat-${role}`.slice(0, 36),
+    startedBy: taskStartedBy(role),
     // A retried task (lost response, Lambda timeout) gets the task it already started.
     // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html#ECS-RunTask-request-clientToken
     clientToken: createHash('sha256')

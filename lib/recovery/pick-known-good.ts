@@ -7,7 +7,7 @@ import { entry, journal } from './journal';
 import type { RecoveryPorts } from './ports';
 
 /** Kinds of backup that hold a state the site was once healthy in. */
-const RESTORABLE_KINDS: readonly Backup['spec']['kind'][] = ['scheduled', 'manual', 'pre-promote'];
+export const RESTORABLE_KINDS: readonly Backup['spec']['kind'][] = ['scheduled', 'manual', 'pre-promote'];
 
 export interface PickRequest {
   /** Only backups taken before this instant (the outage start) qualify. */

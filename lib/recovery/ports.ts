@@ -2,8 +2,9 @@ import type { Backup, BackupKind } from '../backup/model';
 import type { Catalog } from '../catalog/catalog';
 import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
+import type { Tags } from '../tags/vocabulary';
 
-export type Tags = Record<string, string>;
+export type { Tags };
 
 /** What lifeboat asks ECS to run: one Fargate task whose data volume is created from an EBS snapshot. */
 export interface RunTaskRequest {
@@ -16,6 +17,12 @@ export interface RunTaskRequest {
     name: string;
     snapshotId: string;
     volumeType: string;
+    /** Provisioned IOPS (required by EBS for io1/io2). */
+    iops?: number;
+    /** The snapshot's file system: ECS assumes xfs without it, and a mismatch fails the task. */
+    filesystemType: 'xfs' | 'ext3' | 'ext4' | 'ntfs';
+    /** MiB/s at which EBS fills the volume from the snapshot (100-300); lazy loading without it. */
+    initializationRateMiBps?: number;
     /** The ECS infrastructure role that creates the volume. */
     roleArn: string;
     /** Tags ECS puts on the volume it creates (so a later step can find and snapshot it). */

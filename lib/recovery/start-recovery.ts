@@ -9,7 +9,7 @@ import type { Recovery, TriggerSource } from './model';
 export type RecoveryOptions = Recovery['spec']['options'];
 
 /**
- * What the recovery state machine receives (interfaces.md §2); events/recovery/manual.json is a
+ * What the recovery state machine receives (stepfunctions/README.md); events/recovery/manual.json is a
  * sample. A manual recovery: `trigger.source` "manual", `trigger.summary` the operator's reason,
  * `incidentKey` from manualIncidentKey, `recoveryId` from recoveryIdFor (the CLI computes both;
  * from the console, any `<yyyymmddThhmmssZ>-<8 hex>` id works) and the execution named

@@ -39,7 +39,20 @@ tr.critical td:first-child { font-weight:700; color:var(--crit); }
 .arrow { color:var(--ok); font-size:20px; }
 .failure { border-color:var(--bad); background:#fff5f5; }
 footer { color:var(--muted); font-size:12px; text-align:center; margin-top:24px; }
-@media (max-width: 760px) { .figures { grid-template-columns:1fr 1fr; } .grid { grid-template-columns:1fr; } header { flex-direction:column; } }
+.gantt-narrow { display:none; }
+@media (max-width: 760px) {
+  main { padding:18px 12px 32px; } section { padding:14px 12px; }
+  .figures { grid-template-columns:1fr 1fr; } .grid { grid-template-columns:1fr; } header { flex-direction:column; }
+  .gantt-wide { display:none; } .gantt-narrow { display:block; max-width:460px; }
+  table.cards thead { display:none; }
+  table.cards, table.cards tbody, table.cards td { display:block; }
+  table.cards tr { display:block; padding:8px 0; border-bottom:1px solid var(--line); }
+  table.cards td { padding:1px 0; border:0; text-align:left; white-space:normal; }
+  table.cards td[data-label]::before { content:attr(data-label) " "; color:var(--muted); font-weight:400; }
+  code { overflow-wrap:anywhere; }
+  table.steps tr { display:flex; flex-wrap:wrap; gap:2px 12px; }
+  table.steps td.step, table.steps td.details { flex:1 0 100%; }
+}
 @media print { body { background:#fff; } section, .figure { break-inside:avoid; } }
 `;
 
@@ -79,10 +92,10 @@ function attemptsSection(report: RecoveryReport): string {
   const rows = attempts
     .map(
       (a, i) =>
-        `<tr><td class="num">${i + 1}</td><td>${code(a.backupId)}</td><td>${h(formatTime(a.takenAt))}</td><td>${code(a.taskArn) ?? '—'}</td><td>${code(a.address) ?? '—'}</td><td class="verdict-${h(a.verdict)}">${h(a.verdict)}</td></tr>`,
+        `<tr><td class="num" data-label="#">${i + 1}</td><td data-label="backup">${code(a.backupId)}</td><td data-label="taken">${h(formatTime(a.takenAt))}</td><td data-label="task">${code(a.taskArn) ?? '—'}</td><td data-label="address">${code(a.address) ?? '—'}</td><td class="verdict-${h(a.verdict)}" data-label="health gate">${h(a.verdict)}</td></tr>`,
     )
     .join('');
-  return `<section><h2>Attempts (walk-back)</h2><div class="scroll"><table><thead><tr><th>#</th><th>Backup</th><th>Taken</th><th>Task</th><th>Address</th><th>Health gate</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  return `<section><h2>Attempts (walk-back)</h2><div class="scroll"><table class="cards"><thead><tr><th>#</th><th>Backup</th><th>Taken</th><th>Task</th><th>Address</th><th>Health gate</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function dnsSection(report: RecoveryReport): string {
@@ -107,10 +120,10 @@ function timelineTable(report: RecoveryReport): string {
   const rows = report.timeline
     .map(
       (r) =>
-        `<tr class="${r.critical ? 'critical' : ''}"><td>${h(r.label)}</td><td class="num">+${h(formatDuration(r.startMs))}</td><td class="num">${h(r.durationMs === undefined ? 'running' : formatDuration(r.durationMs))}</td><td class="outcome-${h(r.outcome)}">${h(r.outcome)}${r.critical ? ' · critical' : ''}</td><td>${r.facts.map((f) => code(f)).join(' ')}</td></tr>`,
+        `<tr class="${r.critical ? 'critical' : ''}"><td class="step">${h(r.label)}</td><td class="num" data-label="at">+${h(formatDuration(r.startMs))}</td><td class="num" data-label="took">${h(r.durationMs === undefined ? 'running' : formatDuration(r.durationMs))}</td><td class="outcome-${h(r.outcome)}">${h(r.outcome)}${r.critical ? ' · critical' : ''}</td><td class="details">${r.facts.map((f) => code(f)).join(' ')}</td></tr>`,
     )
     .join('');
-  return `<div class="scroll"><table><thead><tr><th>Step</th><th>Start</th><th>Took</th><th>Outcome</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="scroll"><table class="cards steps"><thead><tr><th>Step</th><th>Start</th><th>Took</th><th>Outcome</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** Renders the report as one self-contained HTML page (inline CSS and SVG, no external assets). */
@@ -140,7 +153,7 @@ export function renderHtml(report: RecoveryReport, options: { generatedAt?: stri
 <p class="headline ${h(report.phase)}">${h(report.headline)}</p>
 <div class="figures">${figures}</div>
 ${failure}
-<section><h2>Timeline</h2>${renderGanttSvg(report)}${timelineTable(report)}</section>
+<section><h2>Timeline</h2><div class="gantt-wide">${renderGanttSvg(report)}</div><div class="gantt-narrow">${renderGanttSvg(report, { layout: 'narrow' })}</div>${timelineTable(report)}</section>
 <div class="grid">${triggerSection(report)}${backupSection(report)}</div>
 <div class="grid">${dnsSection(report)}${sandboxSection(report)}</div>
 ${attemptsSection(report)}

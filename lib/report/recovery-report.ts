@@ -1,5 +1,6 @@
 import type { Backup } from '../backup/model';
 import type { Recovery, TimelineEntry } from '../recovery/model';
+import { RESTORABLE_KINDS } from '../recovery/pick-known-good';
 import { formatDuration, formatTime, humaniseStep } from './format';
 
 /** What the report says about one backup. */
@@ -80,9 +81,6 @@ export interface RecoveryReport {
 
 const ms = (iso: string) => new Date(iso).getTime();
 
-/** Backups that hold a state the site was once healthy in (what recovery may pick). */
-const RESTORABLE: readonly Backup['spec']['kind'][] = ['scheduled', 'manual', 'pre-promote'];
-
 function describeDrill(backup: Backup): string {
   const drill = backup.status.drill;
   if (drill === undefined) return 'never restored in a drill';
@@ -162,7 +160,7 @@ function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: B
     const first = status.attempts[0]?.backupId ?? used;
     const firstDrilled = byId.get(first)?.status.drill?.verdict === 'passed';
     const restorable = backups.filter(
-      (b) => RESTORABLE.includes(b.spec.kind) && b.status.phase === 'Completed',
+      (b) => RESTORABLE_KINDS.includes(b.spec.kind) && b.status.phase === 'Completed',
     );
     const before = `taken before the outage began (${formatTime(spec.trigger.outageStartedAt)})`;
     const lead = firstDrilled ? 'newest restore-proven backup' : 'newest completed backup';

@@ -1,9 +1,9 @@
 import type { Backup, BackupPart } from '../backup/model';
-import { rdsSnapshotIdentifier, TAG } from '../backup/naming';
 import type { BackupPorts } from '../backup/ports';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { asError, LifeboatError } from '../errors';
+import { rdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
 import { planRetention } from './policy';
 
 /** One snapshot retention deletes (or, in a dry run, would delete). */

@@ -1,6 +1,8 @@
-import type { MetricAlarm } from '../aws/cloudwatch';
+import type { AwsClients } from '../aws/clients';
+import { CloudWatchAlarms, cloudwatchClient, type MetricAlarm } from '../aws/cloudwatch';
 import type { Site } from '../config/schema';
-import { METRIC } from './metrics';
+import { getOptionalStringFromEnv } from '../env';
+import { METRIC, metricsIdentity } from './metrics';
 
 /** Where the per-site alarms live and whom they tell. */
 export interface AlarmSettings {
@@ -19,6 +21,30 @@ export interface AlarmsPort {
   list(prefix: string): Promise<MetricAlarm[]>;
   put(alarm: MetricAlarm): Promise<void>;
   delete(names: readonly string[]): Promise<void>;
+}
+
+/** Hours without a completed backup before a site's alarm fires: a nightly backup plus two hours. */
+export const MAX_BACKUP_AGE_HOURS = 26;
+
+/**
+ * The alarm settings from the environment, or undefined when BACKUP_ALARM_TOPIC_ARN is not set
+ * (local runs): BACKUP_ALARM_PREFIX (default `lifeboat-no-backup-`), and the namespace and service
+ * of metricsIdentity(), so the alarms watch exactly what the metrics emit.
+ */
+export function alarmSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AlarmSettings | undefined {
+  const topicArn = getOptionalStringFromEnv('BACKUP_ALARM_TOPIC_ARN', env);
+  if (topicArn === undefined) return undefined;
+  return {
+    prefix: getOptionalStringFromEnv('BACKUP_ALARM_PREFIX', env) ?? 'lifeboat-no-backup-',
+    topicArn,
+    ...metricsIdentity(env),
+    maxAgeHours: MAX_BACKUP_AGE_HOURS,
+  };
+}
+
+/** The alarms port in `region` (the metrics' region: where the service is deployed). */
+export function cloudWatchAlarmsPort(clients: AwsClients, region: string): AlarmsPort {
+  return new CloudWatchAlarms(cloudwatchClient(clients, region), region);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Backup } from '../backup/model';
 import type { BackupTelemetry } from '../backup/ports';
 import type { SweepTelemetry } from '../backup/sweep-backups';
+import { getOptionalStringFromEnv } from '../env';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -16,8 +17,34 @@ export const METRIC = {
   retentionDeleted: 'SnapshotsDeletedByRetention',
 } as const;
 
-/** The process-wide Powertools metrics (namespace from POWERTOOLS_METRICS_NAMESPACE, default Lifeboat). */
-export const metrics = new Metrics({ namespace: 'Lifeboat', serviceName: 'lifeboat' });
+/** Where lifeboat's metrics live: the CloudWatch namespace and the `service` dimension Powertools adds. */
+export interface MetricsIdentity {
+  namespace: string;
+  service: string;
+}
+
+/**
+ * The one source of the metrics' namespace and service, read by the metrics and by the alarms
+ * that watch them (if the two differed, every site would alarm): POWERTOOLS_METRICS_NAMESPACE and
+ * POWERTOOLS_SERVICE_NAME, which serverless.yml sets, else Lifeboat and lifeboat.
+ */
+export function metricsIdentity(env: NodeJS.ProcessEnv = process.env): MetricsIdentity {
+  return {
+    namespace: getOptionalStringFromEnv('POWERTOOLS_METRICS_NAMESPACE', env) ?? 'Lifeboat',
+    service: getOptionalStringFromEnv('POWERTOOLS_SERVICE_NAME', env) ?? 'lifeboat',
+  };
+}
+
+let processMetrics: Metrics | undefined;
+
+/** The process-wide Powertools metrics, under metricsIdentity(), built on first use. */
+export function defaultMetrics(): Metrics {
+  if (processMetrics === undefined) {
+    const { namespace, service } = metricsIdentity();
+    processMetrics = new Metrics({ namespace, serviceName: service });
+  }
+  return processMetrics;
+}
 
 /** Emits one metric with a `site` dimension at once (EMF line), so many sites fit one invocation. */
 function emit(target: Metrics, site: string, name: string, unit: Unit, value: number): void {
@@ -33,7 +60,7 @@ const PHASE_METRIC: Partial<Record<Backup['status']['phase'], string>> = {
 };
 
 /** Backup and sweep telemetry as CloudWatch metrics per site. */
-export function backupMetrics(target: Metrics = metrics): BackupTelemetry & SweepTelemetry {
+export function backupMetrics(target: Metrics = defaultMetrics()): BackupTelemetry & SweepTelemetry {
   return {
     backupFinished(backup) {
       const name = PHASE_METRIC[backup.status.phase];

@@ -1,3 +1,4 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
@@ -17,15 +18,16 @@ const alarmState = z.object({
 });
 
 /**
- * The "CloudWatch Alarm State Change" EventBridge event; fields lifeboat does not read are accepted.
+ * The "CloudWatch Alarm State Change" EventBridge event (Powertools' EventBridge envelope with the
+ * alarm's detail); fields lifeboat does not read are accepted.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
  */
-export const alarmStateChangeSchema = z.object({
+export const alarmStateChangeSchema = EventBridgeSchema.extend({
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   source: z.literal('aws.cloudwatch'),
+  // Powertools accepts these empty; the incident key is made of them.
   account: z.string().min(1),
   region: z.string().min(1),
-  time: z.string().min(1),
   detail: z.object({
     alarmName: z.string().min(1).max(255),
     state: alarmState,

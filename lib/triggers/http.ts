@@ -1,3 +1,4 @@
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import {
@@ -9,6 +10,17 @@ import {
 } from '../errors';
 import { logger } from '../middleware/lambda';
 import type { TriggerOutcome } from './outcome';
+
+/**
+ * The parts of an API Gateway HTTP API (payload 2.0) event the webhook reads, typed by Powertools'
+ * schema. Only these are validated (not the whole envelope) so a request is judged on its token
+ * before anything else; an absent isBase64Encoded means a plain body.
+ */
+export const webhookHttpEvent = APIGatewayProxyEventV2Schema.pick({
+  body: true,
+  isBase64Encoded: true,
+  queryStringParameters: true,
+}).partial({ isBase64Encoded: true });
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 

@@ -15,6 +15,8 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 /**
  * Wraps a secret reader with a cache: one read per `ttlMs` (so a rotated secret takes effect
  * within the TTL), concurrent callers share one read, and a failed read is not cached.
+ * Kept instead of Powertools' cache, which runs on the wall clock rather than the injected one and
+ * lets concurrent callers each read.
  */
 export function cachedSecret(
   read: () => Promise<string>,

@@ -1,7 +1,7 @@
 import type { AllAwsClients } from '../../lib/aws/all-clients';
-import { backupPorts } from '../../lib/backup/default-ports';
 import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
+import { backupPorts } from '../../lib/backup/wiring';
 import { Catalog } from '../../lib/catalog/catalog';
 import { type MotoServer, resetMoto } from '../../local/moto-server';
 import { AwsSimulation } from '../../local/sdk-middleware/aws-simulation';

@@ -51,7 +51,10 @@ describe('npm run demo (the CI smoke test)', () => {
     expect(out).toMatch(/▶ Launch replacement\n/);
     expect(out).toMatch(/✓ Switch DNS \(\d+ ms\)/);
     expect(out).toMatch(/✓ {3}┊ Launch sandbox/);
-    expect(out).toMatch(/✓ Check replacement ×\d+ over \d+ s\n.*▶ Reject unhealthy/);
+    expect(out).toMatch(
+      /✗ Check replacement ×\d+ over \d+ s: unhealthy — not healthy within .*\n.*▶ Reject unhealthy/,
+    );
+    expect(out).toMatch(/✓ Check replacement (×\d+ over [\d.]+ (ms|s)|\([\d.]+ (ms|s)\)): healthy/);
     expect(out).toMatch(
       /tried \d{8}t\d{6}z-scheduled: unhealthy → walked back\n\s+tried \d{8}t\d{6}z-scheduled: healthy/,
     );
@@ -60,14 +63,23 @@ describe('npm run demo (the CI smoke test)', () => {
     );
     expect(out).toMatch(/sandbox\.example\.com {2}A 10\.\d+\.\d+\.\d+ \(the broken state/);
     expect(out).toMatch(/alarm → DNS switched: [\d.]+ (ms|s)/);
-    expect(out).toMatch(/-scheduled\s+scheduled\s+Completed\s+<1 min\s+2\/2 copied/);
+    // Last night's and the night before's backups, aged as such.
+    expect(out).toMatch(/-scheduled\s+scheduled\s+Completed\s+7 h 0\d min\s+2\/2 copied/);
+    expect(out).toMatch(/-scheduled\s+scheduled\s+Completed\s+31 h 0\d min\s+2\/2 copied/);
     expect(out).toMatch(/www\.example\.com A 10\.\d+\.\d+\.\d+ \(final task from \d{8}t\d{6}z-pre-promote\)/);
     expect(out).toContain('▸ Done');
 
-    const recoveryId = /recovery (\d{8}t\d{6}z-[0-9a-f]{8}): execution/.exec(out)?.[1];
+    const [, recoveryId, execution] =
+      /recovery (\d{8}t\d{6}z-[0-9a-f]{8}): execution (\S+) started/.exec(out) ?? [];
     const html = join(outDir, `blog-${recoveryId}.html`);
     expect(existsSync(html)).toBe(true);
     expect(readFileSync(html, 'utf8')).toContain('blog is back: www.example.com switched to');
+    // The report names the execution the webhook started (and the demo announced), run locally.
+    expect(readFileSync(html, 'utf8')).toMatch(
+      new RegExp(
+        `Step Functions execution <code>arn:aws:states:us-east-1:\\d{12}:execution:[\\w-]+:${execution}</code>`,
+      ),
+    );
     expect(existsSync(join(outDir, `blog-${recoveryId}.md`))).toBe(true);
 
     const moto = /moto_server\s+(http:\S+)/.exec(out)?.[1] ?? '';

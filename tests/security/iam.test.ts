@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { MANAGED, TAG } from '../../lib/tags/vocabulary';
 import { derivedActions } from './support/sdk-actions';
 import {
   allStatements,
@@ -43,14 +44,14 @@ const MAY_DESTROY: Record<string, readonly string[]> = {
   RecoveryFinishRole: ['ecs:StopTask'],
 };
 
-/** Condition keys that restrict a call to resources tagged lifeboat:managed=true. */
+/** Condition keys that restrict a call to resources tagged lifeboat:managed=true (TAG.managed). */
 const TAG_CONDITION_KEYS = [
-  'aws:resourcetag/lifeboat:managed',
-  'ec2:resourcetag/lifeboat:managed',
-  'ecs:resourcetag/lifeboat:managed',
-  'rds:snapshot-tag/lifeboat:managed',
-  'rds:cluster-snapshot-tag/lifeboat:managed',
-];
+  'aws:resourcetag',
+  'ec2:resourcetag',
+  'ecs:resourcetag',
+  'rds:snapshot-tag',
+  'rds:cluster-snapshot-tag',
+].map((prefix) => `${prefix}/${TAG.managed}`);
 
 /** The only managed policies a function role may carry. */
 const BASELINE_MANAGED_POLICIES = [
@@ -85,7 +86,7 @@ function hasTagCondition(statement: Statement): boolean {
     for (const [key, value] of Object.entries(conditions)) {
       if (
         TAG_CONDITION_KEYS.includes(key.toLowerCase()) &&
-        asList(value as string | string[]).every((v) => v === 'true')
+        asList(value as string | string[]).every((v) => v === MANAGED)
       )
         return true;
     }

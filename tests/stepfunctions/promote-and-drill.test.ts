@@ -1,6 +1,6 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { toTagList } from '../../lib/aws/ec2';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import { toTagList } from '../../lib/tags/vocabulary';
 import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';

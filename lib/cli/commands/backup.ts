@@ -1,7 +1,7 @@
 import { advanceBackup } from '../../backup/advance-backup';
-import { backupPorts } from '../../backup/default-ports';
 import { type Backup, isTerminal } from '../../backup/model';
 import { startBackup } from '../../backup/start-backup';
+import { backupPorts } from '../../backup/wiring';
 import { findSite } from '../../config/load';
 import { formatDuration } from '../../report/format';
 import { type Invocation, secondsOption } from '../args';

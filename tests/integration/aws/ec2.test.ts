@@ -1,6 +1,7 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { Ec2Adapter, toTagList } from '../../../lib/aws/ec2';
+import { Ec2Adapter } from '../../../lib/aws/ec2';
 import { AwsCallError } from '../../../lib/errors';
+import { toTagList } from '../../../lib/tags/vocabulary';
 import { motoClients, uniqueName } from '../../support/moto';
 
 describe('EC2 adapter (moto)', () => {

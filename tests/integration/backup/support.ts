@@ -1,8 +1,8 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { S3ObjectStore } from '../../../lib/aws/s3';
-import { backupPorts } from '../../../lib/backup/default-ports';
 import type { BackupPorts } from '../../../lib/backup/ports';
+import { backupPorts } from '../../../lib/backup/wiring';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Site } from '../../../lib/config/schema';
 import { buildSite } from '../../support/builders';

@@ -1,5 +1,5 @@
 import { isTerminal } from '../../../lib/backup/model';
-import { parseRdsSnapshotIdentifier } from '../../../lib/backup/naming';
+import { parseRdsSnapshotIdentifier } from '../../../lib/tags/vocabulary';
 import { runBackupPipeline } from '../../../local/sdk-middleware/backup-pipeline';
 import { motoClients } from '../../support/moto';
 import { accountedFor, allBackups, duplicates, faultyWorld, lifeboatSnapshots, makeSites } from './support';

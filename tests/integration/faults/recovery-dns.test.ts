@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
 import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
 import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
@@ -63,7 +63,11 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
     );
     const sim = new AwsSimulation({ clock: simClock, limits: false, faults, seed });
     const stepClock = new SteppingClock('2026-11-22T09:40:00Z');
-    const ports = recoveryPorts(sim.clients(motoEndpoint(), 3), world.catalog, stepClock, {
+    const ports = recoveryPorts({
+      clients: sim.clients(motoEndpoint(), 3),
+      catalog: world.catalog,
+      clock: stepClock,
+      adapters: ALL_RECOVERY_ADAPTERS,
       topicArn: world.topicArn,
       endpointOf: (task: TaskInfo) =>
         task.privateIp === undefined
@@ -104,18 +108,34 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
 }
 
 describe('recovery under AWS faults (moto, seeded)', () => {
-  it.each([1, 2, 3, 4, 5, 6])(
+  const SEEDS = [1, 2, 3, 4, 5, 6];
+  /** Which seeds took each conditional branch below, so the branches cannot all be skipped. */
+  const seen = { dnsSwitched: new Set<number>(), succeeded: new Set<number>(), ran: new Set<number>() };
+
+  it.each(SEEDS)(
     'seed %i: DNS never points at an unhealthy task, whether the recovery succeeds or fails',
     async (seed) => {
       const outcome = await recoverUnderFaults(seed, ['healthy', 'unhealthy']);
 
+      seen.ran.add(seed);
       expect(outcome.faults).toBeGreaterThan(0);
-      if (outcome.behind !== undefined)
+      if (outcome.behind !== undefined) {
+        seen.dnsSwitched.add(seed);
         expect({ seed, behaviour: outcome.behaviourBehind }).toEqual({ seed, behaviour: 'healthy' });
-      if (outcome.status === 'SUCCEEDED') expect(outcome.behind).toBeDefined();
+      }
+      if (outcome.status === 'SUCCEEDED') {
+        seen.succeeded.add(seed);
+        expect(outcome.behind).toBeDefined();
+      }
       expect(outcome.lock).toBeUndefined();
     },
   );
+
+  it('checked DNS and a success in some of those seeds, not only failures that left DNS alone', () => {
+    expect(seen.ran.size).toBe(SEEDS.length);
+    expect(seen.dnsSwitched.size).toBeGreaterThan(0);
+    expect(seen.succeeded.size).toBeGreaterThan(0);
+  });
 
   it('leaves DNS alone when every backup is unhealthy, faults or not', async () => {
     const outcome = await recoverUnderFaults(9, ['unhealthy', 'unhealthy']);

@@ -17,15 +17,15 @@ import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { toTagList } from '../../../lib/aws/ec2';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Clock } from '../../../lib/clock';
 import type { LifeboatConfig, Site } from '../../../lib/config/schema';
-import { recoveryPorts } from '../../../lib/recovery/default-ports';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
+import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
+import { toTagList } from '../../../lib/tags/vocabulary';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { buildBackup, buildConfig, rawSite } from '../../support/builders';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
@@ -139,9 +139,12 @@ export class RecoveryWorld {
           cluster,
           taskDefinition: family,
           containerName: 'wordpress',
+          containerPort: 80,
           volumeName: 'wp-content',
+          volumeFilesystemType: 'ext4',
           subnets: [subnet.Subnet?.SubnetId],
           securityGroups: [siteSg],
+          assignPublicIp: true,
           infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
         },
         dns: { hostedZoneId, recordName: `www.${zoneName}`, ttl: 60 },
@@ -171,7 +174,11 @@ export class RecoveryWorld {
     return {
       config: this.config,
       clock,
-      ports: recoveryPorts(this.clients, this.catalog, clock, {
+      ports: recoveryPorts({
+        clients: this.clients,
+        catalog: this.catalog,
+        clock,
+        adapters: ALL_RECOVERY_ADAPTERS,
         topicArn: this.topicArn,
         endpointOf: (task: TaskInfo) =>
           task.privateIp === undefined

@@ -1,12 +1,14 @@
 import {
   CopySnapshotCommand,
+  CreateSnapshotCommand,
   DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Ec2Adapter } from '../../../lib/aws/ec2';
-import { ThrottledError } from '../../../lib/errors';
+import { AwsCallError, ThrottledError } from '../../../lib/errors';
 
 const ec2Mock = mockClient(EC2Client);
 
@@ -65,6 +67,74 @@ describe('Ec2Adapter (backup additions)', () => {
       Encrypted: true,
       KmsKeyId: 'alias/lifeboat-dr',
       TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'lifeboat:managed', Value: 'true' }] }],
+    });
+  });
+
+  describe('an answer without a field AWS always sends is an error naming the call and the field', () => {
+    const snapshot = {
+      SnapshotId: 'snap-1',
+      VolumeId: 'vol-1',
+      State: 'completed' as const,
+      Encrypted: false,
+    };
+    const volume = { VolumeId: 'vol-1', AvailabilityZone: 'us-west-2a', Size: 8, Encrypted: false };
+
+    it.each([
+      {
+        call: 'EC2 DescribeVolumes',
+        field: 'AvailabilityZone',
+        arrange: () =>
+          ec2Mock
+            .on(DescribeVolumesCommand)
+            .resolves({ Volumes: [{ ...volume, AvailabilityZone: undefined }] }),
+        act: () => dr.findVolumes({ ids: ['vol-1'] }),
+      },
+      {
+        call: 'EC2 DescribeSnapshots',
+        field: 'VolumeId',
+        arrange: () =>
+          ec2Mock
+            .on(DescribeSnapshotsCommand)
+            .resolves({ Snapshots: [{ ...snapshot, VolumeId: undefined }] }),
+        act: () => dr.findSnapshots({ ids: ['snap-1'] }),
+      },
+      {
+        call: 'EC2 DescribeSnapshots',
+        field: 'SnapshotId',
+        arrange: () =>
+          ec2Mock
+            .on(DescribeSnapshotsCommand)
+            .resolves({ Snapshots: [{ ...snapshot, SnapshotId: undefined }] }),
+        act: () => dr.findSnapshots({ tags: { 'lifeboat:site': 'blog' } }),
+      },
+      {
+        call: 'EC2 CreateSnapshot',
+        field: 'State',
+        arrange: () => ec2Mock.on(CreateSnapshotCommand).resolves({ ...snapshot, State: undefined }),
+        act: () => dr.createSnapshot('vol-1', 'd', {}),
+      },
+      {
+        call: 'EC2 CopySnapshot',
+        field: 'SnapshotId',
+        arrange: () => ec2Mock.on(CopySnapshotCommand).resolves({}),
+        act: () =>
+          dr.copySnapshotFrom({
+            sourceRegion: 'us-east-1',
+            sourceSnapshotId: 'snap-1',
+            description: 'd',
+            tags: {},
+          }),
+      },
+    ])('$call without $field', async ({ call, field, arrange, act }) => {
+      arrange();
+
+      const error = await act().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        message: `${call} answered without ${field}`,
+        context: expect.objectContaining({ operation: call, field }),
+      });
     });
   });
 });

@@ -6,7 +6,7 @@ import {
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EcsAdapter } from '../../../lib/aws/ecs';
-import { TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
+import { AwsCallError, TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
 import { runTaskRequest } from '../../../lib/recovery/launch-task';
 import { buildSite } from '../../support/builders';
 
@@ -34,7 +34,9 @@ describe('EcsAdapter', () => {
   });
 
   it('runs a Fargate task whose volume ECS creates from the snapshot and keeps after the task stops (moto drops this)', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     const task = await adapter.runTask(
       runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
@@ -79,8 +81,134 @@ describe('EcsAdapter', () => {
     });
   });
 
+  // moto ignores volumeConfigurations; these assert what real ECS requires of it.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskManagedEBSVolumeConfiguration.html
+  it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
+    'RunTask (%s) names the snapshot file system, since ECS assumes xfs and an ext4 snapshot would not start',
+    async (role) => {
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+
+      expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
+        volumeConfigurations: [
+          {
+            name: 'wp-content',
+            managedEBSVolume: expect.objectContaining({ snapshotId: 'snap-0abc', filesystemType: 'ext4' }),
+          },
+        ],
+      });
+    },
+  );
+
+  it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
+    'RunTask (%s) sets the volume initialization rate, else the restored volume is lazy-loaded from S3',
+    async (role) => {
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+
+      expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
+        volumeConfigurations: [
+          {
+            name: 'wp-content',
+            managedEBSVolume: expect.objectContaining({ volumeInitializationRate: 200 }),
+          },
+        ],
+      });
+    },
+  );
+
+  it('RunTask sends no volume initialization rate when the site sets none (EBS default rate)', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+    const xfsSite = buildSite({
+      run: { ...site.run, volumeFilesystemType: 'xfs', volumeInitializationRateMiBps: undefined },
+    });
+
+    await adapter.runTask(runTaskRequest(xfsSite, '20261122t093900z-1a2b3c4d', 'replacement', candidate));
+
+    const volume = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.volumeConfigurations?.[0];
+    expect(volume?.managedEBSVolume?.filesystemType).toBe('xfs');
+    expect(volume?.managedEBSVolume).not.toHaveProperty('volumeInitializationRate', expect.anything());
+  });
+
+  it('RunTask gives an io2 volume its IOPS, which EBS requires for io1 and io2', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+    const io2Site = buildSite({ run: { ...site.run, volumeType: 'io2', volumeIops: 4000 } });
+
+    await adapter.runTask(runTaskRequest(io2Site, '20261122t093900z-1a2b3c4d', 'replacement', candidate));
+
+    expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
+      volumeConfigurations: [
+        {
+          name: 'wp-content',
+          managedEBSVolume: expect.objectContaining({ volumeType: 'io2', iops: 4000 }),
+        },
+      ],
+    });
+  });
+
+  it('RunTask passes the infrastructure role and tags the volume itself (RunTask cannot propagate tags to it)', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+
+    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
+
+    const volume = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.volumeConfigurations?.[0];
+    expect(volume?.managedEBSVolume?.roleArn).toBe(site.run.infrastructureRoleArn);
+    expect(volume?.managedEBSVolume?.tagSpecifications).toEqual([
+      {
+        resourceType: 'volume',
+        propagateTags: 'NONE',
+        tags: expect.arrayContaining([
+          { key: 'lifeboat:managed', value: 'true' },
+          { key: 'lifeboat:role', value: 'sandbox' },
+        ]),
+      },
+    ]);
+    const keys = volume?.managedEBSVolume?.tagSpecifications?.[0]?.tags?.map((t) => t.key) ?? [];
+    // AmazonECSCreated and AmazonECSManaged are reserved; aws: keys are refused everywhere.
+    expect(
+      keys.filter((k) => k === 'AmazonECSCreated' || k === 'AmazonECSManaged' || k?.startsWith('aws:')),
+    ).toEqual([]);
+  });
+
+  it.each(['replacement', 'sandbox', 'final', 'drill'] as const)(
+    'RunTask (%s) sends a startedBy, clientToken and tags within what ECS accepts',
+    async (role) => {
+      ecsMock
+        .on(RunTaskCommand)
+        .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+
+      const input = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input;
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+      expect(input?.startedBy).toMatch(/^[A-Za-z0-9/_-]{1,36}$/);
+      expect(input?.clientToken).toMatch(/^[\x21-\x7e]{1,64}$/);
+      const tags = input?.tags ?? [];
+      expect(tags.length).toBeLessThanOrEqual(50);
+      for (const tag of tags) {
+        expect(tag.key?.length).toBeLessThanOrEqual(128);
+        expect(tag.value?.length).toBeLessThanOrEqual(256);
+        expect(tag.key?.toLowerCase().startsWith('aws:')).toBe(false);
+      }
+    },
+  );
+
   it('launches the sandbox behind the sandbox security groups', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
 
@@ -186,5 +314,46 @@ describe('EcsAdapter', () => {
       { groupId: 'sg-2', cidrs: [], ipv6Cidrs: ['::/0'], prefixLists: ['pl-1'] },
     ]);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
+  });
+
+  describe('an answer without a field AWS always sends is an error naming the call and the field', () => {
+    it.each([
+      {
+        call: 'ECS DescribeTasks',
+        field: 'tasks[].lastStatus',
+        arrange: () =>
+          ecsMock
+            .on(DescribeTasksCommand)
+            .resolves({ tasks: [{ taskArn: TASK_ARN, desiredStatus: 'RUNNING' }] }),
+        act: () => adapter.describeTask('blog', TASK_ARN),
+      },
+      {
+        call: 'ECS RunTask',
+        field: 'tasks[].desiredStatus',
+        arrange: () =>
+          ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] }),
+        act: () =>
+          adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+      },
+      {
+        call: 'EC2 DescribeSecurityGroups',
+        field: 'IpPermissions[].IpRanges[].CidrIp',
+        arrange: () =>
+          ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+            SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpRanges: [{ Description: 'office' }] }] }],
+          }),
+        act: () => adapter.ingressOf(['sg-1']),
+      },
+    ])('$call without $field', async ({ call, field, arrange, act }) => {
+      arrange();
+
+      const error = await act().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        message: `${call} answered without ${field}`,
+        context: expect.objectContaining({ operation: call, field }),
+      });
+    });
   });
 });

@@ -2,6 +2,9 @@ import {
   CopyDBSnapshotCommand,
   CreateDBClusterSnapshotCommand,
   CreateDBSnapshotCommand,
+  type DBClusterSnapshot,
+  type DBSnapshot,
+  DeleteDBClusterSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
@@ -24,6 +27,34 @@ function awsError(name: string, status = 400): RDSServiceException {
   });
 }
 
+/** A DB snapshot as DescribeDBSnapshots answers it: every field AWS always sends. */
+function instanceSnapshot(identifier: string, Status: string, more: Partial<DBSnapshot> = {}): DBSnapshot {
+  return {
+    DBSnapshotIdentifier: identifier,
+    DBSnapshotArn: `arn:aws:rds:us-east-1:123456789012:snapshot:${identifier}`,
+    DBInstanceIdentifier: 'blog-db',
+    Status,
+    Encrypted: false,
+    ...more,
+  };
+}
+
+/** A DB cluster snapshot as DescribeDBClusterSnapshots answers it. */
+function clusterSnapshot(
+  identifier: string,
+  Status: string,
+  more: Partial<DBClusterSnapshot> = {},
+): DBClusterSnapshot {
+  return {
+    DBClusterSnapshotIdentifier: identifier,
+    DBClusterSnapshotArn: `arn:aws:rds:us-east-1:123456789012:cluster-snapshot:${identifier}`,
+    DBClusterIdentifier: 'shop-cluster',
+    Status,
+    StorageEncrypted: false,
+    ...more,
+  };
+}
+
 describe('RdsAdapter', () => {
   const rds = new RdsAdapter(new RDSClient({ region: 'us-east-1' }), 'us-east-1');
 
@@ -34,20 +65,16 @@ describe('RdsAdapter', () => {
       .on(DescribeDBSnapshotsCommand)
       .resolvesOnce({
         DBSnapshots: [
-          { DBSnapshotIdentifier: 'lifeboat-blog-20261121t020000z-scheduled', Status: 'available' },
-          { DBSnapshotIdentifier: 'someone-elses', Status: 'available' },
+          instanceSnapshot('lifeboat-blog-20261121t020000z-scheduled', 'available'),
+          instanceSnapshot('someone-elses', 'available'),
         ],
         Marker: 'page-2',
       })
       .resolvesOnce({
-        DBSnapshots: [
-          { DBSnapshotIdentifier: 'lifeboat-blog-20261122t020000z-scheduled', Status: 'copying' },
-        ],
+        DBSnapshots: [instanceSnapshot('lifeboat-blog-20261122t020000z-scheduled', 'copying')],
       });
     rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
-      DBClusterSnapshots: [
-        { DBClusterSnapshotIdentifier: 'lifeboat-shop-20261122t020000z-scheduled', Status: 'creating' },
-      ],
+      DBClusterSnapshots: [clusterSnapshot('lifeboat-shop-20261122t020000z-scheduled', 'creating')],
     });
 
     const found = await rds.listSnapshots('lifeboat-');
@@ -65,19 +92,15 @@ describe('RdsAdapter', () => {
     const copy = [{ Key: 'lifeboat:source-snapshot', Value: 'x' }];
     rdsMock.on(DescribeDBSnapshotsCommand).resolves({
       DBSnapshots: [
-        { DBSnapshotIdentifier: 'lifeboat-a-20261122t020000z-scheduled', Status: 'copying', TagList: copy },
-        { DBSnapshotIdentifier: 'lifeboat-b-20261122t020000z-scheduled', Status: 'available', TagList: copy },
-        { DBSnapshotIdentifier: 'lifeboat-c-20261122t020000z-scheduled', Status: 'creating', TagList: [] },
-        { DBSnapshotIdentifier: 'other', Status: 'copying', TagList: copy },
+        instanceSnapshot('lifeboat-a-20261122t020000z-scheduled', 'copying', { TagList: copy }),
+        instanceSnapshot('lifeboat-b-20261122t020000z-scheduled', 'available', { TagList: copy }),
+        instanceSnapshot('lifeboat-c-20261122t020000z-scheduled', 'creating', { TagList: [] }),
+        instanceSnapshot('other', 'copying', { TagList: copy }),
       ],
     });
     rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
       DBClusterSnapshots: [
-        {
-          DBClusterSnapshotIdentifier: 'lifeboat-d-20261122t020000z-scheduled',
-          Status: 'pending',
-          TagList: copy,
-        },
+        clusterSnapshot('lifeboat-d-20261122t020000z-scheduled', 'pending', { TagList: copy }),
       ],
     });
 
@@ -88,13 +111,9 @@ describe('RdsAdapter', () => {
     rdsMock.on(CreateDBSnapshotCommand).rejects(awsError('DBSnapshotAlreadyExists'));
     rdsMock.on(DescribeDBSnapshotsCommand).resolves({
       DBSnapshots: [
-        {
-          DBSnapshotIdentifier: 'lifeboat-blog-x',
-          DBSnapshotArn: 'arn:aws:rds:us-east-1:123456789012:snapshot:lifeboat-blog-x',
-          DBInstanceIdentifier: 'blog-db',
-          Status: 'available',
+        instanceSnapshot('lifeboat-blog-x', 'available', {
           TagList: [{ Key: 'lifeboat:managed', Value: 'true' }],
-        },
+        }),
       ],
     });
 
@@ -116,11 +135,7 @@ describe('RdsAdapter', () => {
 
   it('snapshots an Aurora cluster with CreateDBClusterSnapshot', async () => {
     rdsMock.on(CreateDBClusterSnapshotCommand).resolves({
-      DBClusterSnapshot: {
-        DBClusterSnapshotIdentifier: 'lifeboat-blog-x',
-        Status: 'creating',
-        DBClusterIdentifier: 'c',
-      },
+      DBClusterSnapshot: clusterSnapshot('lifeboat-blog-x', 'creating', { DBClusterIdentifier: 'c' }),
     });
 
     const snapshot = await rds.createSnapshot('rds-cluster', 'c', 'lifeboat-blog-x', {});
@@ -170,5 +185,98 @@ describe('RdsAdapter', () => {
     rdsMock.on(DescribeDBInstancesCommand).rejects(awsError('AccessDenied', 403));
 
     await expect(rds.describeDatabase('rds-instance', 'blog-db')).rejects.toBeInstanceOf(AwsCallError);
+  });
+
+  describe('an answer without a field AWS always sends is an error naming the call and the field', () => {
+    it.each([
+      {
+        call: 'RDS DescribeDBSnapshots',
+        field: 'DBSnapshotArn',
+        arrange: () =>
+          rdsMock.on(DescribeDBSnapshotsCommand).resolves({
+            DBSnapshots: [instanceSnapshot('lifeboat-blog-x', 'available', { DBSnapshotArn: undefined })],
+          }),
+        act: () => rds.findSnapshot('rds-instance', 'lifeboat-blog-x'),
+      },
+      {
+        call: 'RDS DescribeDBClusterSnapshots',
+        field: 'Status',
+        arrange: () => {
+          rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
+          rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
+            DBClusterSnapshots: [clusterSnapshot('lifeboat-shop-x', 'available', { Status: undefined })],
+          });
+        },
+        act: () => rds.listSnapshots('lifeboat-'),
+      },
+      {
+        call: 'RDS CreateDBSnapshot',
+        field: 'DBSnapshot',
+        arrange: () => rdsMock.on(CreateDBSnapshotCommand).resolves({}),
+        act: () => rds.createSnapshot('rds-instance', 'blog-db', 'lifeboat-blog-x', {}),
+      },
+      {
+        call: 'RDS CreateDBClusterSnapshot',
+        field: 'DBClusterIdentifier',
+        arrange: () =>
+          rdsMock.on(CreateDBClusterSnapshotCommand).resolves({
+            DBClusterSnapshot: clusterSnapshot('lifeboat-shop-x', 'creating', {
+              DBClusterIdentifier: undefined,
+            }),
+          }),
+        act: () => rds.createSnapshot('rds-cluster', 'shop-cluster', 'lifeboat-shop-x', {}),
+      },
+      {
+        call: 'RDS DescribeDBInstances',
+        field: 'StorageEncrypted',
+        arrange: () =>
+          rdsMock.on(DescribeDBInstancesCommand).resolves({
+            DBInstances: [
+              { DBInstanceIdentifier: 'blog-db', DBInstanceArn: 'arn:aws:rds:us-east-1:1:db:blog-db' },
+            ],
+          }),
+        act: () => rds.describeDatabase('rds-instance', 'blog-db'),
+      },
+      {
+        call: 'RDS CopyDBSnapshot',
+        field: 'DBSnapshot',
+        arrange: () => rdsMock.on(CopyDBSnapshotCommand).resolves({}),
+        act: () =>
+          rds.copySnapshotFrom({
+            kind: 'rds-instance',
+            sourceRegion: 'us-east-1',
+            sourceArn: 'arn:aws:rds:us-east-1:123456789012:snapshot:lifeboat-blog-x',
+            targetIdentifier: 'lifeboat-blog-x',
+            tags: {},
+          }),
+      },
+    ])('$call without $field', async ({ call, field, arrange, act }) => {
+      arrange();
+
+      const error = await act().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AwsCallError);
+      expect(error).toMatchObject({
+        message: `${call} answered without ${field}`,
+        context: expect.objectContaining({ operation: call, field }),
+      });
+    });
+  });
+
+  it('sends an Aurora cluster through the cluster calls only', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [clusterSnapshot('lifeboat-shop-x', 'available')],
+    });
+    rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+
+    const found = await rds.findSnapshot('rds-cluster', 'lifeboat-shop-x');
+    await rds.deleteSnapshot('rds-cluster', 'lifeboat-shop-x');
+
+    expect(found).toMatchObject({ kind: 'rds-cluster', sourceId: 'shop-cluster', state: 'completed' });
+    expect(rdsMock).toHaveReceivedCommandWith(DeleteDBClusterSnapshotCommand, {
+      DBClusterSnapshotIdentifier: 'lifeboat-shop-x',
+    });
+    expect(rdsMock).not.toHaveReceivedCommand(DescribeDBSnapshotsCommand);
+    expect(rdsMock).not.toHaveReceivedCommand(DeleteDBSnapshotCommand);
   });
 });

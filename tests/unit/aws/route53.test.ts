@@ -1,7 +1,7 @@
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Route53Adapter } from '../../../lib/aws/route53';
-import { ThrottledError } from '../../../lib/errors';
+import { InvalidInputError, ThrottledError } from '../../../lib/errors';
 
 const route53Mock = mockClient(Route53Client);
 
@@ -48,6 +48,40 @@ describe('Route53Adapter', () => {
           },
         ],
       },
+    });
+  });
+
+  it.each(['', '10.0.1', '256.1.1.1', '2001:db8::1', 'ip-10-0-1-7.ec2.internal'])(
+    'refuses the A value "%s" before calling Route 53, which answers InvalidChangeBatch (moto stores it)',
+    async (ip) => {
+      await expect(
+        adapter.upsertARecord({
+          hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+          recordName: 'www.example.com',
+          ip,
+          ttl: 60,
+          comment: '',
+        }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+      expect(route53Mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
+    },
+  );
+
+  it('cuts the change comment to the 256 characters Route 53 accepts', async () => {
+    route53Mock.on(ChangeResourceRecordSetsCommand).resolves({
+      ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() },
+    });
+
+    await adapter.upsertARecord({
+      hostedZoneId: 'Z1',
+      recordName: 'www.example.com',
+      ip: '198.51.100.7',
+      ttl: 60,
+      comment: 'x'.repeat(300),
+    });
+
+    expect(route53Mock).toHaveReceivedCommandWith(ChangeResourceRecordSetsCommand, {
+      ChangeBatch: expect.objectContaining({ Comment: 'x'.repeat(256) }),
     });
   });
 

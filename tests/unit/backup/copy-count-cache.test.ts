@@ -1,4 +1,4 @@
-import { CopyCountCache } from '../../../lib/backup/copy-count-cache';
+import { CopyCountCache, withCopyCountCache } from '../../../lib/backup/copy-count-cache';
 
 describe('CopyCountCache', () => {
   it('reads the count once per TTL and adds the copies started in between', async () => {
@@ -29,5 +29,35 @@ describe('CopyCountCache', () => {
     await cache.count(async () => ++reads);
 
     expect(reads).toBe(2);
+  });
+});
+
+describe('withCopyCountCache', () => {
+  class FakeEbs {
+    readonly region = 'us-west-2';
+    reads = 0;
+    async findSnapshots() {
+      return [`found in ${this.region}`];
+    }
+    async copySnapshotFrom(input: { sourceSnapshotId: string }) {
+      return `copy-of-${input.sourceSnapshotId}`;
+    }
+    async countPendingCopies() {
+      this.reads += 1;
+      return 3;
+    }
+  }
+
+  it('reads the count through the cache, counts each copy started, and leaves every other method alone', async () => {
+    const adapter = new FakeEbs();
+    const port = withCopyCountCache(adapter, new CopyCountCache(10_000, () => 0));
+
+    const before = await port.countPendingCopies();
+    const copy = await port.copySnapshotFrom({ sourceSnapshotId: 'snap-1' });
+    const after = await port.countPendingCopies();
+
+    expect([before, copy, after]).toEqual([3, 'copy-of-snap-1', 4]);
+    expect(adapter.reads).toBe(1);
+    expect(await port.findSnapshots()).toEqual(['found in us-west-2']);
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSnapshotEvent } from '../../../lib/backup/events';
+import { parseSnapshotEvent, snsMessages } from '../../../lib/backup/events';
 import { InvalidInputError } from '../../../lib/errors';
 import { REFERENCE_EVENTS_DIR } from '../../support/reference-events';
 
@@ -89,6 +89,16 @@ describe('parseSnapshotEvent', () => {
     expect(() => parseSnapshotEvent(sample(name))).toThrow(field);
   });
 
+  it('rejects an event without the envelope fields EventBridge always sends, naming them', () => {
+    const {
+      id: _id,
+      time: _time,
+      ...bare
+    } = sample('aws.ec2/create-snapshot-succeeded.json') as Record<string, unknown>;
+
+    expect(() => parseSnapshotEvent(bare)).toThrow(/at id\b[\s\S]*at time\b/);
+  });
+
   it.each(
     readdirSync(referenceDir).filter((f) => f.endsWith('.json') && !/ebs-snapshot|rds-db-snapshot/.test(f)),
   )('rejects the unrelated reference event %s', (file) => {
@@ -106,5 +116,21 @@ describe('parseSnapshotEvent', () => {
     ],
   ])('rejects %s', (_name, event) => {
     expect(() => parseSnapshotEvent(event)).toThrow(InvalidInputError);
+  });
+});
+
+describe('snsMessages', () => {
+  it('reads the message of the sample work-topic delivery', () => {
+    expect(snsMessages(sample('backup/sns-advance-blog.json'))).toEqual([
+      '{"site":"blog","backupId":"20261122t020000z-scheduled"}',
+    ]);
+  });
+
+  it.each([
+    ['a direct invocation', sample('backup/advance-blog.json')],
+    ['an EventBridge event', sample('aws.rds/manual-snapshot-created.json')],
+    ['an empty Records list', { Records: [] }],
+  ])('is undefined for %s', (_name, event) => {
+    expect(snsMessages(event)).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 import { Catalog } from '../../../lib/catalog/catalog';
 import { planRecovery } from '../../../lib/cli/plan';
-import { NotFoundError } from '../../../lib/errors';
 import { buildBackup, buildSite } from '../../support/builders';
 import { MemoryObjectStore } from '../../support/memory-object-store';
 
@@ -75,9 +74,27 @@ describe('planRecovery (lifeboat recover --dry-run)', () => {
     expect(unusable.steps[1]).toMatch(/^pick a backup: NONE/);
   });
 
-  it('refuses a backup id the catalog does not have', async () => {
-    await expect(
-      planRecovery(catalog, site, outage, { backupId: '20200101t000000z-manual', skipSandbox: false }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+  it('refuses a backup id the catalog does not have as the recovery would, with its error', async () => {
+    const plan = await planRecovery(catalog, site, outage, {
+      backupId: '20200101t000000z-manual',
+      skipSandbox: false,
+    });
+
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusal).toEqual({
+      error: 'NoKnownGoodBackupError',
+      message: 'backup 20200101t000000z-manual of site blog is not in the catalog',
+    });
+    expect(plan.steps[1]).toBe(
+      'pick a backup: NONE — backup 20200101t000000z-manual of site blog is not in the catalog; the recovery would fail',
+    );
+  });
+
+  it('says why when no backup was taken before the outage', async () => {
+    const plan = await planRecovery(catalog, site, new Date('2026-11-01T00:00:00Z'), { skipSandbox: false });
+
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusal?.error).toBe('NoKnownGoodBackupError');
+    expect(plan.steps[1]).toMatch(/^pick a backup: NONE — site blog has no completed backup taken before /);
   });
 });

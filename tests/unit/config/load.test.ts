@@ -71,6 +71,54 @@ describe('site config', () => {
     expect(issues.join('\n')).toContain(expected);
   });
 
+  const without = (section: 'run' | 'health', field: string) => {
+    const { [field]: _dropped, ...rest } = rawSite()[section] as Record<string, unknown>;
+    return { [section]: rest };
+  };
+
+  it.each([
+    [
+      'a region name with an unknown number',
+      { regions: { primary: 'us-east-9', dr: 'us-west-2' } },
+      'sites[0](blog).regions.primary: an AWS region such as us-east-1 ("us-east-9" is not one)',
+    ],
+    [
+      'a region name in no partition',
+      { regions: { primary: 'us-east-1', dr: 'moon-west-1' } },
+      'sites[0](blog).regions.dr: an AWS region such as us-east-1',
+    ],
+    [
+      'a DR region in another partition',
+      { regions: { primary: 'us-east-1', dr: 'cn-north-1' } },
+      'sites[0](blog).regions.dr: the DR region must be in the partition of the primary region (cn-north-1 is in aws-cn, us-east-1 in aws)',
+    ],
+    [
+      'no container port',
+      without('run', 'containerPort'),
+      'sites[0](blog).run.containerPort: required (expected number)',
+    ],
+    [
+      'no assignPublicIp',
+      without('run', 'assignPublicIp'),
+      'sites[0](blog).run.assignPublicIp: required (expected boolean)',
+    ],
+    ['no health section', { health: undefined }, 'sites[0](blog).health: required (expected object)'],
+    [
+      'no health path',
+      { health: { expectedStatus: 200 } },
+      'sites[0](blog).health.path: required (expected string)',
+    ],
+  ])('rejects %s, naming the field alone', (_case, overrides, expected) => {
+    expect(issuesOf(() => parseConfig({ sites: [rawSite(overrides)] }))).toEqual([expected]);
+  });
+
+  it('accepts regions of the other partitions', () => {
+    const site = (primary: string, dr: string) => rawSite({ regions: { primary, dr } });
+    expect(() => parseConfig({ sites: [site('us-gov-west-1', 'us-gov-east-1')] })).not.toThrow();
+    expect(() => parseConfig({ sites: [site('cn-north-1', 'cn-northwest-1')] })).not.toThrow();
+    expect(() => parseConfig({ sites: [site('eu-central-2', 'eu-south-2')] })).not.toThrow();
+  });
+
   it('reports every bad field at once', () => {
     const issues = issuesOf(() =>
       parseConfig({ sites: [rawSite({ name: 'Bad Name', regions: { primary: 'x', dr: 'y' } })] }),

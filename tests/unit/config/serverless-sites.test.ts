@@ -20,10 +20,23 @@ const helpers = require('../../../config/serverless-sites.js') as Record<
   Helper
 >;
 
-function withConfig(sites: unknown[] | string): { resolveVariable: (v: string) => Promise<string> } {
+/** A config file with these sites, and the context of a caller other than osls (it reads LIFEBOAT_CONFIG). */
+function withConfig(sites: unknown[] | string): object {
   const file = join(mkdtempSync(join(tmpdir(), 'lifeboat-sls-')), 'sites.yml');
   writeFileSync(file, typeof sites === 'string' ? sites : stringify({ sites }));
-  return { resolveVariable: async (variable) => (variable === 'param:configFile' ? file : '') };
+  process.env.LIFEBOAT_CONFIG = file;
+  return {};
+}
+
+/** The context osls passes: CLI options and a resolver for `${param:configFile}`. */
+function oslsContext(configFile: string) {
+  return {
+    options: {},
+    resolveVariable: async (variable: string) => {
+      if (variable !== 'param:configFile') throw new Error(`unexpected variable ${variable}`);
+      return configFile;
+    },
+  };
 }
 
 const shop = rawSite({
@@ -45,7 +58,8 @@ describe('config/serverless-sites.js', () => {
     delete process.env.LIFEBOAT_CONFIG;
   });
   afterAll(() => {
-    if (saved !== undefined) process.env.LIFEBOAT_CONFIG = saved;
+    if (saved === undefined) delete process.env.LIFEBOAT_CONFIG;
+    else process.env.LIFEBOAT_CONFIG = saved;
   });
 
   it('builds one rule over every configured alarm, ALARM and OK transitions only', async () => {
@@ -108,5 +122,66 @@ describe('config/serverless-sites.js', () => {
 
   it('reads the shipped config/sites.yml by default', async () => {
     expect(await helpers.alarmNames()).toEqual(['blog-5xx']);
+  });
+
+  it('under osls reads the configFile param, the file the template packages, even when LIFEBOAT_CONFIG is set', async () => {
+    process.env.LIFEBOAT_CONFIG = 'config/sites.yml';
+    const context = oslsContext('tests/fixtures/config/shop.yml');
+
+    expect(await helpers.alarmNames(context)).toEqual(['shop-5xx']);
+    expect(await helpers.recordNames(context)).toEqual(['sandbox.shop.example.com', 'shop.example.com']);
+  });
+
+  describe('under osls, a bad config or param ends packaging with its errors alone', () => {
+    let stderr: jest.SpyInstance;
+    let exit: jest.SpyInstance;
+    beforeEach(() => {
+      stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+        throw new Error(`exit ${code}`);
+      });
+    });
+    afterEach(() => {
+      stderr.mockRestore();
+      exit.mockRestore();
+    });
+
+    it('prints each bad field once, without a stack trace, and exits 2', async () => {
+      await expect(
+        helpers.backupSchedules(oslsContext('tests/fixtures/config/bad-region-no-port.yml')),
+      ).rejects.toThrow('exit 2');
+
+      expect(exit).toHaveBeenCalledWith(2);
+      const printed = stderr.mock.calls.map(([text]) => String(text)).join('');
+      expect(printed).toMatch(/^lifeboat: invalid site config .*bad-region-no-port\.yml:\n/);
+      expect(printed.split('\n').slice(1)).toEqual([
+        '  - sites[0](blog).regions.primary: an AWS region such as us-east-1 ("us-east-9" is not one)',
+        '  - sites[0](blog).run.containerPort: required (expected number)',
+        '',
+      ]);
+    });
+
+    it.each([
+      ['an absolute path', '/etc/lifeboat/sites.yml'],
+      ['a path outside the service', '../sites.yml'],
+    ])('rejects %s: it would not be packaged beside the functions', async (_case, configFile) => {
+      await expect(helpers.alarmNames(oslsContext(configFile))).rejects.toThrow('exit 2');
+      expect(String(stderr.mock.calls[0]?.[0])).toContain(
+        `lifeboat: invalid param configFile=${configFile}: give a path inside the service directory`,
+      );
+    });
+
+    it('names a config file that does not exist', async () => {
+      await expect(helpers.alarmNames(oslsContext('config/missing.yml'))).rejects.toThrow('exit 2');
+      expect(String(stderr.mock.calls[0]?.[0])).toMatch(
+        /^lifeboat: cannot read site config .*config\/missing\.yml/,
+      );
+    });
+  });
+
+  it('lets osls ask again when the param is not resolvable yet', async () => {
+    const later = Object.assign(new Error('not yet'), { code: 'MISSING_VARIABLE_DEPENDENCY' });
+    const context = { options: {}, resolveVariable: () => Promise.reject(later) };
+    await expect(helpers.alarmNames(context)).rejects.toBe(later);
   });
 });

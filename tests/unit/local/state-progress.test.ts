@@ -57,6 +57,36 @@ describe('StateProgressPrinter', () => {
     ]);
   });
 
+  it('marks a health gate by its verdict: a gate that ends unhealthy is a ✗, with the reason', () => {
+    const printer = new StateProgressPrinter(
+      (l) => lines.push(l),
+      new Set(),
+      () => now,
+    );
+    const gate = (verdict: string, reason?: string) => ({
+      ...task('CheckReplacement', 20),
+      output: { attempt: { gate: { verdict, reason } } },
+    });
+
+    for (let i = 0; i < 3; i++) {
+      printer.entered(task('CheckReplacement'));
+      now += 1000;
+      printer.exited(i < 2 ? gate('pending') : gate('unhealthy', 'HTTP 502, expected 200'));
+    }
+    printer.entered(task('RejectUnhealthy'));
+    printer.entered(task('CheckReplacement'));
+    printer.exited(gate('healthy'));
+
+    expect(lines).toEqual([
+      '  [  0.0s] ▶ Check replacement',
+      '  [  1.0s] … Check replacement (20 ms): pending',
+      '  [  3.0s] ✗ Check replacement ×3 over 3.0 s: unhealthy — HTTP 502, expected 200',
+      '  [  3.0s] ▶ Reject unhealthy',
+      '  [  3.0s] ▶ Check replacement',
+      '  [  3.0s] ✓ Check replacement (20 ms): healthy',
+    ]);
+  });
+
   it('always shows failures, with the error name', () => {
     const printer = new StateProgressPrinter(
       (l) => lines.push(l),

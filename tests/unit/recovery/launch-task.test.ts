@@ -5,7 +5,7 @@ import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts, runningRecovery } from './support/fake-ports';
 
 describe('launchTask', () => {
-  const site = buildSite({ health: { deadlineSeconds: 120 } });
+  const site = buildSite({ health: { path: '/', deadlineSeconds: 120 } });
   const clock = new FakeClock('2026-11-22T09:40:00Z');
   const recovery = runningRecovery(site.name);
   const candidate = {

@@ -5,6 +5,7 @@ import type { Recovery } from '../../../lib/recovery/model';
 import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { backupInUse, buildRecoveryReport } from '../../../lib/report/recovery-report';
+import { htmlSections, htmlTimeline, markdownTables, plainMarkdown } from './read-report';
 
 /** A recovery recorded by `npm run demo` (state machine run locally on moto, one walk-back). */
 function recorded(): { recovery: Recovery; backups: Backup[] } {
@@ -67,15 +68,24 @@ describe('report of a recovery recorded by the local run', () => {
     const html = renderHtml(report);
     const md = renderMarkdown(report);
 
-    expect(html).toContain(
-      '<code>www.example.com</code><span class="arrow">→</span><code>10.195.136.169</code>',
+    const sections = htmlSections(html);
+    expect(sections.get('DNS change')).toContain('www.example.com → 10.195.136.169');
+    expect(sections.get('Sandbox')).toContain('sandbox.example.com → 10.76.154.181');
+    expect(
+      htmlTimeline(html)
+        .filter((s) => s.critical)
+        .map((s) => s.step),
+    ).toEqual(report.timeline.filter((r) => r.critical).map((r) => r.label));
+    expect(plainMarkdown(md)).toContain(
+      'Succeeded — blog is back: www.example.com switched to 10.195.136.169 12 s after the alarm.',
     );
-    expect(html).toContain('<code>sandbox.example.com</code> → <code>10.76.154.181</code>');
-    expect(md).toContain(
-      '**Succeeded** — blog is back: www.example.com switched to 10.195.136.169 12 s after the alarm.',
-    );
-    expect(md).toContain(
-      '| 2 | `20261122t072220z-scheduled` | 2026-11-22 07:22:20 UTC | `10.195.136.169` | ✅ healthy |',
-    );
+    const attempts = markdownTables(md)[1];
+    expect(attempts?.at(-1)).toMatchObject({
+      '#': '2',
+      Backup: '20261122t072220z-scheduled',
+      Taken: '2026-11-22 07:22:20 UTC',
+      Address: '10.195.136.169',
+      'Health gate': '✅ healthy',
+    });
   });
 });

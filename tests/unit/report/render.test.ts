@@ -9,6 +9,16 @@ import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { buildRecoveryReport } from '../../../lib/report/recovery-report';
 import { writeRecoveryReport } from '../../../lib/report/write-report';
+import {
+  ganttBars,
+  htmlHeader,
+  htmlSections,
+  htmlTimeline,
+  markdownTables,
+  plainMarkdown,
+  svgLabels,
+  visibleText,
+} from './read-report';
 
 interface Fixture {
   recovery: Recovery;
@@ -19,6 +29,16 @@ function recorded(): Fixture {
   const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
   return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
 }
+
+/** The fixture's critical path: two launches and health gates (one walk-back), then DNS. */
+const CRITICAL_PATH = [
+  'Launch replacement',
+  'Health gate replacement',
+  'Launch replacement',
+  'Health gate replacement',
+  'Switch DNS site',
+  'DNS in sync site',
+];
 
 describe('HTML report', () => {
   const { recovery, backups } = recorded();
@@ -31,18 +51,38 @@ describe('HTML report', () => {
   });
 
   it('shows the trigger, the backup and why, the DNS change, the sandbox and alarm → DNS', () => {
-    expect(html).toContain('Pingdom check 12345 (www.example.com) is DOWN: HTTP 502 Bad Gateway');
-    expect(html).toContain('<code>20261122t020000z-scheduled</code>');
-    expect(html).toContain('Walked back 1 time');
-    expect(html).toContain(
-      '<code>www.example.com</code><span class="arrow">→</span><code>54.210.33.17</code>',
+    const sections = htmlSections(html);
+    const text = visibleText(html);
+
+    expect(htmlHeader(html)).toMatch(/Succeeded$/);
+    expect(text).toContain(
+      'blog is back: www.example.com switched to 54.210.33.17 4 min 40 s after the alarm.',
     );
-    expect(html).toContain('<code>sandbox.example.com</code> → <code>3.91.120.8</code>');
-    expect(html).toContain('<div class="value">4 min 40 s</div><div class="what">alarm → DNS switched</div>');
-    expect(html).toContain('generated 2026-11-23 10:00:00 UTC');
-    expect(html).toContain(
-      'Step Functions execution <code>arn:aws:states:us-east-1:123456789012:execution:RecoveryStateMachine:blog-20261123t093900z-5f2c81a0</code>',
+    expect(sections.get('What triggered it')).toContain(
+      'Pingdom check 12345 (www.example.com) is DOWN: HTTP 502 Bad Gateway',
     );
+    const backup = sections.get('Which backup, and why');
+    expect(backup).toContain('Backup 20261122t020000z-scheduled');
+    expect(backup).toContain(
+      'Walked back 1 time: 20261123t020000z-scheduled (unhealthy) did not pass the health gate',
+    );
+    expect(sections.get('DNS change')).toContain('www.example.com → 54.210.33.17 TTL 60 s');
+    expect(sections.get('Sandbox')).toContain('sandbox.example.com → 3.91.120.8');
+    expect(text).toContain('4 min 40 s alarm → DNS switched');
+    expect(text).toContain('generated 2026-11-23 10:00:00 UTC');
+    expect(text).toContain(
+      'Step Functions execution arn:aws:states:us-east-1:123456789012:execution:RecoveryStateMachine:blog-20261123t093900z-5f2c81a0',
+    );
+  });
+
+  it('marks the critical path and the failed health gate in the timeline table', () => {
+    const steps = htmlTimeline(html);
+
+    expect(steps).toHaveLength(13);
+    expect(steps.filter((s) => s.critical).map((s) => s.step)).toEqual(CRITICAL_PATH);
+    expect(steps.filter((s) => s.outcome === 'failed')).toEqual([
+      { step: 'Health gate replacement', outcome: 'failed', critical: true },
+    ]);
   });
 
   it('escapes text from the records', () => {
@@ -63,9 +103,17 @@ describe('HTML report', () => {
 
     const page = renderHtml(buildRecoveryReport(failed.recovery, failed.backups));
 
-    expect(page).toContain('<span class="badge Failed">Failed</span>');
-    expect(page).toContain('<code>NoKnownGoodBackupError</code>');
-    expect(page).toContain('lifeboat never points DNS at a task that failed its health gate');
+    const sections = htmlSections(page);
+    expect(htmlHeader(page)).toMatch(/Failed$/);
+    expect(visibleText(page)).toContain(
+      'Recovery of blog failed: NoKnownGoodBackupError. DNS was not touched.',
+    );
+    expect(sections.get('Why it failed')).toBe(
+      'Why it failed Error NoKnownGoodBackupError Cause no completed backup',
+    );
+    expect(sections.get('DNS change')).toContain(
+      'The record was not changed: lifeboat never points DNS at a task that failed its health gate',
+    );
   });
 });
 
@@ -75,13 +123,13 @@ describe('Gantt SVG', () => {
 
     const svg = renderGanttSvg(buildRecoveryReport(recovery, backups));
 
-    expect(svg.match(/<rect class="bar/g)).toHaveLength(13);
-    expect(svg.match(/<rect class="bar critical"/g)).toHaveLength(6);
-    expect(svg).toContain('fill="url(#failed)"');
-    expect(svg).toContain('<title>Health gate replacement: 1 min (critical path) — failed</title>');
-    expect(svg).toContain('>alarm received</text>');
-    expect(svg).toContain('>DNS switched</text>');
-    expect(svg).toContain('>+5 min</text>');
+    const bars = ganttBars(svg);
+    expect(bars).toHaveLength(13);
+    expect(bars.filter((b) => b.critical).map((b) => b.step)).toEqual(CRITICAL_PATH);
+    expect(bars.filter((b) => b.outcome === 'failed')).toEqual([
+      { step: 'Health gate replacement', took: '1 min', critical: true, outcome: 'failed' },
+    ]);
+    expect(svgLabels(svg)).toEqual(expect.arrayContaining(['alarm received', 'DNS switched', '+5 min']));
   });
 });
 
@@ -91,14 +139,28 @@ describe('Markdown report', () => {
 
     const md = renderMarkdown(buildRecoveryReport(recovery, backups));
 
-    expect(md).toContain('# Recovery of blog — 20261123t093900z-5f2c81a0');
-    expect(md).toContain('| **4 min 40 s** | 5 min 22 s |');
-    expect(md).toContain(
-      '| 1 | `20261123t020000z-scheduled` | 2026-11-23 02:00:00 UTC | `10.0.1.23` | ❌ unhealthy |',
+    const [figures, attempts, timeline] = markdownTables(md);
+    const text = plainMarkdown(md);
+    expect(md.split('\n')[0]).toBe('# Recovery of blog — 20261123t093900z-5f2c81a0');
+    expect(text).toContain(
+      'Succeeded — blog is back: www.example.com switched to 54.210.33.17 4 min 40 s after the alarm.',
     );
-    expect(md).toContain('| **Switch DNS site** | +3 min 53 s | 300 ms | ok |');
-    expect(md).toContain('`www.example.com` → `54.210.33.17` (TTL 60 s)');
-    expect(md).toContain('`sandbox.example.com` → `3.91.120.8`');
+    expect(figures?.[0]).toMatchObject({
+      'Alarm → DNS switched': '4 min 40 s',
+      'Outage → DNS switched': '5 min 22 s',
+    });
+    expect(attempts?.map((a) => [a.Backup, a.Address, a['Health gate']])).toEqual([
+      ['20261123t020000z-scheduled', '10.0.1.23', '❌ unhealthy'],
+      ['20261122t020000z-scheduled', '10.0.1.57', '✅ healthy'],
+    ]);
+    // The legend: █ critical path, ▒ off it.
+    expect(timeline?.filter((r) => r.bar?.includes('█')).map((r) => r.Step)).toEqual(CRITICAL_PATH);
+    expect(timeline?.find((r) => r.Step === 'Switch DNS site')).toMatchObject({
+      Took: '300 ms',
+      Outcome: 'ok',
+    });
+    expect(text).toContain('www.example.com → 54.210.33.17 (TTL 60 s)');
+    expect(text).toContain('sandbox.example.com → 3.91.120.8');
   });
 });
 

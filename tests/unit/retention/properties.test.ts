@@ -131,21 +131,55 @@ function plan(history: { backups: Backup[]; policy: RetentionPolicy; recoveries:
 
 const RUNS = { numRuns: 300, seed: 4242 };
 
+/**
+ * Least shares of generated cases that must exercise a rule. With these seeds about 36% of the
+ * histories delete something, 32-34% delete while a protected backup exists, and in 17% the
+ * recovery rule saves a backup the policy alone would delete; the fake-AWS run deletes in 68%.
+ */
+const SHARE = { deletes: 0.25, guarded: 0.2, saved: 0.1 };
+
+/**
+ * Counts the generated cases in which a property had something to check (a deletion happened, the
+ * protected backup existed), so a property that holds only because nothing was deleted fails.
+ */
+function coverage() {
+  let cases = 0;
+  let hits = 0;
+  return {
+    count(hit: boolean) {
+      cases += 1;
+      if (hit) hits += 1;
+    },
+    /** The share of cases that counted, 0 when none ran. */
+    share: () => (cases === 0 ? 0 : hits / cases),
+  };
+}
+
 describe('retention never-delete rules, over random histories (fast-check)', () => {
-  it('decides exactly once for every backup it was given', () => {
+  it('decides exactly once for every backup it was given, and deletes in a good share of histories', () => {
+    const deleting = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
-        const { decisions } = plan(history);
+        const { decisions, deleted } = plan(history);
+        deleting.count(deleted.size > 0);
         expect(decisions.map((d) => d.backupId).sort()).toEqual(history.backups.map((b) => b.id).sort());
       }),
       RUNS,
     );
+    expect(deleting.share()).toBeGreaterThan(SHARE.deletes);
   });
 
   it('never deletes an unfinished backup or one whose DR copy has not completed', () => {
+    const tested = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
         const { deleted } = plan(history);
+        const unsafe = history.backups.filter(
+          (b) =>
+            !isTerminal(b.status.phase) ||
+            b.status.parts.some((p) => p.copy.state === 'waiting' || p.copy.state === 'pending'),
+        );
+        tested.count(unsafe.length > 0 && deleted.size > 0);
         for (const b of history.backups.filter((x) => deleted.has(x.id))) {
           expect(isTerminal(b.status.phase)).toBe(true);
           expect(b.status.parts.some((p) => p.copy.state === 'waiting' || p.copy.state === 'pending')).toBe(
@@ -155,25 +189,33 @@ describe('retention never-delete rules, over random histories (fast-check)', () 
       }),
       RUNS,
     );
+    expect(tested.share()).toBeGreaterThan(SHARE.guarded);
   });
 
   it('never deletes the newest completed backup', () => {
+    const tested = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
         const { deleted } = plan(history);
         const newest = history.backups
           .filter((b) => b.status.phase === 'Completed')
           .sort((a, b) => takenAt(b) - takenAt(a))[0];
+        tested.count(newest !== undefined && deleted.size > 0);
         if (newest !== undefined) expect(deleted.has(newest.id)).toBe(false);
       }),
       RUNS,
     );
+    expect(tested.share()).toBeGreaterThan(SHARE.guarded);
   });
 
   it('never deletes a backup a running recovery, or one that ended within 30 days, uses', () => {
+    const tested = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
         const { deleted } = plan(history);
+        // What the policy alone would delete: the rule is tested only where it saves a backup.
+        const withoutRecoveries = plan({ ...history, recoveries: [] }).deleted;
+        let saved = 0;
         for (const r of history.recoveries) {
           const ended = r.status.endedAt === undefined ? undefined : Date.parse(r.status.endedAt);
           if (ended !== undefined && NOW.getTime() - ended >= 30 * DAY) continue;
@@ -182,17 +224,25 @@ describe('retention never-delete rules, over random histories (fast-check)', () 
             r.status.brokenStateBackupId,
             ...r.status.attempts.map((a) => a.backupId),
           ];
-          for (const id of used) if (id !== undefined) expect(deleted.has(id)).toBe(false);
+          for (const id of used) {
+            if (id === undefined) continue;
+            if (withoutRecoveries.has(id)) saved += 1;
+            expect(deleted.has(id)).toBe(false);
+          }
         }
+        tested.count(saved > 0);
       }),
       RUNS,
     );
+    expect(tested.share()).toBeGreaterThan(SHARE.saved);
   });
 
   it('keeps the newest completed backup of each of the policy’s most recent days, weeks and months', () => {
+    const tested = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
         const { deleted } = plan(history);
+        let slotted = 0;
         const completed = history.backups
           .filter((b) => b.status.phase === 'Completed' && SLOT_KINDS.includes(b.spec.kind))
           .sort((a, b) => takenAt(b) - takenAt(a));
@@ -207,24 +257,31 @@ describe('retention never-delete rules, over random histories (fast-check)', () 
             const k = key(new Date(takenAt(b)));
             if (!newestPerPeriod.has(k)) newestPerPeriod.set(k, b);
           }
-          for (const b of [...newestPerPeriod.values()].slice(0, count))
+          for (const b of [...newestPerPeriod.values()].slice(0, count)) {
+            slotted += 1;
             expect(deleted.has(b.id)).toBe(false);
+          }
         }
+        tested.count(slotted > 0 && deleted.size > 0);
       }),
       RUNS,
     );
+    expect(tested.share()).toBeGreaterThan(SHARE.guarded);
   });
 
   it('is stable: a second run over what the first kept deletes nothing more', () => {
+    const tested = coverage();
     fc.assert(
       fc.property(historyArb, (history) => {
         const first = plan(history);
+        tested.count(first.deleted.size > 0);
         const kept = history.backups.filter((b) => !first.deleted.has(b.id));
         const second = plan({ ...history, backups: kept });
         expect([...second.deleted]).toEqual([]);
       }),
       RUNS,
     );
+    expect(tested.share()).toBeGreaterThan(SHARE.deletes);
   });
 });
 
@@ -232,6 +289,8 @@ describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () 
   const REGIONS = ['us-east-1', 'us-west-2'];
 
   it('never touches a snapshot without lifeboat:managed=true, nor the newest completed backup', async () => {
+    const deleting = coverage();
+    const unmanagedKept = coverage();
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.integer({ min: 0, max: 90 }), { minLength: 1, maxLength: 8 }),
@@ -296,6 +355,8 @@ describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () 
             REGIONS.flatMap((r) => [...world.ebs(r).snapshots.keys()].map((id) => `${r}:${id}`)),
           );
           const gone = before.filter((s) => !after.has(`${s.region}:${s.snapshotId}`));
+          deleting.count(gone.length > 0);
+          unmanagedKept.count(gone.length > 0 && before.some((s) => s.tags['lifeboat:managed'] !== 'true'));
           for (const s of gone) expect(s.tags['lifeboat:managed']).toBe('true');
           expect(gone.filter((s) => s.tags['lifeboat:backup-id'] === newest)).toEqual([]);
           expect(await world.catalog.getBackup('blog', newest ?? '')).toBeDefined();
@@ -303,5 +364,7 @@ describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () 
       ),
       { numRuns: 60, seed: 777 },
     );
+    expect(deleting.share()).toBeGreaterThan(SHARE.deletes);
+    expect(unmanagedKept.share()).toBeGreaterThan(SHARE.guarded);
   });
 });

@@ -2,6 +2,7 @@ import type { MetricAlarm } from '../../../lib/aws/cloudwatch';
 import {
   type AlarmSettings,
   type AlarmsPort,
+  alarmSettingsFromEnv,
   reconcileSiteAlarms,
   siteBackupAlarm,
 } from '../../../lib/telemetry/alarms';
@@ -76,5 +77,22 @@ describe('per-site backup alarms', () => {
 
     expect(out.put).toEqual(['lifeboat-prod-no-backup-blog']);
     expect(port.alarms.get('lifeboat-prod-no-backup-blog')?.threshold).toBe(30 * 3600);
+  });
+});
+
+describe('alarmSettingsFromEnv', () => {
+  it('watches the namespace and service the metrics are emitted under', () => {
+    expect(
+      alarmSettingsFromEnv({
+        BACKUP_ALARM_TOPIC_ARN: settings.topicArn,
+        BACKUP_ALARM_PREFIX: settings.prefix,
+        POWERTOOLS_METRICS_NAMESPACE: 'Acme/Backups',
+        POWERTOOLS_SERVICE_NAME: 'acme',
+      }),
+    ).toEqual({ ...settings, namespace: 'Acme/Backups', service: 'acme' });
+  });
+
+  it('is off without an alarm topic (local runs)', () => {
+    expect(alarmSettingsFromEnv({ POWERTOOLS_METRICS_NAMESPACE: 'Lifeboat' })).toBeUndefined();
   });
 });

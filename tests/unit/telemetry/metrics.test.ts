@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { backupMetrics } from '../../../lib/telemetry/metrics';
+import { backupMetrics, metricsIdentity } from '../../../lib/telemetry/metrics';
 import { buildBackup } from '../../support/builders';
 
 /** Captures the EMF lines Powertools writes to stdout, one JSON document per metric. */
@@ -35,5 +35,14 @@ describe('backup metrics', () => {
     backupMetrics(metrics).newestCompletedBackup('shop', undefined);
 
     expect(lines).toEqual([expect.objectContaining({ site: 'blog', NewestCompletedBackupAge: 3600 })]);
+  });
+});
+
+describe('metricsIdentity', () => {
+  it('is Lifeboat / lifeboat unless serverless.yml (or the operator) names others', () => {
+    expect(metricsIdentity({})).toEqual({ namespace: 'Lifeboat', service: 'lifeboat' });
+    expect(
+      metricsIdentity({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Backups', POWERTOOLS_SERVICE_NAME: 'acme' }),
+    ).toEqual({ namespace: 'Acme/Backups', service: 'acme' });
   });
 });

@@ -96,4 +96,26 @@ describe('SsmAdapter', () => {
     await expect(missing).rejects.toThrow('SSM parameter /lifeboat/test/pingdom-token does not exist');
     await expect(adapter.getSecret('/lifeboat/test/pingdom-token')).rejects.toThrow(/is empty/);
   });
+
+  it('reads on every call, leaving the caching to the caller (a rotated token is seen at once)', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'old' } })
+      .resolves({ Parameter: { Value: 'new' } });
+
+    const first = await adapter.getSecret('/lifeboat/test/pingdom-token');
+    const second = await adapter.getSecret('/lifeboat/test/pingdom-token');
+
+    expect([first, second]).toEqual(['old', 'new']);
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+  });
+
+  it("passes other failures on as AwsCallError with what AWS said, not Powertools' wrapper", async () => {
+    ssm.on(GetParameterCommand).rejects(awsError('AccessDeniedException'));
+
+    const failure = adapter.getSecret('/lifeboat/test/pingdom-token');
+
+    await expect(failure).rejects.toBeInstanceOf(AwsCallError);
+    await expect(failure).rejects.toMatchObject({ cause: { name: 'AccessDeniedException' } });
+  });
 });

@@ -1,0 +1,87 @@
+import { type AwsClients, defaultClients } from '../aws/clients';
+import { Ec2Adapter, ec2Client } from '../aws/ec2';
+import { RdsAdapter, rdsClient } from '../aws/rds';
+import { SnsAdapter, snsClient } from '../aws/sns';
+import type { Catalog } from '../catalog/catalog';
+import { defaultCatalog } from '../catalog/default';
+import { type Clock, systemClock } from '../clock';
+import { getIntFromEnv } from '../env';
+import { backupMetrics } from '../telemetry/metrics';
+import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
+import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
+import type { WorkTopic } from './dispatch';
+import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
+
+/** EBS volumes and snapshots in `region`. */
+export function ebsPort(clients: AwsClients, region: string): EbsPort {
+  return new Ec2Adapter(ec2Client(clients, region), region);
+}
+
+/** RDS databases and their snapshots in `region`. */
+export function rdsPort(clients: AwsClients, region: string): RdsPort {
+  return new RdsAdapter(rdsClient(clients, region), region);
+}
+
+/** The sweeper's work topic: one message per unfinished backup, for advanceBackup. */
+export function snsWorkTopic(clients: AwsClients, topicArn: string): WorkTopic {
+  return new SnsAdapter(snsClient(clients), topicArn);
+}
+
+export interface BackupPortOptions {
+  telemetry?: BackupTelemetry;
+  /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
+  copyCountTtlMs?: number;
+  /** The clock that TTL runs on (simulations pass their simulated clock). */
+  clock?: Clock;
+}
+
+/** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
+export function backupPorts(
+  clients: AwsClients,
+  catalog: Catalog,
+  options: BackupPortOptions = {},
+): BackupPorts {
+  const ttl = options.copyCountTtlMs ?? 10_000;
+  const clock = options.clock ?? systemClock;
+  /** One port per region, built on first use, its copies-in-flight count cached (see CopyCountCache). */
+  function perRegion<P extends EbsPort | RdsPort>(make: (clients: AwsClients, region: string) => P) {
+    const ports = new Map<string, P>();
+    return (region: string): P => {
+      let port = ports.get(region);
+      if (port === undefined) {
+        port = withCopyCountCache(
+          make(clients, region),
+          new CopyCountCache(ttl, () => clock.now().getTime()),
+        );
+        ports.set(region, port);
+      }
+      return port;
+    };
+  }
+  return { catalog, telemetry: options.telemetry, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
+}
+
+/**
+ * Backup limits from the environment: LIFEBOAT_EBS_COPY_LIMIT (default 20, AWS's quota),
+ * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20).
+ */
+export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BackupLimits {
+  return {
+    ...DEFAULT_BACKUP_LIMITS,
+    ebsCopiesInFlight: getIntFromEnv('LIFEBOAT_EBS_COPY_LIMIT', DEFAULT_BACKUP_LIMITS.ebsCopiesInFlight, env),
+    rdsCopiesInFlight: getIntFromEnv('LIFEBOAT_RDS_COPY_LIMIT', DEFAULT_BACKUP_LIMITS.rdsCopiesInFlight, env),
+    maxStartsPerCall: getIntFromEnv(
+      'LIFEBOAT_MAX_STARTS_PER_CALL',
+      DEFAULT_BACKUP_LIMITS.maxStartsPerCall,
+      env,
+    ),
+  };
+}
+
+let processPorts: BackupPorts | undefined;
+
+/** The process-wide backup ports: clients from the environment, the CATALOG_BUCKET catalog, metrics. */
+export function defaultBackupPorts(): BackupPorts {
+  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), { telemetry: backupMetrics() });
+  return processPorts;
+}

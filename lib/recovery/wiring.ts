@@ -1,0 +1,145 @@
+import { type AwsClients, defaultClients } from '../aws/clients';
+import { ec2Client } from '../aws/ec2';
+import { EcsAdapter, ecsClient } from '../aws/ecs';
+import { Route53Adapter, route53Client } from '../aws/route53';
+import { SnsAdapter, snsClient } from '../aws/sns';
+import { advanceBackup } from '../backup/advance-backup';
+import { startBackup } from '../backup/start-backup';
+import { backupPorts } from '../backup/wiring';
+import type { Catalog } from '../catalog/catalog';
+import { defaultCatalog } from '../catalog/default';
+import { type Clock, systemClock } from '../clock';
+import { defaultConfig } from '../config/load';
+import { getStringFromEnv } from '../env';
+import { ConfigError } from '../errors';
+import { type HttpProbe, probeHttp } from '../health/http-probe';
+import {
+  type BackupService,
+  type DnsPort,
+  type EndpointResolver,
+  type NotifierPort,
+  type RecoveryPorts,
+  type TaskPort,
+  taskEndpoint,
+} from './ports';
+import type { RecoveryContext } from './steps';
+
+/** ECS tasks in `region`, with EC2 for their network interfaces and security groups. */
+export function ecsTaskPort(clients: AwsClients, region: string): TaskPort {
+  return new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region);
+}
+
+/** Route 53 record changes. */
+export function route53DnsPort(clients: AwsClients): DnsPort {
+  return new Route53Adapter(route53Client(clients));
+}
+
+/** Operator notifications on the SNS topic `topicArn`. */
+export function snsNotifier(clients: AwsClients, topicArn: string): NotifierPort {
+  return new SnsAdapter(snsClient(clients), topicArn);
+}
+
+/** The backup pipeline's start and advance use cases on the same clients and catalog. */
+export function backupService(clients: AwsClients, catalog: Catalog, clock: Clock): BackupService {
+  const ports = backupPorts(clients, catalog);
+  return {
+    start: (request) => startBackup(ports, clock, request),
+    advance: (site, backupId) => advanceBackup(ports, clock, site, backupId),
+  };
+}
+
+/**
+ * The adapter factories a recovery process is built with. A Lambda function names only the ones
+ * its step uses, so its bundle (and the IAM its role needs) holds no other AWS service; the tools
+ * (demo, local runner, benchmarks, tests) pass ALL_RECOVERY_ADAPTERS.
+ */
+export interface RecoveryAdapters {
+  tasks?: (clients: AwsClients, region: string) => TaskPort;
+  dns?: (clients: AwsClients) => DnsPort;
+  notifier?: (clients: AwsClients, topicArn: string) => NotifierPort;
+  backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
+}
+
+/** Every recovery adapter, for the tools that run outside Lambda. */
+export const ALL_RECOVERY_ADAPTERS = {
+  tasks: ecsTaskPort,
+  dns: route53DnsPort,
+  notifier: snsNotifier,
+  backups: backupService,
+} satisfies Required<RecoveryAdapters>;
+
+/** What the recovery ports are built from. */
+export interface RecoveryWiring {
+  clients: AwsClients;
+  catalog: Catalog;
+  clock: Clock;
+  adapters: RecoveryAdapters;
+  /** The operator's SNS topic; a function is called only when a notifier is built. */
+  topicArn: string | (() => string);
+  /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
+  endpointOf?: EndpointResolver;
+  probe?: HttpProbe;
+}
+
+function notWired(port: string): ConfigError {
+  return new ConfigError(
+    `this function was built without the ${port} port: add it to its defaultRecoveryContext(...)`,
+  );
+}
+
+/** A port the process was built without: every call rejects with a ConfigError naming it. */
+function unwired<T extends object>(port: string): T {
+  return new Proxy({} as T, {
+    // `then` stays undefined so the stand-in is not mistaken for a promise.
+    get: (_target, property) =>
+      property === 'then' || typeof property === 'symbol' ? undefined : () => Promise.reject(notWired(port)),
+  });
+}
+
+/** The recovery, promote and drill ports on the clients given (real AWS or an emulator), from the named adapters. */
+export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
+  const { clients, catalog, clock, adapters } = wiring;
+  const tasks = new Map<string, TaskPort>();
+  const topicArn = () => (typeof wiring.topicArn === 'function' ? wiring.topicArn() : wiring.topicArn);
+  return {
+    catalog,
+    tasks(region) {
+      if (adapters.tasks === undefined) throw notWired('ECS');
+      let port = tasks.get(region);
+      if (port === undefined) {
+        port = adapters.tasks(clients, region);
+        tasks.set(region, port);
+      }
+      return port;
+    },
+    dns: adapters.dns?.(clients) ?? unwired<DnsPort>('Route 53'),
+    notifier: adapters.notifier?.(clients, topicArn()) ?? unwired<NotifierPort>('SNS'),
+    backups: adapters.backups?.(clients, catalog, clock) ?? unwired<BackupService>('backup'),
+    probe: wiring.probe ?? probeHttp,
+    endpointOf: wiring.endpointOf ?? taskEndpoint,
+  };
+}
+
+/**
+ * The context of one recovery Lambda function, built on its first invocation from the process's
+ * clients, the CATALOG_BUCKET catalog, the site config and the wall clock, with the adapters the
+ * function names. RECOVERY_TOPIC_ARN is read only by a function with a notifier. Each call makes
+ * its own context, so two functions loaded in one process (a test) never share their ports.
+ */
+export function defaultRecoveryContext(adapters: RecoveryAdapters): () => RecoveryContext {
+  let context: RecoveryContext | undefined;
+  return function recoveryContext() {
+    context ??= {
+      config: defaultConfig(),
+      clock: systemClock,
+      ports: recoveryPorts({
+        clients: defaultClients(),
+        catalog: defaultCatalog(),
+        clock: systemClock,
+        adapters,
+        topicArn: () => getStringFromEnv('RECOVERY_TOPIC_ARN'),
+      }),
+    };
+    return context;
+  };
+}

@@ -1,0 +1,164 @@
+import type { Backup, BackupPart } from '../backup/model';
+import type { Site } from '../config/schema';
+
+/**
+ * Every `lifeboat:*` tag and every name lifeboat gives to what it makes, and nothing else spells
+ * one. IAM conditions in serverless.yml key on these tags (tests/security/tags.test.ts holds the
+ * template to this list):
+ *
+ *   lifeboat:managed=true          everything lifeboat makes; destructive IAM actions require it
+ *   lifeboat:site=<site>           snapshots, copies, tasks and their volumes
+ *   lifeboat:backup-id=<id>        snapshots and copies of a backup; tasks launched from it
+ *   lifeboat:kind=<backup kind>    snapshots and copies
+ *   lifeboat:source-snapshot=<id>  DR copies: the snapshot they were copied from
+ *   lifeboat:recovery-id=<id>      tasks and volumes a recovery launched
+ *   lifeboat:role=<role>           tasks and volumes a recovery launched (ROLES)
+ *   lifeboat:stage=<stage>         the stage that made it (in the vocabulary, not yet written)
+ *
+ *   lifeboat-<site>-<backupId>     the DB (cluster) snapshot of a backup, the same in both regions
+ */
+export const TAG = {
+  managed: 'lifeboat:managed',
+  site: 'lifeboat:site',
+  backupId: 'lifeboat:backup-id',
+  kind: 'lifeboat:kind',
+  sourceSnapshot: 'lifeboat:source-snapshot',
+  recoveryId: 'lifeboat:recovery-id',
+  role: 'lifeboat:role',
+  stage: 'lifeboat:stage',
+} as const;
+
+export type TagKey = (typeof TAG)[keyof typeof TAG];
+
+/** Every key of the vocabulary. */
+export const TAG_KEYS: readonly TagKey[] = Object.values(TAG);
+
+/** The value of `lifeboat:managed` on everything lifeboat makes (and what IAM conditions compare with). */
+export const MANAGED = 'true';
+
+/** What a task (and its volume) launched by a recovery is for: the values of `lifeboat:role`. */
+export const ROLES = ['replacement', 'sandbox', 'final', 'drill'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Tags as lifeboat handles them: key → value. */
+export type Tags = Record<string, string>;
+
+/** A tag as EC2 and RDS send and take it (both SDKs have this shape). */
+export interface AwsTag {
+  Key?: string;
+  Value?: string;
+}
+
+/** A tag as ECS sends and takes it. */
+export interface EcsTag {
+  key?: string;
+  value?: string;
+}
+
+/** Tags → the EC2/RDS tag list. */
+export function toTagList(tags: Tags): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** The EC2/RDS tag list → tags. An absent value is the empty one (AWS allows empty tag values). */
+export function fromTagList(list: readonly AwsTag[] | undefined): Tags {
+  const out: Tags = {};
+  for (const t of list ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+/** Tags → the ECS tag list. */
+export function toEcsTagList(tags: Tags): { key: string; value: string }[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+/** The ECS tag list → tags. An absent value is the empty one, as with EC2. */
+export function fromEcsTagList(list: readonly EcsTag[] | undefined): Tags {
+  const out: Tags = {};
+  for (const t of list ?? []) if (t.key !== undefined) out[t.key] = t.value ?? '';
+  return out;
+}
+
+/** Whether these tags say lifeboat made the resource. */
+export function isManaged(tags: Tags | undefined): boolean {
+  return tags?.[TAG.managed] === MANAGED;
+}
+
+/** Prefix of every DB snapshot identifier lifeboat makes (serverless.yml's RDS ARNs end in it, then `*`). */
+export const RDS_SNAPSHOT_PREFIX = 'lifeboat-';
+
+/** The RDS snapshot identifier of a backup: `lifeboat-<site>-<backupId>` (the same in both regions). */
+export function rdsSnapshotIdentifier(site: string, backupId: string): string {
+  return `${RDS_SNAPSHOT_PREFIX}${site}-${backupId}`;
+}
+
+const RDS_IDENTIFIER = new RegExp(
+  `^${RDS_SNAPSHOT_PREFIX}([a-z][a-z0-9-]*[a-z0-9])-(\\d{8}t\\d{6}z(?:-[a-z0-9]+)+)$`,
+);
+
+/** The site and backup id named by a lifeboat RDS snapshot identifier (or ARN), or undefined. */
+export function parseRdsSnapshotIdentifier(
+  identifierOrArn: string,
+): { site: string; backupId: string } | undefined {
+  const identifier = identifierOrArn.slice(identifierOrArn.lastIndexOf(':') + 1);
+  const match = RDS_IDENTIFIER.exec(identifier);
+  if (match === null) return undefined;
+  const [, site, backupId] = match;
+  return site !== undefined && backupId !== undefined ? { site, backupId } : undefined;
+}
+
+/** The tags that find every snapshot (or copy) of one backup. */
+export function backupSelector(site: string, backupId: string): Tags {
+  return { [TAG.site]: site, [TAG.backupId]: backupId };
+}
+
+/** The tags of a backup's snapshot of `part`: lifeboat's own plus the source's kept tags. */
+export function snapshotTags(backup: Backup, part: BackupPart): Tags {
+  return {
+    ...(part.sourceTags ?? {}),
+    ...backupSelector(backup.site, backup.id),
+    [TAG.kind]: backup.spec.kind,
+    [TAG.managed]: MANAGED,
+  };
+}
+
+/** The tags of a DR copy: the snapshot's tags plus the snapshot it came from. */
+export function copyTags(backup: Backup, part: BackupPart, sourceSnapshotId: string): Tags {
+  return { ...snapshotTags(backup, part), [TAG.sourceSnapshot]: sourceSnapshotId };
+}
+
+/** The source tags worth keeping on snapshots (config protect.keepTags); `aws:` tags are reserved. */
+export function keptTags(site: Site, tags: Tags): Tags {
+  const out: Tags = {};
+  for (const key of site.protect.keepTags) {
+    const value = tags[key];
+    if (value !== undefined && !key.startsWith('aws:')) out[key] = value;
+  }
+  return out;
+}
+
+/** The description shown in the EC2 console for a backup's snapshot. */
+export function snapshotDescription(backup: Backup, sourceId: string): string {
+  return `lifeboat ${backup.spec.kind} backup ${backup.id} of ${backup.site} (${sourceId})`;
+}
+
+/** The tags of a task a recovery launches from a backup, and of the volume ECS creates for it. */
+export function taskTags(site: string, recoveryId: string, role: Role, backupId: string): Tags {
+  return {
+    [TAG.managed]: MANAGED,
+    [TAG.site]: site,
+    [TAG.recoveryId]: recoveryId,
+    [TAG.role]: role,
+    [TAG.backupId]: backupId,
+  };
+}
+
+/** The tags that find the volume of a recovery's task of `role` (ECS tags it at creation). */
+export function taskVolumeSelector(recoveryId: string, role: Role): Tags {
+  return { [TAG.recoveryId]: recoveryId, [TAG.role]: role };
+}
+
+/** RunTask's `startedBy` of a task of `role` (ECS allows 36 characters). */
+export function taskStartedBy(role: Role): string {
+  return `lifeboat-${role}`.slice(0, 36);
+}
