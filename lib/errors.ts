@@ -114,6 +114,54 @@ export class NotReadyError extends LifeboatError {
   }
 }
 
+/**
+ * The volume of a task could not be created from its backup's snapshot (the snapshot is gone,
+ * unavailable or unusable): the backup is at fault, not the setup, so a recovery walks back.
+ */
+export class SnapshotRestoreFailedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SnapshotRestoreFailedError';
+  }
+}
+
+/** A catalog object is not a valid record (not JSON, wrong kind, a field that does not parse); `context.key` names it. */
+export class UnreadableRecordError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'UnreadableRecordError';
+  }
+}
+
+/**
+ * The retry vocabulary of the state machines, by error name (what Step Functions matches on).
+ * The Retry blocks of stepfunctions/*.asl.yml cannot import it: each file lists it once under a
+ * YAML anchor, and tests/unit/recovery/retry-vocabulary.test.ts checks every Retry and Catch
+ * against these lists.
+ */
+export const RETRIED_ERRORS = {
+  /** Retried with backoff by every task: the same call may succeed in a moment. */
+  transient: ['ThrottledError', 'ConcurrentUpdateError'],
+  /** Lambda's own transient failures, retried with the same backoff. */
+  lambda: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException'],
+  /** Thrown by a polling task that wants to be called again later. */
+  poll: ['NotReadyError'],
+} as const;
+
+/**
+ * Errors of LaunchReplacement that walk back to the previous backup, because the backup is bad.
+ * A replacement that starts and then stops or fails its gate walks back through the gate's
+ * verdict; anything else (AccessDenied, a config or input error, capacity) fails the recovery.
+ */
+export const WALK_BACK_ERRORS = ['SnapshotRestoreFailedError'] as const;
+
+const RETRIED_NAMES: ReadonlySet<string> = new Set([...RETRIED_ERRORS.transient, ...RETRIED_ERRORS.poll]);
+
+/** True for a lifeboat error the state machines retry: not a step's failure yet. */
+export function isRetriedError(error: unknown): boolean {
+  return error instanceof LifeboatError && RETRIED_NAMES.has(error.name);
+}
+
 /** Narrows an unknown thrown value to an Error, wrapping anything else. */
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));

@@ -1,7 +1,8 @@
-import type { Site } from '../config/schema';
+import { z } from 'zod';
 
 /** Why a backup was taken; drives retention and which backups recovery may pick. */
-export type BackupKind = 'scheduled' | 'manual' | 'broken-state' | 'pre-promote' | 'drill';
+export const backupKindSchema = z.enum(['scheduled', 'manual', 'broken-state', 'pre-promote', 'drill']);
+export type BackupKind = z.infer<typeof backupKindSchema>;
 
 /**
  * A backup's lifecycle (after Velero's phases):
@@ -12,92 +13,109 @@ export type BackupKind = 'scheduled' | 'manual' | 'broken-state' | 'pre-promote'
  * - PartiallyFailed: some parts are usable, some failed;
  * - Failed: nothing usable.
  */
-export type BackupPhase = 'Pending' | 'Copying' | 'Completed' | 'PartiallyFailed' | 'Failed';
+export const backupPhaseSchema = z.enum(['Pending', 'Copying', 'Completed', 'PartiallyFailed', 'Failed']);
+export type BackupPhase = z.infer<typeof backupPhaseSchema>;
 
 export const TERMINAL_BACKUP_PHASES: readonly BackupPhase[] = ['Completed', 'PartiallyFailed', 'Failed'];
 
-export type PartKind = 'ebs-volume' | 'rds-instance' | 'rds-cluster';
-export type SnapshotState = 'pending' | 'completed' | 'failed';
+const partKindSchema = z.enum(['ebs-volume', 'rds-instance', 'rds-cluster']);
+export type PartKind = z.infer<typeof partKindSchema>;
+const snapshotStateSchema = z.enum(['pending', 'completed', 'failed']);
+export type SnapshotState = z.infer<typeof snapshotStateSchema>;
 /** `waiting`: not started because the source snapshot is not done or the copy slots are full. */
-export type CopyState = 'waiting' | 'pending' | 'completed' | 'failed' | 'skipped';
+const copyStateSchema = z.enum(['waiting', 'pending', 'completed', 'failed', 'skipped']);
+export type CopyState = z.infer<typeof copyStateSchema>;
+
+const tagsSchema = z.record(z.string(), z.string());
 
 /**
  * What a backup covers, frozen when it is recorded: discovery may run later (on the sweeper's
  * call, with the site as configured), and a pre-promote capture covers the sandbox's volume,
- * not the site's.
+ * not the site's. The same fields as the site config's `protect` (lib/config/schema.ts), which
+ * start-backup.ts and discover-parts.ts assign both ways, so the compiler keeps them in step.
  */
-export type BackupScope = Pick<Site['protect'], 'volumes' | 'database' | 'keepTags'>;
+const backupScopeSchema = z.object({
+  volumes: z.object({ ids: z.array(z.string()).optional(), tags: tagsSchema.optional() }),
+  database: z
+    .union([z.object({ instance: z.string().min(1) }), z.object({ cluster: z.string().min(1) })])
+    .optional(),
+  keepTags: z.array(z.string()),
+});
+export type BackupScope = z.infer<typeof backupScopeSchema>;
 
 /** One protected resource (volume or database) within a backup. */
-export interface BackupPart {
-  kind: PartKind;
+const backupPartSchema = z.object({
+  kind: partKindSchema,
   /** vol-..., DB instance or cluster identifier. */
-  sourceId: string;
+  sourceId: z.string().min(1),
   /** snap-... or the DB (cluster) snapshot identifier, once started. */
-  snapshotId?: string;
+  snapshotId: z.string().optional(),
   /** ARN of a DB (cluster) snapshot: the source of its cross-region copy. */
-  snapshotArn?: string;
+  snapshotArn: z.string().optional(),
   /** Whether the source is encrypted (its DR copy then needs the DR region's KMS key). */
-  encrypted?: boolean;
+  encrypted: z.boolean().optional(),
   /** The source's own tags worth keeping (site config protect.keepTags), copied onto its snapshots. */
-  sourceTags?: Record<string, string>;
-  state: SnapshotState;
-  startedAt?: string;
-  completedAt?: string;
-  error?: string;
-  copy: {
-    region: string;
-    state: CopyState;
-    snapshotId?: string;
-    startedAt?: string;
-    completedAt?: string;
-    error?: string;
-  };
-}
+  sourceTags: tagsSchema.optional(),
+  state: snapshotStateSchema,
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  error: z.string().optional(),
+  copy: z.object({
+    region: z.string().min(1),
+    state: copyStateSchema,
+    snapshotId: z.string().optional(),
+    startedAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    error: z.string().optional(),
+  }),
+});
+export type BackupPart = z.infer<typeof backupPartSchema>;
 
-export interface DrillVerdict {
-  verdict: 'passed' | 'failed';
-  at: string;
-  detail: string;
-}
+export const drillVerdictSchema = z.object({
+  verdict: z.enum(['passed', 'failed']),
+  at: z.string(),
+  detail: z.string(),
+});
+export type DrillVerdict = z.infer<typeof drillVerdictSchema>;
 
-/** A backup: spec is the intent, status what lifeboat observed. */
-export interface Backup {
-  apiVersion: 'lifeboat/v1';
-  kind: 'Backup';
-  id: string;
-  site: string;
-  spec: {
-    kind: BackupKind;
+/** A backup record (`sites/<site>/backups/...json`): spec is the intent, status what lifeboat observed. */
+export const backupSchema = z.object({
+  apiVersion: z.literal('lifeboat/v1'),
+  kind: z.literal('Backup'),
+  id: z.string().min(1),
+  site: z.string().min(1),
+  spec: z.object({
+    kind: backupKindSchema,
     /** The schedule time (or request time) the id is derived from. */
-    scheduledFor: string;
-    reason?: string;
-    primaryRegion: string;
-    drRegion: string;
+    scheduledFor: z.string(),
+    reason: z.string().optional(),
+    primaryRegion: z.string().min(1),
+    drRegion: z.string().min(1),
     /** Broken-state captures stay in the primary region only. */
-    copyToDr: boolean;
+    copyToDr: z.boolean(),
     /** What to find in the primary region; absent on records made before discovery could wait. */
-    scope?: BackupScope;
-  };
-  status: {
-    phase: BackupPhase;
+    scope: backupScopeSchema.optional(),
+  }),
+  status: z.object({
+    phase: backupPhaseSchema,
     /**
      * False from the moment the backup is recorded until its volumes and database are found and
      * listed as parts; absent (= true) on records made before discovery could wait.
      */
-    discovered?: boolean;
+    discovered: z.boolean().optional(),
     /** Why the last attempt to find the volumes and database failed (the next call tries again). */
-    discoveryError?: string;
-    parts: BackupPart[];
-    createdAt: string;
-    updatedAt: string;
-    completedAt?: string;
-    failureReason?: string;
+    discoveryError: z.string().optional(),
+    parts: z.array(backupPartSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    completedAt: z.string().optional(),
+    failureReason: z.string().optional(),
     /** When retention may delete it; set once the backup is terminal. */
-    expiresAt?: string;
-    drill?: DrillVerdict;
-  };
-}
+    expiresAt: z.string().optional(),
+    drill: drillVerdictSchema.optional(),
+  }),
+});
+export type Backup = z.infer<typeof backupSchema>;
 
 /** True while a backup's volumes and database are still to be found (no parts yet). */
 export function awaitsDiscovery(backup: Backup): boolean {

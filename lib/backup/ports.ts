@@ -55,6 +55,8 @@ export interface RdsPort {
 /** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
 export interface BackupTelemetry {
   backupFinished(backup: Backup): void;
+  /** How many of a site's catalog records did not parse (quarantined), told by every retention run. */
+  unreadableRecords?(site: string, count: number): void;
 }
 
 /** Everything the backup use cases touch: the catalog and per-region EBS and RDS. */

@@ -1,26 +1,38 @@
-import type { Backup } from '../backup/model';
-import { isTerminal } from '../backup/model';
+import { z } from 'zod';
+import { type Backup, backupSchema, isTerminal } from '../backup/model';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,
-  InvalidInputError,
   NotFoundError,
   SiteLockedError,
+  UnreadableRecordError,
 } from '../errors';
-import type { Recovery } from '../recovery/model';
+import { type Recovery, recoverySchema } from '../recovery/model';
 import { catalogKeys } from './keys';
 import type { ObjectStore } from './object-store';
 
+/** A catalog object that is not a valid record: quarantined, listed with its key and why, never used. */
+export interface UnreadableRecord {
+  key: string;
+  reason: string;
+}
+
+/** One page of records: the readable ones, and the keys on the page that did not parse. */
 export interface Page<T> {
   items: T[];
+  unreadable: UnreadableRecord[];
   nextToken?: string;
 }
 
-export interface LockRecord {
-  holder: string;
-  acquiredAt: string;
-  expiresAt: string;
+/** Every record of one kind for a site: the readable ones, and the ones that did not parse. */
+export interface Listing<T> {
+  items: T[];
+  unreadable: UnreadableRecord[];
 }
+
+/** The site's lock (`sites/<site>/lock`): which run holds it, and until when. */
+const lockSchema = z.object({ holder: z.string().min(1), acquiredAt: z.string(), expiresAt: z.string() });
+export type LockRecord = z.infer<typeof lockSchema>;
 
 export interface CatalogOptions {
   /** Attempts of a compare-and-swap update before giving up under contention. */
@@ -31,20 +43,74 @@ export interface CatalogOptions {
 
 const DEFAULTS: CatalogOptions = { maxUpdateAttempts: 20, retryDelayMs: 25 };
 
-type RecordKind = 'Backup' | 'Recovery';
+/** How each record kind is parsed and where a record of that kind belongs. */
+const KINDS = {
+  Backup: { schema: backupSchema, key: catalogKeys.backup },
+  Recovery: { schema: recoverySchema, key: catalogKeys.recovery },
+} as const;
 
-function parseRecord<T extends { kind: RecordKind }>(body: string, kind: RecordKind, key: string): T {
+type RecordKind = keyof typeof KINDS;
+type RecordOf<K extends RecordKind> = z.infer<(typeof KINDS)[K]['schema']>;
+type Read<T> = { ok: true; record: T } | { ok: false; reason: string };
+
+function issuesOf(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parses a stored object as a record of `kind` stored under `key`, or says why it is not one. */
+function readRecord<K extends RecordKind>(body: string, kind: K, key: string): Read<RecordOf<K>> {
   let value: unknown;
   try {
     value = JSON.parse(body);
-  } catch (error) {
-    throw new InvalidInputError(`catalog object ${key} is not JSON`, { key }, { cause: error });
+  } catch {
+    return { ok: false, reason: 'not JSON' };
   }
-  const record = value as { apiVersion?: unknown; kind?: unknown };
-  if (record?.apiVersion !== 'lifeboat/v1' || record.kind !== kind) {
-    throw new InvalidInputError(`catalog object ${key} is not a lifeboat/v1 ${kind}`, { key });
+  const head = value as { apiVersion?: unknown; kind?: unknown } | null;
+  if (head?.apiVersion !== 'lifeboat/v1' || head.kind !== kind) {
+    return { ok: false, reason: `not a lifeboat/v1 ${kind}` };
   }
-  return value as T;
+  const parsed = KINDS[kind].schema.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: issuesOf(parsed.error) };
+  const record = parsed.data as RecordOf<K>;
+  let home: string | undefined;
+  try {
+    home = KINDS[kind].key(record.site, record.id);
+  } catch {
+    home = undefined;
+  }
+  if (home !== key)
+    return {
+      ok: false,
+      reason: `holds ${kind} ${record.id} of site ${record.site}, which does not belong here`,
+    };
+  return { ok: true, record };
+}
+
+/** A record of `kind` at `key`; UnreadableRecordError naming the key if it does not parse. */
+function parseRecord<K extends RecordKind>(body: string, kind: K, key: string): RecordOf<K> {
+  const read = readRecord(body, kind, key);
+  if (!read.ok) {
+    throw new UnreadableRecordError(`catalog object ${key} is not a readable ${kind}: ${read.reason}`, {
+      key,
+      reason: read.reason,
+    });
+  }
+  return read.record;
+}
+
+function parseLock(body: string, key: string): LockRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    value = undefined;
+  }
+  const parsed = lockSchema.safeParse(value);
+  if (!parsed.success)
+    throw new UnreadableRecordError(`catalog object ${key} is not a readable lock`, { key });
+  return parsed.data;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -79,7 +145,7 @@ export class Catalog {
   async getBackup(site: string, id: string): Promise<Backup | undefined> {
     const key = catalogKeys.backup(site, id);
     const found = await this.store.get(key);
-    return found === undefined ? undefined : parseRecord<Backup>(found.body, 'Backup', key);
+    return found === undefined ? undefined : parseRecord(found.body, 'Backup', key);
   }
 
   /**
@@ -91,20 +157,25 @@ export class Catalog {
     id: string,
     mutate: (backup: Backup) => Backup | undefined,
   ): Promise<Backup> {
-    const updated = await this.update<Backup>(catalogKeys.backup(site, id), 'Backup', mutate);
+    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', mutate);
     if (isTerminal(updated.status.phase)) await this.store.delete(catalogKeys.openBackup(site, id));
     return updated;
   }
 
-  /** One page of a site's backups, newest first. */
+  /** One page of a site's backups, newest first, and the keys on it that are not readable backups. */
   async listBackups(
     site: string,
     options: { pageToken?: string; pageSize?: number } = {},
   ): Promise<Page<Backup>> {
-    return this.listRecords<Backup>(catalogKeys.backupsPrefix(site), 'Backup', options);
+    return this.listRecords(catalogKeys.backupsPrefix(site), 'Backup', options);
   }
 
-  /** Every backup of a site, newest first, page by page. */
+  /** Every backup of a site, newest first, and every unreadable one (quarantined: key and reason). */
+  async readBackups(site: string): Promise<Listing<Backup>> {
+    return this.readAll((opts) => this.listBackups(site, opts));
+  }
+
+  /** Every readable backup of a site, newest first, page by page (readBackups also lists the unreadable). */
   async *allBackups(site: string): AsyncGenerator<Backup> {
     yield* this.all((opts) => this.listBackups(site, opts));
   }
@@ -139,7 +210,7 @@ export class Catalog {
   async getRecovery(site: string, id: string): Promise<Recovery | undefined> {
     const key = catalogKeys.recovery(site, id);
     const found = await this.store.get(key);
-    return found === undefined ? undefined : parseRecord<Recovery>(found.body, 'Recovery', key);
+    return found === undefined ? undefined : parseRecord(found.body, 'Recovery', key);
   }
 
   async updateRecovery(
@@ -147,16 +218,23 @@ export class Catalog {
     id: string,
     mutate: (recovery: Recovery) => Recovery | undefined,
   ): Promise<Recovery> {
-    return this.update<Recovery>(catalogKeys.recovery(site, id), 'Recovery', mutate);
+    return this.update(catalogKeys.recovery(site, id), 'Recovery', mutate);
   }
 
+  /** One page of a site's recoveries, newest first, and the keys on it that are not readable recoveries. */
   async listRecoveries(
     site: string,
     options: { pageToken?: string; pageSize?: number } = {},
   ): Promise<Page<Recovery>> {
-    return this.listRecords<Recovery>(catalogKeys.recoveriesPrefix(site), 'Recovery', options);
+    return this.listRecords(catalogKeys.recoveriesPrefix(site), 'Recovery', options);
   }
 
+  /** Every recovery of a site, newest first, and every unreadable one (quarantined: key and reason). */
+  async readRecoveries(site: string): Promise<Listing<Recovery>> {
+    return this.readAll((opts) => this.listRecoveries(site, opts));
+  }
+
+  /** Every readable recovery of a site, newest first, page by page. */
   async *allRecoveries(site: string): AsyncGenerator<Recovery> {
     yield* this.all((opts) => this.listRecoveries(site, opts));
   }
@@ -181,7 +259,7 @@ export class Catalog {
       }
       const current = await this.store.get(key);
       if (current === undefined) continue;
-      const held = JSON.parse(current.body) as LockRecord;
+      const held = parseLock(current.body, key);
       if (held.holder === holder) return held;
       if (new Date(held.expiresAt).getTime() > now.getTime()) throw new SiteLockedError(site, held.holder);
       try {
@@ -196,8 +274,9 @@ export class Catalog {
 
   /** The current lock, if any. */
   async readLock(site: string): Promise<LockRecord | undefined> {
-    const found = await this.store.get(catalogKeys.lock(site));
-    return found === undefined ? undefined : (JSON.parse(found.body) as LockRecord);
+    const key = catalogKeys.lock(site);
+    const found = await this.store.get(key);
+    return found === undefined ? undefined : parseLock(found.body, key);
   }
 
   /** Releases the lock if `holder` holds it; a no-op otherwise, so every exit path may call it. */
@@ -228,15 +307,15 @@ export class Catalog {
     }
   }
 
-  private async update<T extends { kind: RecordKind }>(
+  private async update<K extends RecordKind>(
     key: string,
-    kind: RecordKind,
-    mutate: (record: T) => T | undefined,
-  ): Promise<T> {
+    kind: K,
+    mutate: (record: RecordOf<K>) => RecordOf<K> | undefined,
+  ): Promise<RecordOf<K>> {
     for (let attempt = 1; ; attempt++) {
       const found = await this.store.get(key);
       if (found === undefined) throw new NotFoundError(`catalog has no ${kind} at ${key}`, { key });
-      const current = parseRecord<T>(found.body, kind, key);
+      const current = parseRecord(found.body, kind, key);
       const next = mutate(structuredClone(current));
       if (next === undefined) return current;
       try {
@@ -250,19 +329,39 @@ export class Catalog {
     }
   }
 
-  private async listRecords<T extends { kind: RecordKind }>(
+  /** A page of records; an object that does not parse is listed as unreadable instead of failing the page. */
+  private async listRecords<K extends RecordKind>(
     prefix: string,
-    kind: RecordKind,
+    kind: K,
     options: { pageToken?: string; pageSize?: number },
-  ): Promise<Page<T>> {
+  ): Promise<Page<RecordOf<K>>> {
     const page = await this.store.list(prefix, options);
-    const items = await Promise.all(
+    const read = await Promise.all(
       page.keys.map(async (key) => {
         const found = await this.store.get(key);
-        return found === undefined ? undefined : parseRecord<T>(found.body, kind, key);
+        return { key, read: found === undefined ? undefined : readRecord(found.body, kind, key) };
       }),
     );
-    return { items: items.filter((i): i is Awaited<T> => i !== undefined), nextToken: page.nextToken };
+    const items: RecordOf<K>[] = [];
+    const unreadable: UnreadableRecord[] = [];
+    for (const { key, read: r } of read) {
+      if (r === undefined) continue; // deleted between the listing and the read
+      if (r.ok) items.push(r.record);
+      else unreadable.push({ key, reason: r.reason });
+    }
+    return { items, unreadable, nextToken: page.nextToken };
+  }
+
+  private async readAll<T>(list: (opts: { pageToken?: string }) => Promise<Page<T>>): Promise<Listing<T>> {
+    const listing: Listing<T> = { items: [], unreadable: [] };
+    let pageToken: string | undefined;
+    do {
+      const page = await list({ pageToken });
+      listing.items.push(...page.items);
+      listing.unreadable.push(...page.unreadable);
+      pageToken = page.nextToken;
+    } while (pageToken !== undefined);
+    return listing;
   }
 
   private async *all<T>(list: (opts: { pageToken?: string }) => Promise<Page<T>>): AsyncGenerator<T> {

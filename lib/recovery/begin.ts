@@ -2,17 +2,8 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { AlreadyExistsError, SiteLockedError } from '../errors';
 import { entry, journal } from './journal';
-import type { Recovery, RecoveryKind } from './model';
+import type { Recovery, RunHeader } from './model';
 import type { RecoveryPorts } from './ports';
-
-/** The header every step of a recovery, promote or drill receives. */
-export interface RunHeader {
-  site: string;
-  recoveryId: string;
-  kind: RecoveryKind;
-  trigger: Recovery['spec']['trigger'];
-  options: Recovery['spec']['options'];
-}
 
 /**
  * The lock outlives the state machines' own timeout (TimeoutSeconds 10800 in stepfunctions/*.asl.yml),

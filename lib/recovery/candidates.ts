@@ -1,18 +1,7 @@
 import type { Backup } from '../backup/model';
+import type { Candidate, CandidateQueue } from './model';
 
-/** A backup a task can be launched from: its id and the EBS snapshot of the site's volume. */
-export interface Candidate {
-  backupId: string;
-  snapshotId: string;
-  takenAt: string;
-  drilled: boolean;
-}
-
-/** The candidates still to try: the next one, then the rest (older or less trusted). */
-export interface CandidateQueue {
-  next?: Candidate;
-  rest: Candidate[];
-}
+export type { Candidate, CandidateQueue } from './model';
 
 /** The completed EBS snapshot of a backup's volume, or undefined if it has none. */
 export function volumeSnapshotOf(backup: Backup): string | undefined {

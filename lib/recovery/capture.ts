@@ -4,9 +4,9 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { BackupUnusableError, NotFoundError, NotReadyError } from '../errors';
 import { taskVolumeSelector } from '../tags/vocabulary';
-import { type Candidate, toCandidate } from './candidates';
+import { toCandidate } from './candidates';
 import { entry, journal } from './journal';
-import type { Recovery } from './model';
+import type { Candidate, Recovery, TaskRef } from './model';
 import type { RecoveryPorts } from './ports';
 
 async function runRecord(ports: RecoveryPorts, site: Site, recoveryId: string): Promise<Recovery> {
@@ -70,13 +70,6 @@ export async function awaitBackup(ports: RecoveryPorts, site: Site, backupId: st
   return candidate;
 }
 
-/** A task of an earlier run that a promote retires once the final task serves the site. */
-export interface RetiredTask {
-  taskArn: string;
-  cluster: string;
-  region: string;
-}
-
 /** The recovery whose sandbox a promote promotes: the one named, or the newest with a sandbox. */
 async function sourceRecovery(
   ports: RecoveryPorts,
@@ -124,7 +117,7 @@ export async function snapshotSandbox(
   site: Site,
   recoveryId: string,
   sourceRecoveryId?: string,
-): Promise<{ backupId: string; sourceRecoveryId: string; retire: RetiredTask[] }> {
+): Promise<{ backupId: string; sourceRecoveryId: string; retire: TaskRef[] }> {
   const started = clock.now();
   const promote = await runRecord(ports, site, recoveryId);
   const source = await sourceRecovery(ports, site, sourceRecoveryId);

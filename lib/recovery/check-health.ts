@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { NotReadyError, TaskLaunchFailedError } from '../errors';
 import { entry, journal } from './journal';
-import { type Attempt, type Gate, isCritical } from './launch-task';
+import { isCritical } from './launch-task';
+import type { Attempt, Gate } from './model';
 import { type RecoveryPorts, taskAddress } from './ports';
 
 /** ECS statuses a task passes through before RUNNING. */

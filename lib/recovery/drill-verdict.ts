@@ -2,7 +2,7 @@ import type { DrillVerdict } from '../backup/model';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { entry, journal } from './journal';
-import type { Attempt } from './launch-task';
+import type { Attempt } from './model';
 import type { RecoveryPorts } from './ports';
 
 /** Records on the backup whether a task restored from it passed the health gate. */

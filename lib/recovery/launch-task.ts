@@ -1,38 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { SandboxExposedError } from '../errors';
+import {
+  AwsCallError,
+  SandboxExposedError,
+  SnapshotRestoreFailedError,
+  TaskLaunchFailedError,
+} from '../errors';
 import { taskStartedBy, taskTags } from '../tags/vocabulary';
-import type { Candidate } from './candidates';
 import { entry, journal } from './journal';
-import type { TaskRole } from './model';
+import type { Attempt, Candidate, TaskRole } from './model';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
 import { exposureOf } from './sandbox-exposure';
-
-/** How a task's health gate stands, carried from one check to the next by the state machine. */
-export interface Gate {
-  startedAt: string;
-  deadlineAt: string;
-  checks: number;
-  /** Healthy answers in a row. */
-  consecutive: number;
-  verdict: 'pending' | 'healthy' | 'unhealthy';
-  address?: string;
-  lastProbe?: { status?: number; reason?: string; elapsedMs: number };
-  reason?: string;
-}
-
-/** A launched task and its gate. */
-export interface Attempt {
-  role: TaskRole;
-  backupId: string;
-  snapshotId: string;
-  taskArn: string;
-  cluster: string;
-  region: string;
-  launchedAt: string;
-  gate: Gate;
-}
 
 /** Roles on the way from alarm to DNS (the critical path). */
 export function isCritical(role: TaskRole): boolean {
@@ -92,6 +71,36 @@ async function refuseExposedSandbox(ports: RecoveryPorts, site: Site, region: st
   }
 }
 
+/** AWS codes that say lifeboat may not do something: the setup is wrong, whatever the snapshot. */
+const DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+  'AuthFailure',
+]);
+
+/**
+ * The launch failure as SnapshotRestoreFailedError when it is the candidate's snapshot that cannot
+ * make a volume (EC2's InvalidSnapshot.* codes, or ECS naming the snapshot in its refusal), so
+ * the recovery walks back to an older backup; any other failure is returned as it is and fails
+ * the recovery. A volume that fails after RunTask stops the task, which the health gate catches.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-volumes.html
+ */
+export function asSnapshotFailure(error: unknown, candidate: Candidate): unknown {
+  if (!(error instanceof AwsCallError || error instanceof TaskLaunchFailedError)) return error;
+  const code = typeof error.context.code === 'string' ? error.context.code : '';
+  if (DENIED_CODES.has(code)) return error;
+  if (code.startsWith('InvalidSnapshot') || error.message.includes(candidate.snapshotId)) {
+    return new SnapshotRestoreFailedError(
+      `the volume of backup ${candidate.backupId} cannot be created from snapshot ${candidate.snapshotId}: ${error.message}`,
+      { backupId: candidate.backupId, snapshotId: candidate.snapshotId, code },
+      { cause: error },
+    );
+  }
+  return error;
+}
+
 /** Launches a task of `role` from the candidate's snapshot and records it on the run. */
 export async function launchTask(
   ports: RecoveryPorts,
@@ -104,7 +113,12 @@ export async function launchTask(
   const started = clock.now();
   const region = site.regions.primary;
   if (role === 'sandbox') await refuseExposedSandbox(ports, site, region);
-  const task = await ports.tasks(region).runTask(runTaskRequest(site, recoveryId, role, candidate));
+  const task = await ports
+    .tasks(region)
+    .runTask(runTaskRequest(site, recoveryId, role, candidate))
+    .catch((error: unknown) => {
+      throw asSnapshotFailure(error, candidate);
+    });
   const launchedAt = clock.now();
   await journal(
     ports.catalog,

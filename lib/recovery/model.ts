@@ -1,91 +1,210 @@
-/** What started a recovery or promote. */
-export type TriggerSource = 'pingdom' | 'cloudwatch' | 'manual';
+import { z } from 'zod';
+import { isLifeboatId } from '../ids';
 
-export type RecoveryKind = 'recovery' | 'promote' | 'drill';
+/**
+ * The recovery's shapes, each written once as a zod schema: the Recovery record
+ * (`sites/<site>/recoveries/...json`, parsed on every read by lib/catalog/catalog.ts) and what the
+ * recovery, promote and drill state machines pass between their steps (parsed by
+ * lib/recovery/steps.ts). Types are inferred from the schemas.
+ */
+
+const isoTime = z.iso.datetime({ offset: true });
+const nonEmpty = z.string().min(1);
+
+/** What started a recovery or promote. */
+export const triggerSourceSchema = z.enum(['pingdom', 'cloudwatch', 'manual']);
+export type TriggerSource = z.infer<typeof triggerSourceSchema>;
+
+export const recoveryKindSchema = z.enum(['recovery', 'promote', 'drill']);
+export type RecoveryKind = z.infer<typeof recoveryKindSchema>;
 
 /** Running until the state machine ends; Succeeded or Failed after. */
-export type RecoveryPhase = 'Running' | 'Succeeded' | 'Failed';
+export const recoveryPhaseSchema = z.enum(['Running', 'Succeeded', 'Failed']);
+export type RecoveryPhase = z.infer<typeof recoveryPhaseSchema>;
+
+/** What the trigger said: in the execution input, on every step's run header and on the record. */
+export const triggerSchema = z.object({
+  source: triggerSourceSchema,
+  /** Stable key of the incident (check id + state change time, alarm + transition time, ...). */
+  incidentKey: nonEmpty,
+  /** When the outage began according to the trigger. */
+  outageStartedAt: isoTime,
+  receivedAt: isoTime,
+  summary: z.string(),
+});
+export type Trigger = z.infer<typeof triggerSchema>;
+
+export const recoveryOptionsSchema = z.object({
+  dryRun: z.boolean().default(false),
+  backupId: nonEmpty.optional(),
+  skipSandbox: z.boolean().default(false),
+  restoreDatabase: z.boolean().default(false),
+  /** Promote only: the recovery whose sandbox is promoted (default: the newest one with a sandbox). */
+  sourceRecoveryId: nonEmpty.optional(),
+});
+export type RecoveryOptions = z.infer<typeof recoveryOptionsSchema>;
+
+export const recoveryIdSchema = z
+  .string()
+  .refine(isLifeboatId, 'a lifeboat id such as 20261122t093900z-1a2b3c4d');
 
 /** One step of the timeline: what ran, when, how it ended and the ids it touched. */
-export interface TimelineEntry {
-  step: string;
-  startedAt: string;
-  endedAt?: string;
-  outcome?: 'ok' | 'failed' | 'skipped';
+export const timelineEntrySchema = z.object({
+  step: nonEmpty,
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  outcome: z.enum(['ok', 'failed', 'skipped']).optional(),
   /** True for steps between alarm and DNS switch (launch, health gate, DNS). */
-  critical?: boolean;
-  detail?: Record<string, unknown>;
-}
+  critical: z.boolean().optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
 /** Why a task was launched: the recovery's candidate, the sandbox, a promote's final task, a drill. */
-export type TaskRole = 'replacement' | 'sandbox' | 'final' | 'drill';
+export const taskRoleSchema = z.enum(['replacement', 'sandbox', 'final', 'drill']);
+export type TaskRole = z.infer<typeof taskRoleSchema>;
 
-/** A task launched by a recovery, promote or drill. */
-export interface LaunchedTask {
-  role: TaskRole;
-  taskArn: string;
-  cluster: string;
-  region: string;
-  backupId: string;
-  snapshotId: string;
-  launchedAt: string;
-  stoppedAt?: string;
-}
+/** Where a task runs: enough to describe or stop it. */
+export const taskRefSchema = z.object({ taskArn: nonEmpty, cluster: nonEmpty, region: nonEmpty });
+export type TaskRef = z.infer<typeof taskRefSchema>;
 
-export interface Recovery {
-  apiVersion: 'lifeboat/v1';
-  kind: 'Recovery';
-  id: string;
-  site: string;
-  spec: {
-    kind: RecoveryKind;
-    trigger: {
-      source: TriggerSource;
-      /** Stable key of the incident (check id + state change time, alarm + transition time, ...). */
-      incidentKey: string;
-      /** When the outage began according to the trigger. */
-      outageStartedAt: string;
-      receivedAt: string;
-      summary: string;
-    };
-    options: {
-      dryRun: boolean;
-      backupId?: string;
-      skipSandbox: boolean;
-      restoreDatabase: boolean;
-      /** Promote only: the recovery whose sandbox is promoted (default: the newest one with a sandbox). */
-      sourceRecoveryId?: string;
-    };
-  };
-  status: {
-    phase: RecoveryPhase;
-    executionArn?: string;
-    knownGoodBackupId?: string;
-    brokenStateBackupId?: string;
+const launchedFromSchema = taskRefSchema.extend({
+  role: taskRoleSchema,
+  backupId: nonEmpty,
+  snapshotId: nonEmpty,
+  launchedAt: isoTime,
+});
+
+/** A task launched by a recovery, promote or drill, as the record keeps it. */
+export const launchedTaskSchema = launchedFromSchema.extend({ stoppedAt: z.string().optional() });
+export type LaunchedTask = z.infer<typeof launchedTaskSchema>;
+
+/** How a candidate's health gate went, as the record keeps it. */
+export const attemptVerdictSchema = z.enum(['healthy', 'unhealthy', 'launch-failed']);
+
+/** The name a DNS change moves: the site's record or the sandbox's. */
+export const dnsTargetSchema = z.enum(['site', 'sandbox']);
+export type DnsTarget = z.infer<typeof dnsTargetSchema>;
+
+/** The Recovery record of a recovery, promote or drill run. */
+export const recoverySchema = z.object({
+  apiVersion: z.literal('lifeboat/v1'),
+  kind: z.literal('Recovery'),
+  id: nonEmpty,
+  site: nonEmpty,
+  spec: z.object({
+    kind: recoveryKindSchema,
+    trigger: triggerSchema,
+    options: recoveryOptionsSchema,
+  }),
+  status: z.object({
+    phase: recoveryPhaseSchema,
+    executionArn: z.string().optional(),
+    knownGoodBackupId: z.string().optional(),
+    brokenStateBackupId: z.string().optional(),
     /** Every candidate tried, in order, with how its health gate went. */
-    attempts: {
-      backupId: string;
-      taskArn?: string;
-      address?: string;
-      verdict: 'healthy' | 'unhealthy' | 'launch-failed';
-    }[];
-    replacement?: { taskArn: string; address: string };
-    dnsChange?: {
-      changeId: string;
-      recordName: string;
-      value: string;
-      ttl: number;
-      submittedAt: string;
-      insyncAt?: string;
-    };
-    sandbox?: { taskArn: string; address: string; recordName: string };
+    attempts: z.array(
+      z.object({
+        backupId: nonEmpty,
+        taskArn: z.string().optional(),
+        address: z.string().optional(),
+        verdict: attemptVerdictSchema,
+      }),
+    ),
+    replacement: z.object({ taskArn: nonEmpty, address: nonEmpty }).optional(),
+    dnsChange: z
+      .object({
+        changeId: nonEmpty,
+        recordName: nonEmpty,
+        value: nonEmpty,
+        ttl: z.number(),
+        submittedAt: z.string(),
+        insyncAt: z.string().optional(),
+      })
+      .optional(),
+    sandbox: z.object({ taskArn: nonEmpty, address: nonEmpty, recordName: nonEmpty }).optional(),
     /** Every task this run launched, so a failure (or a promote) knows what to stop. */
-    tasks?: LaunchedTask[];
-    timeline: TimelineEntry[];
+    tasks: z.array(launchedTaskSchema).optional(),
+    timeline: z.array(timelineEntrySchema),
     /** Later signals about the same incident (e.g. Pingdom UP). */
-    signals: { source: TriggerSource; state: string; at: string }[];
-    startedAt: string;
-    endedAt?: string;
-    failure?: { error: string; cause: string };
-  };
-}
+    signals: z.array(z.object({ source: triggerSourceSchema, state: z.string(), at: z.string() })),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+  }),
+});
+export type Recovery = z.infer<typeof recoverySchema>;
+
+// ---- What the state machines pass between steps (stepfunctions/*.asl.yml) ----
+
+/** The header every step of a recovery, promote or drill receives (Begin's result, `$.run`). */
+export const runHeaderSchema = z.object({
+  site: nonEmpty,
+  recoveryId: recoveryIdSchema,
+  kind: recoveryKindSchema,
+  trigger: triggerSchema,
+  options: recoveryOptionsSchema.default({ dryRun: false, skipSandbox: false, restoreDatabase: false }),
+});
+export type RunHeader = z.infer<typeof runHeaderSchema>;
+
+/** A backup a task can be launched from: its id and the EBS snapshot of the site's volume. */
+export const candidateSchema = z.object({
+  backupId: nonEmpty,
+  snapshotId: nonEmpty,
+  takenAt: z.string(),
+  drilled: z.boolean(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+/** The candidates still to try: the next one, then the rest (older or less trusted). */
+export const candidateQueueSchema = z.object({
+  next: candidateSchema.optional(),
+  rest: z.array(candidateSchema),
+});
+export type CandidateQueue = z.infer<typeof candidateQueueSchema>;
+
+/** How a task's health gate stands, carried from one check to the next by the state machine. */
+export const gateSchema = z.object({
+  startedAt: isoTime,
+  deadlineAt: isoTime,
+  checks: z.number().int().min(0),
+  /** Healthy answers in a row. */
+  consecutive: z.number().int().min(0),
+  verdict: z.enum(['pending', 'healthy', 'unhealthy']),
+  address: z.string().optional(),
+  lastProbe: z
+    .object({ status: z.number().optional(), reason: z.string().optional(), elapsedMs: z.number() })
+    .optional(),
+  reason: z.string().optional(),
+});
+export type Gate = z.infer<typeof gateSchema>;
+
+/** A launched task and its gate. */
+export const attemptSchema = launchedFromSchema.extend({ gate: gateSchema });
+export type Attempt = z.infer<typeof attemptSchema>;
+
+/** A record change submitted by switchDns, followed by awaitDnsInsync. */
+export const submittedChangeSchema = z.object({
+  target: dnsTargetSchema,
+  changeId: nonEmpty,
+  recordName: nonEmpty,
+  value: nonEmpty,
+  submittedAt: isoTime,
+});
+export type SubmittedChange = z.infer<typeof submittedChangeSchema>;
+
+/** A Step Functions Catch result: `Cause` is the error message, or Lambda's JSON error document. */
+export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof caughtErrorSchema>;
+
+/**
+ * What the recovery state machine receives (stepfunctions/README.md); events/recovery/manual.json is a
+ * sample. A manual recovery: `trigger.source` "manual", `trigger.summary` the operator's reason,
+ * `incidentKey` from manualIncidentKey, `recoveryId` from recoveryIdFor (the CLI computes both;
+ * from the console, any `<yyyymmddThhmmssZ>-<8 hex>` id works) and the execution named
+ * `<site>-<recoveryId>`. Options: `dryRun` (plan only), `backupId` (restore this backup instead of
+ * picking the known-good one), `skipSandbox`, `restoreDatabase` (default: the site's config).
+ * Drills and promotes may leave out the id and trigger (Begin derives them).
+ */
+export const recoveryExecutionInputSchema = runHeaderSchema.extend({ kind: z.literal('recovery') });
+export type RecoveryExecutionInput = z.infer<typeof recoveryExecutionInputSchema>;

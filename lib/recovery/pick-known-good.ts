@@ -61,24 +61,30 @@ async function explicitCandidate(ports: RecoveryPorts, site: Site, backupId: str
   return candidate;
 }
 
-/** The backups to try, best first; NoKnownGoodBackupError if none qualifies. */
+/** The candidates to try, and the keys of the unreadable backup records skipped (when there are any). */
+export type FoundCandidates = CandidateQueue & { unreadable?: string[] };
+
+/**
+ * The backups to try, best first; NoKnownGoodBackupError if none qualifies. An unreadable backup
+ * record is skipped (and named), so one corrupt object does not stop a recovery.
+ */
 export async function findCandidates(
   ports: RecoveryPorts,
   site: Site,
   request: PickRequest,
-): Promise<CandidateQueue> {
+): Promise<FoundCandidates> {
   if (request.backupId !== undefined)
     return queueOf([await explicitCandidate(ports, site, request.backupId)]);
-  const backups: Backup[] = [];
-  for await (const backup of ports.catalog.allBackups(site.name)) backups.push(backup);
-  const candidates = rankCandidates(backups, request);
+  const { items, unreadable } = await ports.catalog.readBackups(site.name);
+  const skipped = unreadable.map((u) => u.key);
+  const candidates = rankCandidates(items, request);
   if (candidates.length === 0) {
     throw new NoKnownGoodBackupError(
-      `site ${site.name} has no completed backup taken before ${request.before.toISOString()}`,
-      { site: site.name, before: request.before.toISOString() },
+      `site ${site.name} has no completed backup taken before ${request.before.toISOString()}${skipped.length > 0 ? ` (${skipped.length} unreadable backup records skipped)` : ''}`,
+      { site: site.name, before: request.before.toISOString(), unreadable: skipped },
     );
   }
-  return queueOf(candidates);
+  return skipped.length > 0 ? { ...queueOf(candidates), unreadable: skipped } : queueOf(candidates);
 }
 
 /** Picks the candidates and records the choice on the run. */
@@ -90,7 +96,7 @@ export async function pickKnownGood(
   request: PickRequest,
 ): Promise<CandidateQueue> {
   const started = clock.now();
-  const queue = await findCandidates(ports, site, request);
+  const { unreadable, ...queue } = await findCandidates(ports, site, request);
   const chosen = [queue.next, ...queue.rest].filter((c): c is Candidate => c !== undefined);
   await journal(
     ports.catalog,
@@ -100,6 +106,7 @@ export async function pickKnownGood(
       entry('pick-known-good', started, clock.now(), 'ok', true, {
         backupId: queue.next?.backupId,
         candidates: chosen.map((c) => c.backupId),
+        ...(unreadable === undefined ? {} : { unreadable }),
       }),
     ],
     (recovery) => {

@@ -1,8 +1,7 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import type { CandidateQueue } from './candidates';
 import { entry, journal } from './journal';
-import type { Attempt } from './launch-task';
+import type { Attempt, CandidateQueue } from './model';
 import type { RecoveryPorts } from './ports';
 
 /**

@@ -1,13 +1,8 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { entry, journal } from './journal';
+import type { TaskRef } from './model';
 import type { RecoveryPorts } from './ports';
-
-export interface TaskRef {
-  taskArn: string;
-  cluster: string;
-  region: string;
-}
 
 /**
  * Stops tasks that are done with (a drill's task, the replacement and sandbox a promote replaced).

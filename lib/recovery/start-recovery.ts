@@ -4,31 +4,7 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { ExecutionAlreadyExistsError, InvalidInputError } from '../errors';
 import { compactTimestamp } from '../ids';
-import type { Recovery, TriggerSource } from './model';
-
-export type RecoveryOptions = Recovery['spec']['options'];
-
-/**
- * What the recovery state machine receives (stepfunctions/README.md); events/recovery/manual.json is a
- * sample. A manual recovery: `trigger.source` "manual", `trigger.summary` the operator's reason,
- * `incidentKey` from manualIncidentKey, `recoveryId` from recoveryIdFor (the CLI computes both;
- * from the console, any `<yyyymmddThhmmssZ>-<8 hex>` id works) and the execution named
- * `<site>-<recoveryId>`. Options: `dryRun` (plan only), `backupId` (restore this backup instead of
- * picking the known-good one), `skipSandbox`, `restoreDatabase` (default: the site's config).
- */
-export interface RecoveryExecutionInput {
-  site: string;
-  recoveryId: string;
-  kind: 'recovery';
-  trigger: {
-    source: TriggerSource;
-    incidentKey: string;
-    outageStartedAt: string;
-    receivedAt: string;
-    summary: string;
-  };
-  options: RecoveryOptions;
-}
+import type { RecoveryExecutionInput, RecoveryOptions, Trigger } from './model';
 
 /** Starts and looks up executions of the recovery state machine (lib/aws/sfn.ts SfnAdapter). */
 export interface RecoveryExecutions {
@@ -43,13 +19,8 @@ export interface StartRecoveryPorts {
 
 export interface StartRecoveryRequest {
   site: Site;
-  trigger: {
-    source: TriggerSource;
-    /** Stable across re-deliveries of the same incident (check id + state change time, ...). */
-    incidentKey: string;
-    outageStartedAt: Date;
-    summary: string;
-  };
+  /** The trigger as recorded, less the time it is received (now), with the outage start as a Date. */
+  trigger: Omit<Trigger, 'outageStartedAt' | 'receivedAt'> & { outageStartedAt: Date };
   options?: Partial<RecoveryOptions>;
 }
 

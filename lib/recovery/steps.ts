@@ -2,22 +2,28 @@ import { z } from 'zod';
 import type { Clock } from '../clock';
 import { findSite } from '../config/load';
 import type { LifeboatConfig, Site } from '../config/schema';
-import {
-  asError,
-  ConcurrentUpdateError,
-  InvalidInputError,
-  LifeboatError,
-  NotReadyError,
-  ThrottledError,
-} from '../errors';
-import { compactTimestamp, isLifeboatId } from '../ids';
-import { beginRun, type RunHeader } from './begin';
+import { asError, InvalidInputError, isRetriedError, LifeboatError } from '../errors';
+import { compactTimestamp } from '../ids';
+import { beginRun } from './begin';
 import { awaitBackup, captureBrokenState, snapshotSandbox } from './capture';
 import { awaitSandboxAddress, checkHealth } from './check-health';
 import { recordDrillVerdict } from './drill-verdict';
 import { announceRestored, finishRun } from './finish';
 import { entry, journal } from './journal';
 import { launchTask } from './launch-task';
+import {
+  attemptSchema,
+  type CaughtError,
+  candidateQueueSchema,
+  candidateSchema,
+  caughtErrorSchema,
+  dnsTargetSchema,
+  type RunHeader,
+  runHeaderSchema,
+  submittedChangeSchema,
+  taskRefSchema,
+  taskRoleSchema,
+} from './model';
 import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
 import type { RecoveryPorts } from './ports';
 import { rejectCandidate } from './reject-candidate';
@@ -31,85 +37,14 @@ export interface RecoveryContext {
   clock: Clock;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
-const trigger = z.object({
-  source: z.enum(['pingdom', 'cloudwatch', 'manual']),
-  incidentKey: z.string().min(1),
-  outageStartedAt: isoTime,
-  receivedAt: isoTime,
-  summary: z.string(),
-});
-const options = z
-  .object({
-    dryRun: z.boolean().default(false),
-    backupId: z.string().min(1).optional(),
-    skipSandbox: z.boolean().default(false),
-    restoreDatabase: z.boolean().default(false),
-    sourceRecoveryId: z.string().min(1).optional(),
-  })
-  .default({ dryRun: false, skipSandbox: false, restoreDatabase: false });
-const recoveryId = z.string().refine(isLifeboatId, 'a lifeboat id such as 20261122t093900z-1a2b3c4d');
-const run = z.object({
-  site: z.string().min(1),
-  recoveryId,
-  kind: z.enum(['recovery', 'promote', 'drill']),
-  trigger,
-  options,
-});
-const candidate = z.object({
-  backupId: z.string().min(1),
-  snapshotId: z.string().min(1),
-  takenAt: z.string(),
-  drilled: z.boolean(),
-});
-const queue = z.object({ next: candidate.optional(), rest: z.array(candidate) });
-const role = z.enum(['replacement', 'sandbox', 'final', 'drill']);
-const attempt = z.object({
-  role,
-  backupId: z.string().min(1),
-  snapshotId: z.string().min(1),
-  taskArn: z.string().min(1),
-  cluster: z.string().min(1),
-  region: z.string().min(1),
-  launchedAt: isoTime,
-  gate: z.object({
-    startedAt: isoTime,
-    deadlineAt: isoTime,
-    checks: z.number().int().min(0),
-    consecutive: z.number().int().min(0),
-    verdict: z.enum(['pending', 'healthy', 'unhealthy']),
-    address: z.string().optional(),
-    lastProbe: z
-      .object({ status: z.number().optional(), reason: z.string().optional(), elapsedMs: z.number() })
-      .optional(),
-    reason: z.string().optional(),
-  }),
-});
-const change = z.object({
-  target: z.enum(['site', 'sandbox']),
-  changeId: z.string().min(1),
-  recordName: z.string().min(1),
-  value: z.string().min(1),
-  submittedAt: isoTime,
-});
-const taskRef = z.object({
-  taskArn: z.string().min(1),
-  cluster: z.string().min(1),
-  region: z.string().min(1),
-});
-/** A Step Functions Catch result: `Cause` is the error message, or Lambda's JSON error document. */
-const caught = z.object({ Error: z.string(), Cause: z.string().optional() });
-
 /** The execution input of any of the three state machines, plus the execution's start time. */
 const beginInput = z.object({
-  input: z.object({
-    site: z.string().min(1),
-    recoveryId: recoveryId.optional(),
-    kind: z.enum(['recovery', 'promote', 'drill']).default('recovery'),
-    trigger: trigger.optional(),
-    options,
+  input: runHeaderSchema.extend({
+    recoveryId: runHeaderSchema.shape.recoveryId.optional(),
+    kind: runHeaderSchema.shape.kind.default('recovery'),
+    trigger: runHeaderSchema.shape.trigger.optional(),
   }),
-  startedAt: isoTime,
+  startedAt: z.iso.datetime({ offset: true }),
   executionArn: z.string().min(1).optional(),
 });
 
@@ -155,7 +90,7 @@ function safeHeader(value: unknown): RunHeader | undefined {
 }
 
 /** Lambda errors reach a Catch as `{"errorType","errorMessage",...}` in Cause; local runs give the message. */
-function failureOf(value: z.infer<typeof caught>): { error: string; cause: string } {
+function failureOf(value: CaughtError): { error: string; cause: string } {
   try {
     const doc = JSON.parse(value.Cause ?? '') as { errorMessage?: unknown };
     if (typeof doc.errorMessage === 'string') return { error: value.Error, cause: doc.errorMessage };
@@ -167,34 +102,32 @@ function failureOf(value: z.infer<typeof caught>): { error: string; cause: strin
 
 type Step = (ctx: RecoveryContext, event: unknown) => Promise<unknown>;
 
-/** Errors the state machines retry (Retry blocks in stepfunctions/*.asl.yml): not a step's failure yet. */
-const RETRIED = [NotReadyError, ThrottledError, ConcurrentUpdateError];
+/** The input schema of a step that works on a run: the run header and the step's own fields. */
+function stepInput<T extends z.ZodRawShape>(shape: T) {
+  return z.object({ run: runHeaderSchema, ...shape });
+}
 
 /**
  * A step that works on a run: parses `{ run, ...rest }`, finds the site and runs the use case. A
  * failure (other than one the state machine retries) is written to the run's timeline before it propagates, so
  * the record says which step failed and why even when the state machine catches the error.
  */
-function runStep<T extends z.ZodRawShape>(
+function runStep<S extends z.ZodType<{ run: RunHeader }>>(
   name: string,
-  shape: T,
+  schema: S,
   critical: boolean,
-  body: (
-    ctx: RecoveryContext,
-    site: Site,
-    input: z.infer<z.ZodObject<T>> & { run: RunHeader },
-  ) => Promise<unknown>,
+  body: (ctx: RecoveryContext, site: Site, input: z.output<S>) => Promise<unknown>,
 ): Step {
-  const schema = z.object({ run, ...shape });
   return async function step(ctx, event) {
-    const input = parse(schema, event, name) as z.infer<z.ZodObject<T>> & { run: RunHeader };
-    const site = findSite(ctx.config, input.run.site);
+    const input = parse(schema, event, name);
+    const { run }: { run: RunHeader } = input;
+    const site = findSite(ctx.config, run.site);
     const started = ctx.clock.now();
     try {
       return await body(ctx, site, input);
     } catch (error) {
-      if (!RETRIED.some((retried) => error instanceof retried) && !input.run.options.dryRun) {
-        await noteFailure(ctx, site, input.run.recoveryId, name, started, critical, asError(error));
+      if (!isRetriedError(error) && !run.options.dryRun) {
+        await noteFailure(ctx, site, run.recoveryId, name, started, critical, asError(error));
       }
       throw error;
     }
@@ -234,7 +167,7 @@ export const recoverySteps = {
     const run = header(input);
     return beginRun(ctx.ports, ctx.clock, findSite(ctx.config, run.site), run, input.executionArn);
   },
-  recoveryPickKnownGood: runStep('pick-known-good', {}, true, async (ctx, site, { run }) => {
+  recoveryPickKnownGood: runStep('pick-known-good', stepInput({}), true, async (ctx, site, { run }) => {
     const drill = run.kind === 'drill';
     const request = {
       before: drill ? ctx.clock.now() : new Date(run.trigger.outageStartedAt),
@@ -248,24 +181,42 @@ export const recoverySteps = {
     }
     return pickKnownGood(ctx.ports, ctx.clock, site, run.recoveryId, request);
   }),
-  recoveryCaptureBrokenState: runStep('capture-broken-state', {}, false, (ctx, site, { run }) =>
+  recoveryCaptureBrokenState: runStep('capture-broken-state', stepInput({}), false, (ctx, site, { run }) =>
     captureBrokenState(ctx.ports, ctx.clock, site, run.recoveryId),
   ),
-  recoveryAwaitBackup: runStep('await-backup', { backupId: z.string().min(1) }, false, (ctx, site, input) =>
-    awaitBackup(ctx.ports, site, input.backupId),
+  recoveryAwaitBackup: runStep(
+    'await-backup',
+    stepInput({ backupId: z.string().min(1) }),
+    false,
+    (ctx, site, input) => awaitBackup(ctx.ports, site, input.backupId),
   ),
-  recoveryLaunchTask: runStep('launch-task', { role, candidate }, true, (ctx, site, input) =>
-    launchTask(ctx.ports, ctx.clock, site, input.run.recoveryId, input.role, input.candidate),
+  recoveryLaunchTask: runStep(
+    'launch-task',
+    stepInput({ role: taskRoleSchema, candidate: candidateSchema }),
+    true,
+    (ctx, site, input) =>
+      launchTask(ctx.ports, ctx.clock, site, input.run.recoveryId, input.role, input.candidate),
   ),
-  recoveryCheckHealth: runStep('health-gate', { attempt }, true, (ctx, site, input) =>
-    checkHealth(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  recoveryCheckHealth: runStep(
+    'health-gate',
+    stepInput({ attempt: attemptSchema }),
+    true,
+    (ctx, site, input) => checkHealth(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
   ),
-  recoveryAwaitSandbox: runStep('sandbox-running', { attempt }, false, (ctx, site, input) =>
-    awaitSandboxAddress(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  recoveryAwaitSandbox: runStep(
+    'sandbox-running',
+    stepInput({ attempt: attemptSchema }),
+    false,
+    (ctx, site, input) =>
+      awaitSandboxAddress(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
   ),
   recoveryRejectCandidate: runStep(
     'walk-back',
-    { queue, attempt: attempt.optional(), launchError: caught.optional() },
+    stepInput({
+      queue: candidateQueueSchema,
+      attempt: attemptSchema.optional(),
+      launchError: caughtErrorSchema.optional(),
+    }),
     true,
     (ctx, site, input) =>
       rejectCandidate(
@@ -280,27 +231,34 @@ export const recoverySteps = {
   ),
   recoverySwitchDns: runStep(
     'switch-dns',
-    { target: z.enum(['site', 'sandbox']), taskArn: z.string().min(1) },
+    stepInput({ target: dnsTargetSchema, taskArn: z.string().min(1) }),
     true,
     (ctx, site, input) =>
       switchDns(ctx.ports, ctx.clock, site, input.run.recoveryId, input.target, input.taskArn),
   ),
-  recoveryAwaitDns: runStep('dns-insync', { change }, true, (ctx, site, input) =>
-    awaitDnsInsync(ctx.ports, ctx.clock, site, input.run.recoveryId, input.change),
+  recoveryAwaitDns: runStep(
+    'dns-insync',
+    stepInput({ change: submittedChangeSchema }),
+    true,
+    (ctx, site, input) => awaitDnsInsync(ctx.ports, ctx.clock, site, input.run.recoveryId, input.change),
   ),
   recoveryRetireTasks: runStep(
     'retire-tasks',
-    { step: z.string().regex(/^[a-z-]+$/), tasks: z.array(taskRef) },
+    stepInput({ step: z.string().regex(/^[a-z-]+$/), tasks: z.array(taskRefSchema) }),
     false,
     (ctx, site, input) =>
       retireTasks(ctx.ports, ctx.clock, site, input.run.recoveryId, input.step, input.tasks),
   ),
-  recoveryAnnounceRestored: runStep('notify-restored', {}, false, (ctx, site, { run }) =>
+  recoveryAnnounceRestored: runStep('notify-restored', stepInput({}), false, (ctx, site, { run }) =>
     announceRestored(ctx.ports, ctx.clock, site, run.recoveryId),
   ),
   recoveryFinish: async (ctx, event) => {
     const input = parse(
-      z.object({ run: run.optional(), begin: z.unknown().optional(), failure: caught.optional() }),
+      z.object({
+        run: runHeaderSchema.optional(),
+        begin: z.unknown().optional(),
+        failure: caughtErrorSchema.optional(),
+      }),
       event,
       'recoveryFinish',
     );
@@ -312,11 +270,14 @@ export const recoverySteps = {
     const site = findSite(ctx.config, runHeader.site);
     return finishRun(ctx.ports, ctx.clock, site, runHeader.recoveryId, failure);
   },
-  promoteSnapshotSandbox: runStep('snapshot-sandbox', {}, true, (ctx, site, { run }) =>
+  promoteSnapshotSandbox: runStep('snapshot-sandbox', stepInput({}), true, (ctx, site, { run }) =>
     snapshotSandbox(ctx.ports, ctx.clock, site, run.recoveryId, run.options.sourceRecoveryId),
   ),
-  drillRecordVerdict: runStep('record-drill-verdict', { attempt }, false, (ctx, site, input) =>
-    recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+  drillRecordVerdict: runStep(
+    'record-drill-verdict',
+    stepInput({ attempt: attemptSchema }),
+    false,
+    (ctx, site, input) => recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
   ),
 } satisfies Record<string, Step>;
 

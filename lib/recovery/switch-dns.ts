@@ -2,18 +2,8 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { HealthGateFailedError, NotReadyError } from '../errors';
 import { entry, journal } from './journal';
+import type { DnsTarget, SubmittedChange } from './model';
 import type { RecoveryPorts } from './ports';
-
-export type DnsTarget = 'site' | 'sandbox';
-
-/** A record change submitted by switchDns, followed by awaitDnsInsync. */
-export interface SubmittedChange {
-  target: DnsTarget;
-  changeId: string;
-  recordName: string;
-  value: string;
-  submittedAt: string;
-}
 
 /**
  * Points the site's record (or the sandbox's) at a task. The site's record moves only to a task

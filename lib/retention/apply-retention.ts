@@ -1,5 +1,6 @@
 import type { Backup, BackupPart } from '../backup/model';
 import type { BackupPorts } from '../backup/ports';
+import type { UnreadableRecord } from '../catalog/catalog';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { asError, LifeboatError } from '../errors';
@@ -29,6 +30,8 @@ export interface RetentionReport {
   items: RetentionItem[];
   deleted: number;
   failed: number;
+  /** Catalog records that did not parse (quarantined): never deleted, listed for the operator to fix. */
+  unreadable: UnreadableRecord[];
 }
 
 /** The snapshots a backup's record names, primary first, then DR copies (for the dry-run listing). */
@@ -87,11 +90,20 @@ export async function applyRetention(
   site: Site,
   options: { dryRun: boolean },
 ): Promise<RetentionReport> {
-  const backups: Backup[] = [];
-  for await (const b of ports.catalog.allBackups(site.name)) backups.push(b);
-  const recoveries = [];
-  for await (const r of ports.catalog.allRecoveries(site.name)) recoveries.push(r);
-  const decisions = planRetention({ backups, recoveries, policy: site.retention, now: clock.now() });
+  // An unreadable backup is not in `backups`, so nothing decides to delete it or its snapshots.
+  const { items: backups, unreadable: unreadableBackups } = await ports.catalog.readBackups(site.name);
+  const { items: recoveries, unreadable: unreadableRecoveries } = await ports.catalog.readRecoveries(
+    site.name,
+  );
+  const unreadable = [...unreadableBackups, ...unreadableRecoveries];
+  ports.telemetry?.unreadableRecords?.(site.name, unreadable.length);
+  const decisions = planRetention({
+    backups,
+    recoveries,
+    policy: site.retention,
+    now: clock.now(),
+    unreadableRecoveries: unreadableRecoveries.map((u) => u.key),
+  });
   const byId = new Map(backups.map((b) => [b.id, b]));
 
   const report: RetentionReport = {
@@ -100,6 +112,7 @@ export async function applyRetention(
     items: [],
     deleted: 0,
     failed: 0,
+    unreadable,
   };
   for (const d of decisions) {
     const backup = byId.get(d.backupId);

@@ -23,6 +23,11 @@ export interface RetentionInput {
   now: Date;
   /** How long a finished recovery's backups stay protected as evidence. */
   evidenceDays?: number;
+  /**
+   * Keys of recovery records that did not parse: nobody can tell which backups they use, so while
+   * there is one, nothing is deleted.
+   */
+  unreadableRecoveries?: readonly string[];
 }
 
 /** Kinds that fill the policy's slots; broken-state and pre-promote captures are evidence, kept by reference. */
@@ -82,12 +87,14 @@ function protectedByRecoveries(
  * Decides, for every backup of a site, whether retention keeps or deletes it, and why. Pure:
  * deciding is separate from deleting (Velero's garbage collection), so a dry run shows exactly
  * what a real run would do. Never deletes: an unfinished backup, one whose DR copy is not done,
- * the newest completed backup, or one a recovery or sandbox uses.
+ * the newest completed backup, or one a recovery or sandbox uses (or may use: a recovery record
+ * that does not parse keeps them all).
  */
 export function planRetention(input: RetentionInput): RetentionDecision[] {
   const { policy, now } = input;
   const sorted = [...input.backups].sort((a, b) => takenAt(b).getTime() - takenAt(a).getTime());
   const inUse = protectedByRecoveries(input.recoveries, now, input.evidenceDays ?? 30);
+  const unreadable = input.unreadableRecoveries ?? [];
   const completed = sorted.filter((b) => b.status.phase === 'Completed');
   const newestCompleted = completed[0];
 
@@ -115,6 +122,10 @@ export function planRetention(input: RetentionInput): RetentionDecision[] {
     if (b.id === newestCompleted?.id) never.push('newest completed backup');
     const use = inUse.get(b.id);
     if (use !== undefined) never.push(use);
+    if (unreadable.length > 0)
+      never.push(
+        `recovery records unreadable, so the backups they use are unknown: ${unreadable.join(', ')}`,
+      );
     if (never.length > 0) return { backupId: b.id, action: 'keep', reasons: never };
 
     const slot = slots.get(b.id);

@@ -15,6 +15,7 @@ export const METRIC = {
   duration: 'BackupDuration',
   newestCompletedAge: 'NewestCompletedBackupAge',
   retentionDeleted: 'SnapshotsDeletedByRetention',
+  unreadableRecords: 'UnreadableCatalogRecords',
 } as const;
 
 /** Where lifeboat's metrics live: the CloudWatch namespace and the `service` dimension Powertools adds. */
@@ -69,6 +70,9 @@ export function backupMetrics(target: Metrics = defaultMetrics()): BackupTelemet
       const end = new Date(backup.status.completedAt ?? backup.status.updatedAt).getTime();
       const seconds = Math.max(0, (end - new Date(backup.status.createdAt).getTime()) / 1000);
       emit(target, backup.site, METRIC.duration, MetricUnit.Seconds, seconds);
+    },
+    unreadableRecords(site, count) {
+      emit(target, site, METRIC.unreadableRecords, MetricUnit.Count, count);
     },
     newestCompletedBackup(site, ageSeconds) {
       // No completed backup at all emits nothing: the alarm treats missing data as breaching.

@@ -1,4 +1,7 @@
+import { AwsCallError, ConfigError, InvalidInputError } from '../../lib/errors';
+import type { RunTaskRequest, TaskPort } from '../../lib/recovery/ports';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
+import type { RecoveryContext } from '../../lib/recovery/steps';
 import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
@@ -31,6 +34,23 @@ function outputsOf(events: LocalEvent[], state: string): unknown[] {
   return events
     .filter((e) => e.type === 'StateExited' && e.state?.name === state)
     .map((e) => e.state?.output);
+}
+
+/** The context with RunTask failing as `refuse` says for a request (undefined: ECS runs it). */
+function refusingLaunches(ctx: RecoveryContext, refuse: (request: RunTaskRequest) => Error | undefined) {
+  const tasks = (region: string): TaskPort => {
+    const real = ctx.ports.tasks(region);
+    return {
+      runTask: (request) => {
+        const error = refuse(request);
+        return error === undefined ? real.runTask(request) : Promise.reject(error);
+      },
+      describeTask: (cluster, taskArn) => real.describeTask(cluster, taskArn),
+      stopTask: (cluster, taskArn, reason) => real.stopTask(cluster, taskArn, reason),
+      ingressOf: (groupIds) => real.ingressOf(groupIds),
+    };
+  };
+  return { ...ctx, ports: { ...ctx.ports, tasks } };
 }
 
 describe('recovery state machine (aws-local-stepfunctions, real steps on moto)', () => {
@@ -158,6 +178,91 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     expect(recovery?.status.attempts[1]?.taskArn).toBe(recovery?.status.replacement?.taskArn);
     expect(recovery?.status.knownGoodBackupId).toBe(older.id);
   });
+
+  it('a snapshot that cannot make a volume: walks back to the previous backup without a task to stop', async () => {
+    const older = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
+    const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'healthy');
+    const broken = newest.status.parts[0]?.snapshotId ?? '';
+    const input = recoveryInput(world, { skipSandbox: true });
+    const context = refusingLaunches(world.context(new SteppingClock('2026-11-22T09:40:00Z')), (request) =>
+      request.volume.snapshotId === broken
+        ? new AwsCallError(
+            `ECS RunTask failed: InvalidParameterException: snapshot ${broken} is not available`,
+            {
+              code: 'InvalidParameterException',
+            },
+          )
+        : undefined,
+    );
+
+    const run = await runStateMachineLocally({ machine: 'recovery', input, context });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(entered(run.events)).toContain('RejectUnlaunched');
+    const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+    expect(recovery?.status.attempts.map((a) => [a.backupId, a.verdict])).toEqual([
+      [newest.id, 'launch-failed'],
+      [older.id, 'healthy'],
+    ]);
+    expect(recovery?.status.knownGoodBackupId).toBe(older.id);
+    expect((await world.aRecord(world.site.dns.recordName))?.value).toBe(
+      recovery?.status.replacement?.address,
+    );
+  });
+
+  it.each([
+    {
+      name: 'AccessDenied',
+      error: new AwsCallError(
+        'ECS RunTask failed: AccessDeniedException: not authorized to perform iam:PassRole',
+        {
+          code: 'AccessDeniedException',
+        },
+      ),
+    },
+    {
+      name: 'a config error',
+      error: new ConfigError('task definition blog-wordpress has no volume wp-content'),
+    },
+    { name: 'invalid input', error: new InvalidInputError('invalid RunTask request: subnets: required') },
+  ])(
+    'a launch refused for $name is not a bad backup: fails the recovery without walking back, DNS untouched',
+    async ({ error }) => {
+      await world.completedBackup('2026-11-20T02:00:00Z', 'healthy'); // would be next: never tried
+      const refused = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
+      const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
+      const input = recoveryInput(world, { skipSandbox: true });
+      const context = refusingLaunches(world.context(new SteppingClock('2026-11-22T09:40:00Z')), (request) =>
+        request.tags['lifeboat:backup-id'] === refused.id ? error : undefined,
+      );
+
+      const run = await runStateMachineLocally({ machine: 'recovery', input, context });
+
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toBe(error.name);
+      const states = entered(run.events);
+      expect(states.filter((s) => s === 'LaunchReplacement')).toHaveLength(2);
+      expect(states).toEqual(expect.arrayContaining(['RejectUnhealthy', 'FinishFailed', 'RecoveryFailed']));
+      expect(states).not.toContain('RejectUnlaunched');
+      expect(states).not.toContain('SwitchDns');
+      expect(await world.aRecord(world.site.dns.recordName)).toBeUndefined();
+
+      const recovery = await world.catalog.getRecovery(world.site.name, input.recoveryId);
+      expect(recovery?.status.phase).toBe('Failed');
+      expect(recovery?.status.failure?.error).toBe(error.name);
+      expect(recovery?.status.attempts.map((a) => [a.backupId, a.verdict])).toEqual([
+        [newest.id, 'unhealthy'],
+      ]);
+      const replacements = (await world.tasks()).filter((t) => t.tags['lifeboat:role'] === 'replacement');
+      expect(replacements.map((t) => [t.tags['lifeboat:backup-id'], t.lastStatus])).toEqual([
+        [newest.id, 'STOPPED'],
+      ]);
+      expect(await world.catalog.readLock(world.site.name)).toBeUndefined();
+      const notes = await world.notifications();
+      expect(notes.map((n) => n.subject)).toEqual([expect.stringContaining('FAILED')]);
+      expect(notes[0]?.message).toContain('DNS was not changed');
+    },
+  );
 
   it('every candidate unhealthy or slow: DNS untouched, every replacement stopped, failure recorded and notified', async () => {
     await world.completedBackup('2026-11-19T02:00:00Z', 'healthy'); // beyond maxWalkBack (2): never tried

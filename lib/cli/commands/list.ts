@@ -17,12 +17,15 @@ export function drCopySummary(backup: Backup): string {
   return `copying ${done}/${parts.length}`;
 }
 
-/** `lifeboat list <site>`: the site's backups, newest first. */
+/** `lifeboat list <site>`: the site's backups, newest first, and on stderr any record that does not parse. */
 export async function listCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const now = ctx.clock.now();
-  const backups: Backup[] = [];
-  for await (const backup of (await ctx.catalog()).allBackups(site.name)) backups.push(backup);
+  const { items: backups, unreadable } = await (await ctx.catalog()).readBackups(site.name);
+  // On stderr, so `--json` output stays the same; the records are quarantined, not fatal.
+  for (const u of unreadable) {
+    ctx.out.error(`lifeboat: unreadable backup record ${u.key} (skipped): ${u.reason}`);
+  }
 
   if (ctx.json) {
     const rows = backups.map((b) => ({

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupSchema } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import { catalogKeys } from '../../../lib/catalog/keys';
 import {
@@ -5,8 +8,10 @@ import {
   ConcurrentUpdateError,
   NotFoundError,
   SiteLockedError,
+  UnreadableRecordError,
 } from '../../../lib/errors';
-import { buildBackup } from '../../support/builders';
+import { recoverySchema } from '../../../lib/recovery/model';
+import { buildBackup, buildRecovery } from '../../support/builders';
 import { MemoryObjectStore } from '../../support/memory-object-store';
 
 describe('catalog keys', () => {
@@ -142,4 +147,100 @@ describe('catalog', () => {
       recoveryId: 'r1',
     });
   });
+});
+
+describe('catalog records on read', () => {
+  let store: MemoryObjectStore;
+  let catalog: Catalog;
+
+  beforeEach(() => {
+    store = new MemoryObjectStore();
+    catalog = new Catalog(store, { retryDelayMs: 0 });
+  });
+
+  /** Writes `body` where the backup of `at` belongs, as a broken writer (or a hand edit) would. */
+  function corruptBackup(at: string, body: string): string {
+    const key = catalogKeys.backup('blog', buildBackup({ at }).id);
+    store.objects.set(key, { body, etag: '"corrupt"' });
+    return key;
+  }
+
+  it('refuses a single corrupt record with an error naming its key', async () => {
+    const backup = buildBackup();
+    const key = corruptBackup(
+      '2026-11-22T02:00:00Z',
+      JSON.stringify({ ...backup, status: { phase: 'Done' } }),
+    );
+
+    const read = catalog.getBackup('blog', backup.id);
+
+    await expect(read).rejects.toBeInstanceOf(UnreadableRecordError);
+    await expect(read).rejects.toThrow(key);
+    await expect(catalog.updateBackup('blog', backup.id, (b) => b)).rejects.toMatchObject({
+      name: 'UnreadableRecordError',
+      context: { key },
+    });
+  });
+
+  it('lists the readable records and quarantines the unreadable ones with key and reason', async () => {
+    await catalog.createBackup(buildBackup({ at: '2026-11-20T02:00:00Z', phase: 'Completed' }));
+    await catalog.createBackup(buildBackup({ at: '2026-11-22T02:00:00Z', phase: 'Completed' }));
+    const notJson = corruptBackup('2026-11-21T02:00:00Z', '{"apiVersion": "lifeboat/v1", ');
+    const badField = corruptBackup(
+      '2026-11-19T02:00:00Z',
+      JSON.stringify({ ...buildBackup({ at: '2026-11-19T02:00:00Z' }), spec: { kind: 'weekly' } }),
+    );
+    const elsewhere = corruptBackup(
+      '2026-11-18T02:00:00Z',
+      JSON.stringify(buildBackup({ at: '2026-11-17T02:00:00Z' })),
+    );
+
+    const listing = await catalog.readBackups('blog');
+    const page = await catalog.listBackups('blog', { pageSize: 2 });
+    const yielded: string[] = [];
+    for await (const b of catalog.allBackups('blog')) yielded.push(b.id);
+
+    expect(listing.items.map((b) => b.spec.scheduledFor.slice(0, 10))).toEqual(['2026-11-22', '2026-11-20']);
+    expect(listing.unreadable).toEqual([
+      { key: notJson, reason: 'not JSON' },
+      { key: badField, reason: expect.stringContaining('spec.kind') },
+      { key: elsewhere, reason: expect.stringContaining('does not belong here') },
+    ]);
+    expect(page.items).toHaveLength(1);
+    expect(page.unreadable).toEqual([{ key: notJson, reason: 'not JSON' }]);
+    expect(yielded).toEqual(listing.items.map((b) => b.id));
+  });
+
+  it('quarantines an unreadable recovery the same way', async () => {
+    const recovery = buildRecovery();
+    await catalog.createRecovery(buildRecovery({ id: '20261121t093900z-1a2b3c4d' }));
+    const key = catalogKeys.recovery('blog', recovery.id);
+    store.objects.set(key, { body: JSON.stringify({ ...recovery, kind: 'Backup' }), etag: '"x"' });
+
+    const listing = await catalog.readRecoveries('blog');
+
+    expect(listing.items.map((r) => r.id)).toEqual(['20261121t093900z-1a2b3c4d']);
+    expect(listing.unreadable).toEqual([{ key, reason: 'not a lifeboat/v1 Recovery' }]);
+    await expect(catalog.getRecovery('blog', recovery.id)).rejects.toThrow(key);
+  });
+
+  it('refuses a corrupt lock with an error naming its key', async () => {
+    store.objects.set(catalogKeys.lock('blog'), { body: '{"holder": 7}', etag: '"x"' });
+
+    await expect(catalog.readLock('blog')).rejects.toThrow(catalogKeys.lock('blog'));
+  });
+
+  it.each(['recorded-demo-recovery', 'walk-back-recovery'])(
+    'reads the records of fixture %s unchanged',
+    (fixture) => {
+      const path = join(__dirname, `../../fixtures/report/${fixture}.json`);
+      const { recovery, backups } = JSON.parse(readFileSync(path, 'utf8')) as {
+        recovery: unknown;
+        backups: unknown[];
+      };
+
+      expect(recoverySchema.parse(recovery)).toEqual(recovery);
+      for (const backup of backups) expect(backupSchema.parse(backup)).toEqual(backup);
+    },
+  );
 });

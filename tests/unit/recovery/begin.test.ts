@@ -1,5 +1,6 @@
 import { SiteLockedError } from '../../../lib/errors';
-import { beginRun, type RunHeader } from '../../../lib/recovery/begin';
+import { beginRun } from '../../../lib/recovery/begin';
+import type { RunHeader } from '../../../lib/recovery/model';
 import { buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts, runningRecovery } from './support/fake-ports';

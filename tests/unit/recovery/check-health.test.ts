@@ -1,5 +1,6 @@
 import { checkHealth } from '../../../lib/recovery/check-health';
-import { type Attempt, launchTask } from '../../../lib/recovery/launch-task';
+import { launchTask } from '../../../lib/recovery/launch-task';
+import type { Attempt } from '../../../lib/recovery/model';
 import { buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts, runningRecovery } from './support/fake-ports';

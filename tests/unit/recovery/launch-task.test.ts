@@ -1,5 +1,11 @@
-import { SandboxExposedError } from '../../../lib/errors';
-import { launchTask } from '../../../lib/recovery/launch-task';
+import {
+  AwsCallError,
+  ConfigError,
+  SandboxExposedError,
+  SnapshotRestoreFailedError,
+  TaskLaunchFailedError,
+} from '../../../lib/errors';
+import { asSnapshotFailure, launchTask } from '../../../lib/recovery/launch-task';
 import { buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts, runningRecovery } from './support/fake-ports';
@@ -52,5 +58,55 @@ describe('launchTask', () => {
     await launchTask(fakes.ports, clock, site, recovery.id, 'sandbox', candidate);
 
     expect(fakes.tasks.runs.map((r) => r.securityGroups)).toEqual([['sg-0fedcba9876543210']]);
+  });
+
+  it("turns a RunTask refused for the candidate's snapshot into SnapshotRestoreFailedError (walk back)", async () => {
+    fakes.tasks.runTask = async () => {
+      throw new AwsCallError(
+        'ECS RunTask failed: InvalidParameterException: snapshot snap-0abc is not available',
+        {
+          code: 'InvalidParameterException',
+        },
+      );
+    };
+
+    const launch = launchTask(fakes.ports, clock, site, recovery.id, 'replacement', candidate);
+
+    await expect(launch).rejects.toBeInstanceOf(SnapshotRestoreFailedError);
+    await expect(launch).rejects.toThrow(
+      /backup 20261122t020000z-scheduled cannot be created from snapshot snap-0abc/,
+    );
+  });
+
+  it.each([
+    {
+      name: 'an EC2 snapshot code',
+      error: new AwsCallError('EC2 failed', { code: 'InvalidSnapshot.NotFound' }),
+      walksBack: true,
+    },
+    {
+      name: 'ECS naming the snapshot',
+      error: new TaskLaunchFailedError('ECS RunTask started no task: snap-0abc missing'),
+      walksBack: true,
+    },
+    {
+      name: 'AccessDenied, even naming the snapshot',
+      error: new AwsCallError('ECS RunTask failed: AccessDeniedException: not allowed on snap-0abc', {
+        code: 'AccessDeniedException',
+      }),
+      walksBack: false,
+    },
+    {
+      name: 'no capacity',
+      error: new TaskLaunchFailedError('ECS RunTask started no task: RESOURCE:ENI'),
+      walksBack: false,
+    },
+    { name: 'a config error', error: new ConfigError('bad task definition'), walksBack: false },
+    { name: 'anything else', error: new Error('boom'), walksBack: false },
+  ])('$name: walks back $walksBack', ({ error, walksBack }) => {
+    const classified = asSnapshotFailure(error, candidate);
+
+    expect(classified instanceof SnapshotRestoreFailedError).toBe(walksBack);
+    if (!walksBack) expect(classified).toBe(error);
   });
 });

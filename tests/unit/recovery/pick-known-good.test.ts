@@ -1,7 +1,9 @@
 import type { BackupKind, BackupPhase } from '../../../lib/backup/model';
+import { catalogKeys } from '../../../lib/catalog/keys';
 import { NoKnownGoodBackupError } from '../../../lib/errors';
-import { findCandidates, rankCandidates } from '../../../lib/recovery/pick-known-good';
-import { buildBackup, buildSite } from '../../support/builders';
+import { findCandidates, pickKnownGood, rankCandidates } from '../../../lib/recovery/pick-known-good';
+import { buildBackup, buildRecovery, buildSite } from '../../support/builders';
+import { FakeClock } from '../../support/fake-clock';
 import { fakePorts } from './support/fake-ports';
 
 function backup(
@@ -115,5 +117,44 @@ describe('findCandidates', () => {
     await expect(
       findCandidates(ports, site, { before, backupId: copying.id, limit: 3, preferDrilled: true }),
     ).rejects.toThrow(/is Copying without a usable volume snapshot/);
+  });
+
+  it('skips an unreadable backup record, names it on the run and still picks from the readable ones', async () => {
+    const { ports, catalog, store } = fakePorts();
+    const recovery = buildRecovery();
+    await catalog.createRecovery(recovery);
+    await catalog.createBackup(backup('2026-11-20T02:00:00Z'));
+    const corrupt = backup('2026-11-22T02:00:00Z');
+    const key = catalogKeys.backup('blog', corrupt.id);
+    store.objects.set(key, { body: '{"apiVersion": "lifeboat/v1"', etag: '"x"' });
+
+    const queue = await pickKnownGood(ports, new FakeClock('2026-11-22T09:40:00Z'), site, recovery.id, {
+      before,
+      limit: 3,
+      preferDrilled: true,
+    });
+
+    expect(queue).toEqual({
+      next: expect.objectContaining({ backupId: '20261120t020000z-scheduled' }),
+      rest: [],
+    });
+    const run = await catalog.getRecovery('blog', recovery.id);
+    expect(run?.status.timeline.find((t) => t.step === 'pick-known-good')?.detail).toMatchObject({
+      backupId: '20261120t020000z-scheduled',
+      unreadable: [key],
+    });
+  });
+
+  it('names the unreadable records when nothing readable qualifies', async () => {
+    const { ports, store } = fakePorts();
+    const key = catalogKeys.backup('blog', backup('2026-11-22T02:00:00Z').id);
+    store.objects.set(key, { body: 'garbage', etag: '"x"' });
+
+    await expect(
+      findCandidates(ports, site, { before, limit: 3, preferDrilled: true }),
+    ).rejects.toMatchObject({
+      name: 'NoKnownGoodBackupError',
+      context: { unreadable: [key] },
+    });
   });
 });

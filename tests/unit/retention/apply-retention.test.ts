@@ -1,7 +1,8 @@
 import { advanceBackup } from '../../../lib/backup/advance-backup';
 import { startBackup } from '../../../lib/backup/start-backup';
+import { catalogKeys } from '../../../lib/catalog/keys';
 import { applyRetention } from '../../../lib/retention/apply-retention';
-import { buildSite } from '../../support/builders';
+import { buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { FakeWorld } from '../backup/fake-ports';
 
@@ -86,5 +87,45 @@ describe('applyRetention', () => {
     expect(world.rds('us-west-2').snapshots.has(identifier)).toBe(true);
     expect(await ports.catalog.getBackup('blog', '20261120t020000z-scheduled')).toBeDefined();
     expect(report).toMatchObject({ deleted: 1, failed: 1 });
+  });
+
+  it('never deletes an unreadable backup record, reports it and counts it', async () => {
+    const { world, clock, site, ports } = await history();
+    const key = catalogKeys.backup('blog', '20261120t020000z-scheduled');
+    const stored = world.store.objects.get(key);
+    if (stored === undefined) throw new Error('setup: no record');
+    world.store.objects.set(key, { ...stored, body: stored.body.replace('"Completed"', '"Finished"') });
+    const counted: [string, number][] = [];
+    const telemetry = {
+      backupFinished: () => undefined,
+      unreadableRecords: (s: string, n: number) => counted.push([s, n]),
+    };
+
+    const report = await applyRetention({ ...ports, telemetry }, clock, site, { dryRun: false });
+
+    expect(report.items.map((i) => [i.backupId, i.action])).toEqual([
+      ['20261122t020000z-scheduled', 'keep'],
+      ['20261121t020000z-scheduled', 'delete'],
+    ]);
+    expect(report.unreadable).toEqual([{ key, reason: expect.stringContaining('status.phase') }]);
+    expect(report.deleted).toBe(1);
+    expect(world.store.objects.get(key)?.body).toContain('"Finished"');
+    expect(world.ebs('us-east-1').snapshots.size + world.rds('us-east-1').snapshots.size).toBe(4);
+    expect(counted).toEqual([['blog', 1]]);
+  });
+
+  it('deletes nothing while a recovery record is unreadable: the backups it uses are unknown', async () => {
+    const { world, clock, site, ports } = await history();
+    const recovery = buildRecovery({ id: '20261121t093900z-1a2b3c4d' });
+    const key = catalogKeys.recovery('blog', recovery.id);
+    world.store.objects.set(key, { body: JSON.stringify({ ...recovery, status: {} }), etag: '"x"' });
+
+    const report = await applyRetention(ports, clock, site, { dryRun: false });
+
+    expect(report.items.every((i) => i.action === 'keep')).toBe(true);
+    expect(report.items[1]?.reasons).toEqual([expect.stringContaining(key)]);
+    expect(report.unreadable).toEqual([{ key, reason: expect.any(String) }]);
+    expect(report.deleted).toBe(0);
+    expect(count(world)).toEqual([6, 6]);
   });
 });

@@ -36,6 +36,18 @@ describe('backup metrics', () => {
 
     expect(lines).toEqual([expect.objectContaining({ site: 'blog', NewestCompletedBackupAge: 3600 })]);
   });
+
+  it('counts the unreadable catalog records of a site, zero included', () => {
+    const { metrics, lines } = capture();
+
+    backupMetrics(metrics).unreadableRecords?.('blog', 2);
+    backupMetrics(metrics).unreadableRecords?.('shop', 0);
+
+    expect(lines).toEqual([
+      expect.objectContaining({ site: 'blog', UnreadableCatalogRecords: 2 }),
+      expect.objectContaining({ site: 'shop', UnreadableCatalogRecords: 0 }),
+    ]);
+  });
 });
 
 describe('metricsIdentity', () => {

@@ -108,6 +108,8 @@ export class ScriptedProbe {
 export interface Fakes {
   ports: RecoveryPorts;
   catalog: Catalog;
+  /** The catalog's objects, for tests that write what a broken writer would. */
+  store: MemoryObjectStore;
   tasks: FakeTasks;
   dns: FakeDns;
   notifier: FakeNotifier;
@@ -117,7 +119,8 @@ export interface Fakes {
 
 /** Recovery ports on memory: catalog on a MemoryObjectStore, fakes for ECS, Route 53, SNS and probes. */
 export function fakePorts(): Fakes {
-  const catalog = new Catalog(new MemoryObjectStore(), { retryDelayMs: 0 });
+  const store = new MemoryObjectStore();
+  const catalog = new Catalog(store, { retryDelayMs: 0 });
   const tasks = new FakeTasks();
   const dns = new FakeDns();
   const notifier = new FakeNotifier();
@@ -141,7 +144,7 @@ export function fakePorts(): Fakes {
       },
     },
   };
-  return { ports, catalog, tasks, dns, notifier, probe, backups };
+  return { ports, catalog, store, tasks, dns, notifier, probe, backups };
 }
 
 /** A running recovery record as Begin creates it. */
