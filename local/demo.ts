@@ -185,26 +185,30 @@ class Demo {
     this.print.section('Provisioning the reference site "blog" in the emulator');
     const p = await provisionSite(this.clients, referenceBlueprint());
     this.provisioned = p;
-    this.print.line(`  network      ${p.vpcId} (DNS hostnames on), subnets ${p.subnetIds.join(', ')}`);
     this.print.line(
-      `               security groups ${p.securityGroupId} (site), ${p.sandboxSecurityGroupId} (sandbox: ${p.blueprint.operatorCidr} only)`,
+      `  network      ${p.run.vpcId} (DNS hostnames on), subnets ${p.run.subnetIds.join(', ')}`,
     );
     this.print.line(
-      `  ECS          cluster ${p.cluster}, task definition ${p.taskDefinition} (volume ${p.volumeName} configured at launch)`,
-    );
-    this.print.line(`  data         EBS ${p.volumeId} tagged lifeboat:site=blog, RDS ${p.dbInstance}`);
-    this.print.line(
-      `  DNS          zone ${p.hostedZoneId}: ${p.recordName} A ${p.blueprint.productionAddress}`,
+      `               security groups ${p.run.securityGroupId} (site), ${p.run.sandboxSecurityGroupId} (sandbox: ${p.run.operatorCidr} only)`,
     );
     this.print.line(
-      `  lifeboat     catalog s3://${p.catalogBucket}, webhook token in SSM ${p.tokenParameter}, SNS ${p.topicArn.split(':').pop()}`,
+      `  ECS          cluster ${p.run.cluster}, task definition ${p.run.taskDefinition} (volume ${p.run.volumeName} configured at launch)`,
     );
-    this.print.line(`  regions      primary ${p.blueprint.primaryRegion}, DR ${p.blueprint.drRegion}`);
+    this.print.line(
+      `  data         EBS ${p.volumeIds.join(', ')} tagged lifeboat:site=blog, RDS ${p.database.id}`,
+    );
+    this.print.line(
+      `  DNS          zone ${p.dns.hostedZoneId}: ${p.dns.recordName} A ${p.dns.productionAddress}`,
+    );
+    this.print.line(
+      `  lifeboat     catalog s3://${p.catalogBucket}, webhook token in SSM ${p.webhook.tokenParameter}, SNS ${p.notifications.topicArn.split(':').pop()}`,
+    );
+    this.print.line(`  regions      primary ${p.primaryRegion}, DR ${p.drRegion}`);
 
     await mkdir(this.options.outDir, { recursive: true });
     this.configPath = join(this.options.outDir, 'demo-sites.yml');
     // The shortest health-gate deadline the config allows, so a walk-back costs seconds, not minutes.
-    const config = await writeSiteConfig(this.configPath, [p], { deadlineSeconds: 10 });
+    const config = await writeSiteConfig(this.configPath, [p], { health: { deadlineSeconds: 10 } });
     this.site = config.sites[0] as Site;
     const shown = relative(process.cwd(), this.configPath);
     this.print.line(`  site config  ${shown.startsWith('..') ? this.configPath : shown} (validated)`);
@@ -216,12 +220,12 @@ class Demo {
       LIFEBOAT_AWS_ENDPOINT: endpoint,
       LIFEBOAT_AWS_MAX_ATTEMPTS: '2',
       CATALOG_BUCKET: p.catalogBucket,
-      AWS_REGION: p.blueprint.primaryRegion,
+      AWS_REGION: p.primaryRegion,
       RECOVERY_STATE_MACHINE_ARN: p.stateMachines.recovery,
       PROMOTE_STATE_MACHINE_ARN: p.stateMachines.promote,
       DRILL_STATE_MACHINE_ARN: p.stateMachines.drill,
-      PINGDOM_TOKEN_PARAMETER: p.tokenParameter,
-      RECOVERY_TOPIC_ARN: p.topicArn,
+      PINGDOM_TOKEN_PARAMETER: p.webhook.tokenParameter,
+      RECOVERY_TOPIC_ARN: p.notifications.topicArn,
     });
   }
 
@@ -310,7 +314,7 @@ class Demo {
           catalog: this.catalog,
           clock: systemClock,
           adapters: ALL_RECOVERY_ADAPTERS,
-          topicArn: this.provisioned.topicArn,
+          topicArn: this.provisioned.notifications.topicArn,
           endpointOf: this.endpointOf,
         }),
       },
@@ -384,8 +388,8 @@ class Demo {
     });
     const request = JSON.parse(readFileSync(join(root, 'events/pingdom/http-down.json'), 'utf8')) as object;
     Object.assign(request, {
-      rawQueryString: `token=${this.provisioned.webhookToken}`,
-      queryStringParameters: { token: this.provisioned.webhookToken },
+      rawQueryString: `token=${this.provisioned.webhook.token}`,
+      queryStringParameters: { token: this.provisioned.webhook.token },
       body: JSON.stringify(alert),
       isBase64Encoded: false,
     });
@@ -407,7 +411,7 @@ class Demo {
     const { status, spec } = recovery;
     const switchedAt = status.dnsChange?.insyncAt ?? status.dnsChange?.submittedAt;
     this.print.line(
-      `  ${this.site.dns.recordName}      A ${this.provisioned.blueprint.productionAddress} → ${live} (replacement from ${backupInUse(recovery)})`,
+      `  ${this.site.dns.recordName}      A ${this.provisioned.dns.productionAddress} → ${live} (replacement from ${backupInUse(recovery)})`,
     );
     for (const a of status.attempts) {
       this.print.line(
@@ -473,10 +477,10 @@ class Demo {
    */
   async operatorHints(): Promise<string[]> {
     const p = this.provisioned;
-    await createStandInStack(this.clients, p.blueprint.primaryRegion, 'dev', {
+    await createStandInStack(this.clients, p.primaryRegion, 'dev', {
       catalogBucket: p.catalogBucket,
       stateMachines: p.stateMachines,
-      recoveryTopicArn: p.topicArn,
+      recoveryTopicArn: p.notifications.topicArn,
     });
     const shown = relative(process.cwd(), this.configPath);
     const env = [

@@ -61,7 +61,7 @@ describe('npm run demo -- --keep: the hints name real ids, and the commands work
       expect(info.stdout).toMatch(/^stack: +lifeboat-dev \(CREATE_COMPLETE/m);
       expect(info.stdout).toMatch(/^catalog bucket: +lifeboat-catalog-[0-9a-f]+$/m);
       expect(info.stdout).toMatch(
-        /^ {2}recovery: +arn:aws:states:us-east-1:\d+:stateMachine:lifeboat-recovery$/m,
+        /^ {2}recovery: +arn:aws:states:us-east-1:\d+:stateMachine:lifeboat-[\w-]*recovery$/m,
       );
       expect(status.code).toBe(0);
       expect(status.stdout).toContain(`recovery ${recoveryId} of blog: Succeeded`);

@@ -2,12 +2,13 @@ import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { cloudFormationClient } from '../../../lib/aws/cloudformation';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import { Catalog } from '../../../lib/catalog/catalog';
+import { MOTO_ACCOUNT } from '../../../local/seed';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
 import { completedBackup } from './seed';
 
 const clients = motoClients();
-const ACCOUNT = '123456789012';
+const ACCOUNT = MOTO_ACCOUNT;
 
 const stateMachine = (name: string) => ({
   Type: 'AWS::StepFunctions::StateMachine',

@@ -28,11 +28,11 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     site = await provisionSite(clients, referenceBlueprint({ catalogBucket: uniqueName('catalog') }));
     const configPath = join(await mkdtemp(join(tmpdir(), 'lifeboat-cli-local-')), 'sites.yml');
     // The shortest health-gate deadline the config allows: a failed gate costs seconds.
-    await writeSiteConfig(configPath, [site], { deadlineSeconds: 10 });
-    await createStandInStack(clients, site.blueprint.primaryRegion, stage, {
+    await writeSiteConfig(configPath, [site], { health: { deadlineSeconds: 10 } });
+    await createStandInStack(clients, site.primaryRegion, stage, {
       catalogBucket: site.catalogBucket,
       stateMachines: site.stateMachines,
-      recoveryTopicArn: site.topicArn,
+      recoveryTopicArn: site.notifications.topicArn,
     });
     siteServer = await startSiteServer();
     env = {
@@ -66,7 +66,7 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     expect(recover.stdout).toMatch(/DNS {9}www\.example\.com → 10\.\d+\.\d+\.\d+ \(TTL 60 s\)/);
     expect(recover.stdout).toMatch(/sandbox {5}sandbox\.example\.com → 10\.\d+\.\d+\.\d+/);
     const replacement = /DNS {9}www\.example\.com → (\S+)/.exec(recover.stdout)?.[1];
-    expect(await aRecordValue(clients, site.hostedZoneId, 'www.example.com')).toBe(replacement);
+    expect(await aRecordValue(clients, site.dns.hostedZoneId, 'www.example.com')).toBe(replacement);
 
     const status = await runCli(['status', recoveryId, '--json', ...common], env);
     expect(JSON.parse(status.stdout)).toMatchObject({ id: recoveryId, status: { phase: 'Succeeded' } });
@@ -81,7 +81,7 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     expect(promote.stdout).toMatch(/^promote \S+ of blog: Succeeded$/m);
     const final = /DNS {9}www\.example\.com → (\S+)/.exec(promote.stdout)?.[1];
     expect(final).not.toBe(replacement);
-    expect(await aRecordValue(clients, site.hostedZoneId, 'www.example.com')).toBe(final);
+    expect(await aRecordValue(clients, site.dns.hostedZoneId, 'www.example.com')).toBe(final);
 
     const drill = await runCli(['drill', 'blog', '--backup', backupId, ...common], env);
     const listed = await runCli(['list', 'blog', '--json', ...common], env);

@@ -1,31 +1,18 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Catalog } from '../../../lib/catalog/catalog';
+import { executionInput } from '../../../local/inspect';
+import { seedStandInStateMachine } from '../../../local/seed';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
-import { completedBackup, freshCatalog, recordedRecovery } from './seed';
+import { completedBackup, freshCatalog } from './seed';
 
 const clients = motoClients();
 // These tests check what StartExecution receives (the contract with the deployed state machine),
 // so the executions are only started; tests/integration/cli/local-runs.test.ts runs them.
 const START_ONLY = { ...MOTO_CREDENTIALS, LIFEBOAT_LOCAL_RUNNER: 'off' };
 
-async function stateMachine(kind: string): Promise<string> {
-  const out = await clients.sfn().send(
-    new CreateStateMachineCommand({
-      name: uniqueName(kind),
-      definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }),
-      roleArn: 'arn:aws:iam::123456789012:role/lifeboat-states',
-    }),
-  );
-  if (out.stateMachineArn === undefined) throw new Error('moto returned no state machine ARN');
-  return out.stateMachineArn;
-}
-
-async function executionInput(arn: string): Promise<Record<string, unknown>> {
-  const out = await clients.sfn().send(new DescribeExecutionCommand({ executionArn: arn }));
-  return JSON.parse(out.input ?? '{}') as Record<string, unknown>;
-}
+const stateMachine = (kind: string) => seedStandInStateMachine(clients, 'us-east-1', uniqueName(kind));
 
 async function keysOf(bucket: string): Promise<string[]> {
   const out = await clients.s3().send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -94,7 +81,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
     expect(id).toMatch(/^\d{8}t\d{6}z-[0-9a-f]{8}$/);
     expect(result.stdout).toContain(`follow it with: lifeboat status ${id} --follow`);
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       recoveryId: id,
       kind: 'recovery',
@@ -142,7 +129,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
       /^promote \S+ of blog started: sandbox sandbox.example.com of recovery 20261123t093900z-5f2c81a0$/m,
     );
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       kind: 'promote',
       trigger: { source: 'manual' },
@@ -173,7 +160,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
 
     expect(result.code).toBe(0);
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       kind: 'drill',
       options: { backupId: newest.id },

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import type { Catalog } from '../../../lib/catalog/catalog';
 import type { Recovery } from '../../../lib/recovery/model';
 import { motoEndpoint } from '../../support/moto';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 import { BIN, MOTO_CREDENTIALS, runCli } from './run-cli';
-import { freshCatalog, recordedRecovery } from './seed';
+import { freshCatalog } from './seed';
 
 /** The recorded recovery as it looked while running: only its first step started. */
 function running(): Recovery {

@@ -1,22 +1,6 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  CreateSnapshotCommand,
-  CreateSubnetCommand,
-  CreateVolumeCommand,
-  CreateVpcCommand,
-  ModifyVpcAttributeCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateClusterCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
-import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { AuthorizeSecurityGroupIngressCommand, CreateSnapshotCommand } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
@@ -25,11 +9,20 @@ import type { LifeboatConfig, Site } from '../../../lib/config/schema';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
-import { toTagList } from '../../../lib/tags/vocabulary';
+import { type LocalRunResult, type MachineName, runStateMachineLocally } from '../../../local/local-runner';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
-import { buildBackup, buildConfig, rawSite } from '../../support/builders';
-import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+import { seedSite, seedVolume } from '../../../local/seed';
+import { siteConfig } from '../../../local/site-config';
+import { buildBackup } from '../../support/builders';
+import {
+  motoClients,
+  motoEndpoint,
+  receivedNotifications,
+  uniqueName,
+  uniqueSiteName,
+} from '../../support/moto';
 import { type SiteBehaviour, type SiteServer, startSiteServer } from './site-server';
+import { SteppingClock } from './stepping-clock';
 
 const REGION = 'us-east-1';
 
@@ -37,13 +30,16 @@ const REGION = 'us-east-1';
 export interface ObservedTask {
   taskArn: string;
   lastStatus: string;
+  /** The address of its network interface (what DNS is switched to). */
+  privateIp?: string;
   tags: Record<string, string>;
 }
 
 /**
- * One site on moto, ready for a recovery: VPC, subnet and security groups, an ECS cluster and task
- * definition, a hosted zone, the catalog bucket, an SNS topic with an SQS queue to read what was
- * published, the live volume, and local HTTP servers that play the site restored from each backup.
+ * One site on moto, ready for a recovery (seeded by local/seed.ts): VPC, subnet and security
+ * groups, an ECS cluster and task definition, a hosted zone, the catalog bucket, an SNS topic with
+ * an SQS queue to read what was published, the live volume, and local HTTP servers that play the
+ * site restored from each backup.
  */
 export class RecoveryWorld {
   readonly clients = motoClients();
@@ -56,114 +52,28 @@ export class RecoveryWorld {
   queueUrl = '';
   liveVolumeId = '';
   sandboxSecurityGroup = '';
-  private readonly siteName = `s${uniqueName('')
-    .replace(/[^a-z0-9]/g, '')
-    .slice(-12)}`;
+  private readonly siteName = uniqueSiteName();
   private fallback?: SiteServer;
 
   /** Creates the AWS side; the site answers `behaviour` unless a backup is given its own. */
   async setUp(defaultBehaviour: SiteBehaviour = 'healthy'): Promise<this> {
     await holdEcsTasksRunning(motoEndpoint());
-    const ec2 = this.clients.ec2(REGION);
-    const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-    const vpcId = vpc.Vpc?.VpcId ?? '';
-    // moto's ECS answers HTTP 500 for tasks in a VPC without DNS hostnames.
-    await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-    const subnet = await ec2.send(
-      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${REGION}a` }),
-    );
-    const sg = async (name: string) =>
-      (
-        await ec2.send(
-          new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: uniqueName(name), Description: name }),
-        )
-      ).GroupId ?? '';
-    const siteSg = await sg('site');
-    const sandboxSg = await sg('sandbox');
-    this.sandboxSecurityGroup = sandboxSg;
-
-    const cluster = uniqueName('cluster');
-    await this.clients.ecs(REGION).send(new CreateClusterCommand({ clusterName: cluster }));
-    const family = uniqueName('wordpress');
-    await this.clients.ecs(REGION).send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          {
-            name: 'wordpress',
-            image: 'wordpress:6',
-            memory: 512,
-            portMappings: [{ containerPort: 80 }],
-            mountPoints: [{ sourceVolume: 'wp-content', containerPath: '/var/www/html/wp-content' }],
-          },
-        ],
-        volumes: [{ name: 'wp-content', configuredAtLaunch: true }],
-      }),
-    );
-
-    const zoneName = `${this.siteName}.example.com`;
-    const zone = await this.clients
-      .route53()
-      .send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: uniqueName('zone') }));
-    const hostedZoneId = (zone.HostedZone?.Id ?? '').replace('/hostedzone/', '');
-
     const bucket = uniqueName('catalog');
-    await this.clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    const seeded = await seedSite(this.clients, {
+      name: this.siteName,
+      database: false,
+      run: { subnets: 1 },
+      // No www record yet: a recovery that never switches DNS leaves none.
+      dns: { domain: `${this.siteName}.example.com` },
+      catalogBucket: bucket,
+      notifications: 'topic-and-queue',
+    });
     this.catalog = new Catalog(new S3ObjectStore(this.clients.s3(), bucket), { retryDelayMs: 1 });
-
-    const topic = await this.clients.sns().send(new CreateTopicCommand({ Name: uniqueName('lifeboat') }));
-    this.topicArn = topic.TopicArn ?? '';
-    const queue = await this.clients.sqs().send(new CreateQueueCommand({ QueueName: uniqueName('notes') }));
-    this.queueUrl = queue.QueueUrl ?? '';
-    const attrs = await this.clients
-      .sqs()
-      .send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }));
-    await this.clients.sns().send(
-      new SubscribeCommand({
-        TopicArn: this.topicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-      }),
-    );
-
-    this.liveVolumeId = await this.volume({ 'lifeboat:site': this.siteName, Name: 'wp-content' });
-    this.config = buildConfig(
-      rawSite({
-        name: this.siteName,
-        protect: { volumes: { tags: { 'lifeboat:site': this.siteName } } },
-        run: {
-          cluster,
-          taskDefinition: family,
-          containerName: 'wordpress',
-          containerPort: 80,
-          volumeName: 'wp-content',
-          volumeFilesystemType: 'ext4',
-          subnets: [subnet.Subnet?.SubnetId],
-          securityGroups: [siteSg],
-          assignPublicIp: true,
-          infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
-        },
-        dns: { hostedZoneId, recordName: `www.${zoneName}`, ttl: 60 },
-        health: {
-          path: '/wp-login.php',
-          expectedStatus: 200,
-          timeoutSeconds: 1,
-          deadlineSeconds: 10,
-          healthyThreshold: 2,
-        },
-        sandbox: {
-          recordName: `sandbox.${zoneName}`,
-          allowedCidr: '203.0.113.0/24',
-          securityGroups: [sandboxSg],
-        },
-        triggers: { cloudwatchAlarms: [] },
-        recovery: { maxWalkBack: 2, restoreDatabase: false },
-      }),
-    );
+    this.topicArn = seeded.notifications?.topicArn ?? '';
+    this.queueUrl = seeded.notifications?.queueUrl ?? '';
+    this.liveVolumeId = seeded.volumeIds[0] ?? '';
+    this.sandboxSecurityGroup = seeded.run?.sandboxSecurityGroupId ?? '';
+    this.config = siteConfig([seeded], { health: { timeoutSeconds: 1, deadlineSeconds: 10 } });
     this.site = this.config.sites[0] as Site;
     this.fallback = await startSiteServer(defaultBehaviour);
     return this;
@@ -192,13 +102,23 @@ export class RecoveryWorld {
     };
   }
 
+  /** Runs `machine` locally on this world, its steps on a clock that starts at `at`. */
+  run(machine: MachineName, input: unknown, at: string, executionName?: string): Promise<LocalRunResult> {
+    return runStateMachineLocally({
+      machine,
+      input,
+      executionName,
+      context: this.context(new SteppingClock(at)),
+    });
+  }
+
   /** A completed scheduled backup taken at `at`, with a real moto snapshot; its task will answer `behaviour`. */
   async completedBackup(
     at: string,
     behaviour: SiteBehaviour = 'healthy',
     drill?: 'passed' | 'failed',
   ): Promise<Backup> {
-    const volumeId = await this.volume({ Name: 'old wp-content' });
+    const volumeId = await seedVolume(this.clients, REGION, { Name: 'old wp-content' });
     const snap = await this.clients.ec2(REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId }));
     const backup = buildBackup({
       site: this.siteName,
@@ -250,6 +170,9 @@ export class RecoveryWorld {
     return (out.tasks ?? []).map((t) => ({
       taskArn: t.taskArn ?? '',
       lastStatus: t.lastStatus ?? '',
+      privateIp: (t.attachments ?? [])
+        .flatMap((a) => a.details ?? [])
+        .find((d) => d.name === 'privateIPv4Address')?.value,
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
     }));
   }
@@ -267,15 +190,7 @@ export class RecoveryWorld {
 
   /** Subjects and messages published to the topic so far. */
   async notifications(): Promise<{ subject: string; message: string }[]> {
-    const out = await this.clients
-      .sqs()
-      .send(
-        new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-    return (out.Messages ?? []).map((m) => {
-      const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
-      return { subject: envelope.Subject ?? '', message: envelope.Message ?? '' };
-    });
+    return receivedNotifications(this.clients, this.queueUrl);
   }
 
   async close(): Promise<void> {
@@ -284,16 +199,5 @@ export class RecoveryWorld {
         (s) => s.close(),
       ),
     );
-  }
-
-  private async volume(tags: Record<string, string>): Promise<string> {
-    const out = await this.clients.ec2(REGION).send(
-      new CreateVolumeCommand({
-        AvailabilityZone: `${REGION}a`,
-        Size: 8,
-        TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
-      }),
-    );
-    return out.VolumeId ?? '';
   }
 }
