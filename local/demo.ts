@@ -25,6 +25,7 @@ import { type ProvisionedSite, provisionSite, referenceBlueprint } from './provi
 import { writeSiteConfig } from './site-config';
 import { type SiteServer, startSiteServer } from './site-server';
 import { snapshotEventsFor } from './snapshot-events';
+import { createStandInStack } from './stand-in-stack';
 import { StateProgressPrinter } from './state-progress';
 
 /** Where the demo writes what it shows. */
@@ -42,10 +43,10 @@ export interface DemoOptions {
   /** Repository root (for the sample events and state machine definitions). */
   root: string;
   /**
-   * Called at the end with the emulator still running (e.g. to let the operator try the CLI);
-   * everything stops when it resolves.
+   * Called at the end with the emulator still running, with the lines that tell the operator how
+   * to try the CLI on it (the stand-in stack is created first); everything stops when it resolves.
    */
-  beforeStop?: (cliArgs: string[]) => Promise<void>;
+  beforeStop?: (hints: string[]) => Promise<void>;
 }
 
 export interface DemoResult {
@@ -125,6 +126,10 @@ class Demo {
   private site!: Site;
   private catalog!: Catalog;
   private configPath = '';
+  /** The ids this run made, for the operator's hints. */
+  private readonly made: { backups: string[]; poisoned?: string; recovery?: string; promote?: string } = {
+    backups: [],
+  };
   private readonly started = Date.now();
 
   constructor(private readonly options: DemoOptions) {}
@@ -265,6 +270,7 @@ class Demo {
         `    ${part.sourceId} → ${part.snapshotId} → DR copy ${part.copy.snapshotId} (${part.copy.region})`,
       );
     }
+    this.made.backups.push(backup.id);
     return backup;
   }
 
@@ -281,6 +287,7 @@ class Demo {
 
   /** Last night's backup already holds the fault: a task launched from it answers 502. */
   poison(backup: Backup): void {
+    this.made.poisoned = backup.id;
     this.siteServer?.setMode('unhealthy', backup.id);
     this.print.line(
       `  (the fault is older than the outage: ${backup.id} holds it too, so its tasks will answer 502)`,
@@ -353,6 +360,7 @@ class Demo {
 
     const recovery = await this.catalog.getRecovery(this.site.name, answer.recoveryId);
     if (recovery === undefined) throw new Error(`recovery ${answer.recoveryId} has no record`);
+    this.made.recovery = recovery.id;
     const up = await fetch(
       `${this.siteServer?.taskUrl(backupInUse(recovery) ?? '')}${this.site.health.path}`,
     );
@@ -445,6 +453,7 @@ class Demo {
       .map((l) => /^promote (\S+) of/.exec(l)?.[1])
       .find((a) => a !== undefined);
     if (started.code !== 0 || executionArn === undefined || promoteId === undefined) return false;
+    this.made.promote = promoteId;
     const ok = await this.runMachine('promote', executionArn);
     const live = await aRecordValue(this.clients, this.site.dns.hostedZoneId, this.site.dns.recordName);
     const promote = await this.catalog.getRecovery(this.site.name, promoteId);
@@ -461,9 +470,55 @@ class Demo {
     await this.moto?.stop();
   }
 
-  /** The options that point `lifeboat` at this run's emulator, catalog and config. */
-  cliArgsForOperator(): string[] {
-    return this.cliArgs();
+  /**
+   * Creates the stand-in stack lifeboat-dev in the emulator (so `lifeboat` finds the catalog and
+   * state machines as it does in AWS) and returns the lines that show the operator every command,
+   * with this run's ids. Commands that start a state machine run it in the CLI's process.
+   */
+  async operatorHints(): Promise<string[]> {
+    const p = this.provisioned;
+    await createStandInStack(this.clients, p.primaryRegion, 'dev', {
+      catalogBucket: p.catalogBucket,
+      stateMachines: p.stateMachines,
+      recoveryTopicArn: p.notifications.topicArn,
+    });
+    const shown = relative(process.cwd(), this.configPath);
+    const env = [
+      `LIFEBOAT_AWS_ENDPOINT=${this.moto?.endpoint ?? ''}`,
+      `LIFEBOAT_CONFIG=${shown.startsWith('..') ? this.configPath : shown}`,
+      // The health gates of runs started from the CLI probe the site server, as the demo's did.
+      `LIFEBOAT_LOCAL_SITE_URL=${this.siteServer?.url ?? ''}`,
+    ];
+    const site = this.site.name;
+    const { recovery = '<recovery-id>', promote = '<promote-id>', poisoned, backups } = this.made;
+    const commands: [string, string][] = [
+      ['info', 'the stand-in stack lifeboat-dev: catalog bucket, state machines, topic'],
+      [`list ${site}`, 'the backups: nightly, broken-state and pre-promote, DR copies, drills'],
+      [`status ${recovery}`, "the demo's recovery: walk-back, DNS switch, sandbox, every step"],
+      [`status ${promote}`, "the demo's promote"],
+      [`report ${recovery}`, 'its report again (out/*.html, out/*.md)'],
+      [`recover ${site} --dry-run`, 'what a recovery now would do, changing nothing'],
+      [`backup ${site}`, 'a manual backup, followed until Completed'],
+      [
+        `drill ${site}${poisoned === undefined ? '' : ` --backup ${poisoned}`}`,
+        poisoned === undefined
+          ? 'a restore drill'
+          : 'a restore drill of the backup that holds the fault: verdict failed',
+      ],
+      [
+        `drill ${site}${backups[0] === undefined ? '' : ` --backup ${backups[0]}`}`,
+        'one of a good backup: verdict passed',
+      ],
+      [`recover ${site} --follow`, 'a whole recovery, run here on the emulator'],
+      [`promote ${site} --follow`, "promote that recovery's sandbox"],
+      [`list ${site} --json`, 'every read command has --json for scripts'],
+      ['help <command>', 'what each one does, and its options'],
+    ];
+    const width = Math.max(...commands.map(([command]) => `npx lifeboat ${command}`.length));
+    return [
+      `  export ${env.join(' ')}`,
+      ...commands.map(([command, what]) => `  ${`npx lifeboat ${command}`.padEnd(width)}  ${what}`),
+    ];
   }
 
   elapsed(): number {
@@ -491,7 +546,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const reportHtml = await demo.showResult(recovery);
     const promoted = await demo.promote();
     const elapsedMs = demo.elapsed();
-    await options.beforeStop?.(demo.cliArgsForOperator());
+    if (options.beforeStop !== undefined) await options.beforeStop(await demo.operatorHints());
     return { ok: promoted, recoveryId: recovery.id, reportHtml, elapsedMs };
   } finally {
     await demo.stop();

@@ -68,20 +68,23 @@ export function exitCodeOf(recovery: Recovery): ExitCode {
 
 /**
  * Polls the recovery record and prints each step as it starts and ends, until the recovery is no
- * longer Running (or the timeout passes). Waits for the record to appear if the execution has
- * only just started.
+ * longer Running (or the timeout passes, or `isOver` says the run in this process has ended).
+ * Waits for the record to appear if the execution has only just started.
  */
 export async function followRecovery(
   ctx: CliContext,
   site: Site,
   id: string,
-  options: { intervalMs: number; timeoutMs: number },
+  options: { intervalMs: number; timeoutMs: number; isOver?: () => boolean },
 ): Promise<Recovery | undefined> {
   const started = ctx.clock.now().getTime();
   const printed = new Set<string>();
+  const catalog = await ctx.catalog();
   let announced = false;
   for (;;) {
-    const recovery = await ctx.catalog().getRecovery(site.name, id);
+    // Read before the record, so the last read after the run's end prints its last steps.
+    const over = options.isOver?.() === true;
+    const recovery = await catalog.getRecovery(site.name, id);
     if (recovery !== undefined) {
       if (!announced) {
         ctx.out.progress(`${recovery.spec.kind} ${id} of ${site.name}: ${recovery.status.phase}`);
@@ -102,6 +105,7 @@ export async function followRecovery(
       });
       if (recovery.status.phase !== 'Running') return recovery;
     }
+    if (over) return recovery;
     if (ctx.clock.now().getTime() - started > options.timeoutMs) {
       ctx.out.error(
         `lifeboat: stopped following ${id} after ${formatDuration(options.timeoutMs)}; it goes on`,

@@ -5,18 +5,19 @@ import { assertSandboxNotPromoted } from '../../recovery/start-recovery';
 import { type Invocation, stringOption } from '../args';
 import type { CliContext } from '../context';
 import type { ExitCode } from '../exit-codes';
-import { maybeFollow, startRun } from '../runs';
+import { afterStart, startRun } from '../runs';
 
 /** `lifeboat promote <site> [--from RECOVERY_ID]`: promotes the sandbox of the last recovery. */
 export async function promoteCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const from = stringOption(invocation, 'from');
+  const catalog = await ctx.catalog();
   let source: Recovery | undefined;
   if (from !== undefined) {
-    source = await ctx.catalog().getRecovery(site.name, from);
+    source = await catalog.getRecovery(site.name, from);
     if (source === undefined) throw new NotFoundError(`no recovery ${from} of ${site.name} in the catalog`);
   } else {
-    for await (const recovery of ctx.catalog().allRecoveries(site.name)) {
+    for await (const recovery of catalog.allRecoveries(site.name)) {
       if (recovery.spec.kind === 'recovery' && recovery.status.sandbox !== undefined) {
         source = recovery;
         break;
@@ -32,9 +33,11 @@ export async function promoteCommand(ctx: CliContext, invocation: Invocation): P
   }
   await assertSandboxNotPromoted(ctx.catalog(), site.name, source.id);
   const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
-  ctx.out.line(
-    `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
-  );
-  ctx.out.line(`  execution ${run.executionArn}`);
-  return maybeFollow(ctx, invocation, site, run.recoveryId);
+  if (!ctx.json) {
+    ctx.out.line(
+      `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
+    );
+    ctx.out.line(`  execution ${run.executionArn}`);
+  }
+  return afterStart(ctx, invocation, site, run);
 }

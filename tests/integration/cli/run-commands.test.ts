@@ -8,6 +8,9 @@ import { MOTO_CREDENTIALS, runCli } from './run-cli';
 import { completedBackup, freshCatalog } from './seed';
 
 const clients = motoClients();
+// These tests check what StartExecution receives (the contract with the deployed state machine),
+// so the executions are only started; tests/integration/cli/local-runs.test.ts runs them.
+const START_ONLY = { ...MOTO_CREDENTIALS, LIFEBOAT_LOCAL_RUNNER: 'off' };
 
 const stateMachine = (kind: string) => seedStandInStateMachine(clients, 'us-east-1', uniqueName(kind));
 
@@ -70,7 +73,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
 
     const result = await runCli(
       ['recover', 'blog', '--backup', drilled.id, '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
 
     expect(result.code).toBe(0);
@@ -92,7 +95,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     await catalog.acquireLock('blog', '20261123t000000z-deadbeef', new Date(), 3_600_000);
 
     const result = await runCli(['recover', 'blog', ...common()], {
-      ...MOTO_CREDENTIALS,
+      ...START_ONLY,
       RECOVERY_STATE_MACHINE_ARN: arn,
     });
 
@@ -103,11 +106,11 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
   });
 
   it('exits 2 naming what is missing when no state machine is given', async () => {
-    const result = await runCli(['recover', 'blog', ...common()], MOTO_CREDENTIALS);
+    const result = await runCli(['recover', 'blog', ...common()], START_ONLY);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'lifeboat: no recovery state machine: pass --state-machine ARN or set RECOVERY_STATE_MACHINE_ARN\n',
+      'lifeboat: no recovery state machine: no stack lifeboat-dev in us-east-1 (check --stage and --region); pass --state-machine ARN or set RECOVERY_STATE_MACHINE_ARN\n',
     );
   });
 
@@ -117,7 +120,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     const arn = await stateMachine('promote');
 
     const result = await runCli(['promote', 'blog', ...common()], {
-      ...MOTO_CREDENTIALS,
+      ...START_ONLY,
       PROMOTE_STATE_MACHINE_ARN: arn,
     });
 
@@ -137,7 +140,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
   it('exits 4 when there is no sandbox to promote', async () => {
     const arn = await stateMachine('promote');
 
-    const result = await runCli(['promote', 'blog', '--state-machine', arn, ...common()], MOTO_CREDENTIALS);
+    const result = await runCli(['promote', 'blog', '--state-machine', arn, ...common()], START_ONLY);
 
     expect(result.code).toBe(4);
     expect(result.stderr).toBe('lifeboat: no recovery of blog has a sandbox to promote\n');
@@ -148,11 +151,11 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
 
     const result = await runCli(
       ['drill', 'blog', '--backup', newest.id, '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
     const missing = await runCli(
       ['drill', 'blog', '--backup', '20200101t000000z-manual', '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
 
     expect(result.code).toBe(0);
