@@ -31,7 +31,7 @@ export async function promoteCommand(ctx: CliContext, invocation: Invocation): P
         : `recovery ${from} has no sandbox to promote`,
     );
   }
-  await assertSandboxNotPromoted(ctx.catalog(), site.name, source.id);
+  await assertSandboxNotPromoted(catalog, site.name, source.id);
   const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
   if (!ctx.json) {
     ctx.out.line(
