@@ -33,7 +33,8 @@ describe('lifeboat promote of a sandbox already promoted (subprocess against mot
   const promote = () =>
     runCli(
       ['promote', 'blog', '--endpoint', motoEndpoint(), '--bucket', bucket, '--config', 'config/sites.yml'],
-      { ...MOTO_CREDENTIALS, PROMOTE_STATE_MACHINE_ARN: stateMachineArn },
+      // Only the start is under test: the emulator's local run of the machine is switched off.
+      { ...MOTO_CREDENTIALS, PROMOTE_STATE_MACHINE_ARN: stateMachineArn, LIFEBOAT_LOCAL_RUNNER: 'off' },
     );
   const executions = async () =>
     (await clients.sfn().send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
