@@ -222,3 +222,14 @@ export class SandboxExposedError extends LifeboatError {
     this.name = 'SandboxExposedError';
   }
 }
+
+/**
+ * A snapshot AWS does not vouch for: missing, not this account's, not tagged with this stage, site
+ * and backup (and role), or not completed. Lifeboat never launches, copies or deletes it.
+ */
+export class SnapshotMismatchError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SnapshotMismatchError';
+  }
+}

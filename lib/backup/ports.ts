@@ -3,6 +3,7 @@ import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
+import type { SnapshotTrust, TrustTelemetry } from '../trust/snapshot-trust';
 import type { Backup } from './model';
 
 export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
@@ -13,6 +14,8 @@ export interface EbsPort {
   findVolumes(selector: { ids?: string[]; tags?: Tags }): Promise<VolumeInfo[]>;
   createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo>;
   findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
+  /** One snapshot by id whoever owns it, or undefined if this account cannot see it. */
+  describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined>;
   copySnapshotFrom(input: {
     sourceRegion: string;
     sourceSnapshotId: string;
@@ -53,7 +56,7 @@ export interface RdsPort {
 }
 
 /** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
-export interface BackupTelemetry {
+export interface BackupTelemetry extends Partial<TrustTelemetry> {
   backupFinished(backup: Backup): void;
   /** How many of a site's catalog records did not parse (quarantined), told by every retention run. */
   unreadableRecords?(site: string, count: number): void;
@@ -64,5 +67,7 @@ export interface BackupPorts {
   catalog: Catalog;
   ebs(region: string): EbsPort;
   rds(region: string): RdsPort;
+  /** Checks in AWS every snapshot the backup adopts or copies; its stage is written on all it makes. */
+  trust: SnapshotTrust;
   telemetry?: BackupTelemetry;
 }

@@ -115,7 +115,15 @@ describe('case 4: a recovery launches only from snapshots AWS confirms (moto, re
     const queue = await stage.invoke('recovery-pick-known-good', { run });
 
     expect(queue.next).toMatchObject({ backupId: good.id });
-    expect([queue.next, ...queue.rest].map((c: Json) => c.snapshotId)).not.toContain(foreign[variant]);
+    expect([queue.next, ...queue.rest].map((c: Json) => c.backupId)).not.toContain(target.id);
+    const recovery = await readRecovery(stage, 'blog', run.recoveryId);
+    expect(recovery.status.timeline).toContainEqual(
+      expect.objectContaining({
+        step: 'verify-snapshot',
+        outcome: 'failed',
+        detail: expect.objectContaining({ backupId: target.id, snapshotId: foreign[variant] }),
+      }),
+    );
   });
 
   it('case 4: an explicit --backup naming a tampered record is refused, not launched', async () => {
