@@ -1,6 +1,7 @@
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import { toTagList } from '../../lib/tags/vocabulary';
+import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
@@ -54,6 +55,9 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
               'lifeboat:recovery-id': recoveryId,
               'lifeboat:role': 'sandbox',
               'lifeboat:managed': 'true',
+              // As ECS tags it (taskTags): the site and the stage that launched the sandbox.
+              'lifeboat:site': world.site.name,
+              'lifeboat:stage': trustIdentityFromEnv().stage,
             }),
           },
         ],
