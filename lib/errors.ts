@@ -224,30 +224,34 @@ export class SandboxExposedError extends LifeboatError {
 }
 
 /**
- * A snapshot in AWS is not what lifeboat expects (another account, stage, site or backup, not
- * managed, not completed): the action on it is refused, never done anyway.
+ * A snapshot AWS does not vouch for: missing, not this account's, not tagged with this stage, site
+ * and backup (and role), or not completed. Lifeboat never launches, copies or deletes it.
  */
 export class SnapshotMismatchError extends LifeboatError {
-  readonly resource: { service: 'ebs' | 'rds'; region: string; id: string };
-  readonly mismatches: readonly { field: string; expected: string; actual: string | undefined }[];
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SnapshotMismatchError';
+  }
 
-  constructor(
+  /** The refusal of `action` on a snapshot, naming it and every way it differs from what was expected. */
+  static refusing(
     action: string,
     resource: { service: 'ebs' | 'rds'; region: string; id: string },
     mismatches: readonly { field: string; expected: string; actual: string | undefined }[],
-    options?: ErrorOptions,
-  ) {
+  ): SnapshotMismatchError {
     const what = `${resource.service === 'ebs' ? 'EBS snapshot' : 'DB snapshot'} ${resource.id} in ${resource.region}`;
     const why = mismatches
       .map((m) => {
+        if (m.field === 'existence') return 'it does not exist (or is not visible to this account)';
         const field = m.field === 'owner' ? 'owner account' : m.field;
         return `${field} is ${m.actual === undefined ? 'missing' : `"${m.actual}"`}, expected "${m.expected}"`;
       })
       .join('; ');
-    super(`refusing to ${action} ${what}: ${why}`, { action, resource, mismatches }, options);
-    this.name = 'SnapshotMismatchError';
-    this.resource = resource;
-    this.mismatches = mismatches;
+    return new SnapshotMismatchError(`refusing to ${action} ${what}: ${why}`, {
+      action,
+      resource,
+      mismatches,
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { SnapshotLockInfo, SnapshotLockRequest } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
+import type { SnapshotTrust, TrustTelemetry } from '../trust/snapshot-trust';
 import type { Backup } from './model';
 
 export type {
@@ -23,6 +24,8 @@ export interface EbsPort {
   findVolumes(selector: { ids?: string[]; tags?: Tags }): Promise<VolumeInfo[]>;
   createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo>;
   findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
+  /** One snapshot by id whoever owns it, or undefined if this account cannot see it. */
+  describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined>;
   copySnapshotFrom(input: {
     sourceRegion: string;
     sourceSnapshotId: string;
@@ -69,7 +72,7 @@ export interface SnapshotLockPort {
 }
 
 /** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
-export interface BackupTelemetry {
+export interface BackupTelemetry extends Partial<TrustTelemetry> {
   backupFinished(backup: Backup): void;
   /** How many of a site's catalog records did not parse (quarantined), told by every retention run. */
   unreadableRecords?(site: string, count: number): void;
@@ -82,5 +85,7 @@ export interface BackupPorts {
   rds(region: string): RdsPort;
   /** Snapshot Lock for DR copies of sites with `protection.snapshotLock`; absent, nothing is locked. */
   locks?(region: string): SnapshotLockPort;
+  /** Checks in AWS every snapshot the backup adopts or copies; its stage is written on all it makes. */
+  trust: SnapshotTrust;
   telemetry?: BackupTelemetry;
 }

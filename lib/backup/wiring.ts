@@ -8,6 +8,7 @@ import { defaultCatalog } from '../catalog/default';
 import { type Clock, systemClock } from '../clock';
 import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
+import { snapshotTrust, type TrustIdentity, trustIdentityFromEnv } from '../trust/snapshot-trust';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import type { WorkTopic } from './dispatch';
@@ -39,6 +40,8 @@ export interface BackupPortOptions {
   copyCountTtlMs?: number;
   /** The clock that TTL runs on (simulations pass their simulated clock). */
   clock?: Clock;
+  /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
+  identity?: TrustIdentity;
 }
 
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
@@ -64,12 +67,23 @@ export function backupPorts(
       return port;
     };
   }
+  const ebs = perRegion(ebsPort);
+  const rds = perRegion(rdsPort);
+  const telemetry = options.telemetry;
+  const trust = snapshotTrust(
+    options.identity ?? trustIdentityFromEnv(),
+    { ebs, rds },
+    {
+      snapshotRefused: (site, action) => telemetry?.snapshotRefused?.(site, action),
+    },
+  );
   const locks = new Map<string, SnapshotLockPort>();
   return {
     catalog,
-    telemetry: options.telemetry,
-    ebs: perRegion(ebsPort),
-    rds: perRegion(rdsPort),
+    telemetry,
+    ebs,
+    rds,
+    trust,
     locks(region) {
       let port = locks.get(region);
       if (port === undefined) {

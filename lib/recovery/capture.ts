@@ -61,7 +61,7 @@ export async function awaitBackup(ports: RecoveryPorts, site: Site, backupId: st
   if (!isTerminal(backup.status.phase)) {
     throw new NotReadyError(`backup ${backupId} is ${backup.status.phase}`, { backupId });
   }
-  const candidate = backup.status.phase === 'Failed' ? undefined : toCandidate(backup);
+  const candidate = backup.status.phase === 'Failed' ? undefined : toCandidate(backup, site.run.volumeName);
   if (candidate === undefined) {
     throw new BackupUnusableError(
       `backup ${backupId} ended ${backup.status.phase} without a usable volume snapshot: ${backup.status.failureReason ?? 'no reason recorded'}`,
@@ -97,12 +97,12 @@ async function sourceRecovery(
  * The site as seen by a backup of a sandbox: its one volume is the sandbox task's volume (ECS tags
  * it at creation, see launch-task.ts), and the database is left alone.
  */
-export function sandboxVolumeView(site: Site, sourceRecoveryId: string): Site {
+export function sandboxVolumeView(site: Site, sourceRecoveryId: string, stage: string): Site {
   return {
     ...site,
     protect: {
       ...site.protect,
-      volumes: { tags: taskVolumeSelector(sourceRecoveryId, 'sandbox') },
+      volumes: { tags: taskVolumeSelector(sourceRecoveryId, 'sandbox', stage) },
       database: undefined,
     },
   };
@@ -124,7 +124,7 @@ export async function snapshotSandbox(
   const source = await sourceRecovery(ports, site, sourceRecoveryId);
   await assertSandboxNotPromoted(ports.catalog, site.name, source.id, recoveryId);
   const backup = await ports.backups.start({
-    site: sandboxVolumeView(site, source.id),
+    site: sandboxVolumeView(site, source.id, ports.trust.stage),
     kind: 'pre-promote',
     at: new Date(promote.status.startedAt),
     reason: `promote ${recoveryId} of the sandbox of recovery ${source.id}`,

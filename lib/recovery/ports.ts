@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
 import type { Tags } from '../tags/vocabulary';
+import type { SnapshotTrust } from '../trust/snapshot-trust';
 
 export type { Tags };
 
@@ -118,4 +119,6 @@ export interface RecoveryPorts {
   backups: BackupService;
   probe: HttpProbe;
   endpointOf: EndpointResolver;
+  /** Checks every snapshot in AWS before a task is launched from it; its stage is on every task. */
+  trust: SnapshotTrust;
 }

@@ -1,5 +1,5 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
-import { ec2Client } from '../aws/ec2';
+import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
 import { Route53Adapter, route53Client } from '../aws/route53';
 import { SnsAdapter, snsClient } from '../aws/sns';
@@ -13,6 +13,14 @@ import { defaultConfig } from '../config/load';
 import { getStringFromEnv } from '../env';
 import { ConfigError } from '../errors';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
+import { trustMetrics } from '../telemetry/metrics';
+import {
+  type SnapshotTrust,
+  snapshotTrust,
+  type TrustIdentity,
+  type TrustTelemetry,
+  trustIdentityFromEnv,
+} from '../trust/snapshot-trust';
 import {
   type BackupService,
   type DnsPort,
@@ -79,6 +87,28 @@ export interface RecoveryWiring {
   /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
   endpointOf?: EndpointResolver;
   probe?: HttpProbe;
+  /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
+  identity?: TrustIdentity;
+  /** Where refused snapshots are counted. */
+  telemetry?: TrustTelemetry;
+}
+
+/** The snapshot checks on EC2 in each region (clients built on first use). */
+export function ec2SnapshotTrust(
+  clients: AwsClients,
+  identity: TrustIdentity = trustIdentityFromEnv(),
+  telemetry?: TrustTelemetry,
+): SnapshotTrust {
+  const adapters = new Map<string, Ec2Adapter>();
+  const ebs = (region: string) => {
+    let adapter = adapters.get(region);
+    if (adapter === undefined) {
+      adapter = new Ec2Adapter(ec2Client(clients, region), region);
+      adapters.set(region, adapter);
+    }
+    return adapter;
+  };
+  return snapshotTrust(identity, { ebs }, telemetry);
 }
 
 function notWired(port: string): ConfigError {
@@ -117,6 +147,7 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
     backups: adapters.backups?.(clients, catalog, clock) ?? unwired<BackupService>('backup'),
     probe: wiring.probe ?? probeHttp,
     endpointOf: wiring.endpointOf ?? taskEndpoint,
+    trust: ec2SnapshotTrust(clients, wiring.identity, wiring.telemetry),
   };
 }
 
@@ -138,6 +169,7 @@ export function defaultRecoveryContext(adapters: RecoveryAdapters): () => Recove
         clock: systemClock,
         adapters,
         topicArn: () => getStringFromEnv('RECOVERY_TOPIC_ARN'),
+        telemetry: trustMetrics(),
       }),
     };
     return context;

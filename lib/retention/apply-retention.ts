@@ -120,7 +120,7 @@ async function checkDeletable(
   for (const r of resources) {
     const verdict = verifyForDeletion(r, backup, trust);
     if (verdict !== undefined && !verdict.ok)
-      refusals.push(new SnapshotMismatchError('delete', target(r), verdict.mismatches).message);
+      refusals.push(SnapshotMismatchError.refusing('delete', target(r), verdict.mismatches).message);
   }
   if (refusals.length > 0) return { outcome: 'refused', refusals, error: refusals.join('; ') };
   // Only lifeboat's own locks are looked up (moto and accounts without Snapshot Lock have no API

@@ -12,6 +12,8 @@ export interface ObservedSnapshot {
   id: string;
   /** DescribeSnapshots' OwnerId, or the account in the DB snapshot's ARN. */
   ownerAccountId: string | undefined;
+  /** The DB snapshot's ARN (a cross-region copy names its source by it). */
+  arn?: string;
   state: ObservedState;
   tags: Tags;
 }
@@ -26,6 +28,11 @@ export interface ExpectedSnapshot {
   role?: string;
   /** Acceptable states; default only `completed` (deleting may also accept `failed`). */
   states?: readonly ObservedState[];
+  /**
+   * Accept a snapshot with no stage tag at all (made before stages were written) when everything
+   * else matches. A snapshot naming another stage is refused whatever this says.
+   */
+  acceptUnstaged?: boolean;
 }
 
 /** One way a snapshot differs from what lifeboat expects of it. */
@@ -39,8 +46,8 @@ export interface SnapshotMismatch {
 export type Verification = { ok: true } | { ok: false; mismatches: SnapshotMismatch[] };
 
 /** The account id in an ARN (`arn:aws:rds:us-east-1:123456789012:snapshot:x`), or undefined. */
-export function accountOfArn(arn: string): string | undefined {
-  const account = arn.split(':')[4];
+export function accountOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
   return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
 }
 
@@ -58,7 +65,8 @@ export function verifySnapshot(observed: ObservedSnapshot, expected: ExpectedSna
     if (actual !== want) mismatches.push({ field: key, expected: want, actual });
   };
   tag(TAG.managed, 'true');
-  tag(TAG.stage, expected.stage);
+  if (!(expected.acceptUnstaged === true && observed.tags[TAG.stage] === undefined))
+    tag(TAG.stage, expected.stage);
   tag(TAG.site, expected.site);
   tag(TAG.backupId, expected.backupId);
   if (expected.role !== undefined) tag(TAG.role, expected.role);
@@ -76,5 +84,5 @@ export function assertSnapshot(action: string, observed: ObservedSnapshot, expec
   const verdict = verifySnapshot(observed, expected);
   if (verdict.ok) return;
   const { service, region, id } = observed;
-  throw new SnapshotMismatchError(action, { service, region, id }, verdict.mismatches);
+  throw SnapshotMismatchError.refusing(action, { service, region, id }, verdict.mismatches);
 }

@@ -1,3 +1,4 @@
+import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { seedVolume } from '../../local/seed';
 import { entered, recoveryInput } from './support/executions';
 import { RecoveryWorld } from './support/recovery-world';
@@ -35,6 +36,9 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
       'lifeboat:recovery-id': recoveryId,
       'lifeboat:role': 'sandbox',
       'lifeboat:managed': 'true',
+      // As ECS tags it (taskTags): the site and the stage that launched the sandbox.
+      'lifeboat:site': world.site.name,
+      'lifeboat:stage': trustIdentityFromEnv().stage,
     });
     return { recoveryId, sandboxVolumeId };
   }

@@ -1,10 +1,11 @@
 import type { BackupPorts, EbsPort, RdsPort, Tags } from '../../lib/backup/ports';
 import { TAG } from '../../lib/tags/vocabulary';
+import { ACCEPT_UNSTAGED, snapshotTrust } from '../../lib/trust/snapshot-trust';
 
 /**
- * The backup pipeline as it will be once it writes `lifeboat:stage` (the tag-vocabulary work):
- * every snapshot and copy it makes carries the stage, and it looks a backup's snapshots up within
- * its stage. Until that lands, this wrapper is what makes two stages in one account distinct here.
+ * The backup pipeline of one stage in a shared account: its trust names `stage`, so every snapshot
+ * and copy it makes carries that stage and it adopts only that stage's; the tag rewriting below is
+ * a belt over the pipeline's own braces (it writes the same value).
  */
 export function stagedPorts(ports: BackupPorts, stage: string): BackupPorts {
   const staged = (tags: Tags): Tags => ({ ...tags, [TAG.stage]: stage });
@@ -13,6 +14,7 @@ export function stagedPorts(ports: BackupPorts, stage: string): BackupPorts {
     return {
       region,
       findVolumes: (selector) => port.findVolumes(selector),
+      describeSnapshot: (id) => port.describeSnapshot(id),
       createSnapshot: (volumeId, description, tags) =>
         port.createSnapshot(volumeId, description, staged(tags)),
       findSnapshots: (selector) =>
@@ -40,5 +42,6 @@ export function stagedPorts(ports: BackupPorts, stage: string): BackupPorts {
       deleteSnapshot: (kind, identifier) => port.deleteSnapshot(kind, identifier),
     };
   };
-  return { ...ports, ebs, rds };
+  const trust = snapshotTrust({ stage, acceptUnstaged: ACCEPT_UNSTAGED }, { ebs, rds });
+  return { ...ports, ebs, rds, trust };
 }

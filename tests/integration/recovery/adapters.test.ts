@@ -29,7 +29,7 @@ describe('recovery adapters on moto', () => {
     };
 
     const launched = await ecs.runTask(
-      runTaskRequest(world.site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
+      runTaskRequest(world.site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
     );
     const running = await ecs.describeTask(world.site.run.cluster, launched.taskArn);
     await ecs.stopTask(world.site.run.cluster, launched.taskArn, 'lifeboat test');
@@ -49,12 +49,18 @@ describe('recovery adapters on moto', () => {
 
     await expect(
       ecs.runTask(
-        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', {
-          backupId: 'b',
-          snapshotId: 'snap-0abc',
-          takenAt: '',
-          drilled: false,
-        }),
+        runTaskRequest(
+          site,
+          '20261122t093900z-1a2b3c4d',
+          'replacement',
+          {
+            backupId: 'b',
+            snapshotId: 'snap-0abc',
+            takenAt: '',
+            drilled: false,
+          },
+          'prod',
+        ),
       ),
     ).rejects.toThrow(AwsCallError);
   });

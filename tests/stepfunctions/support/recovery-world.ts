@@ -9,6 +9,8 @@ import type { LifeboatConfig, Site } from '../../../lib/config/schema';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
+import { snapshotTags, toTagList } from '../../../lib/tags/vocabulary';
+import { trustIdentityFromEnv } from '../../../lib/trust/snapshot-trust';
 import { type LocalRunResult, type MachineName, runStateMachineLocally } from '../../../local/local-runner';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
 import { seedSite, seedVolume } from '../../../local/seed';
@@ -119,7 +121,6 @@ export class RecoveryWorld {
     drill?: 'passed' | 'failed',
   ): Promise<Backup> {
     const volumeId = await seedVolume(this.clients, REGION, { Name: 'old wp-content' });
-    const snap = await this.clients.ec2(REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId }));
     const backup = buildBackup({
       site: this.siteName,
       at,
@@ -128,12 +129,26 @@ export class RecoveryWorld {
         {
           kind: 'ebs-volume',
           sourceId: volumeId,
-          snapshotId: snap.SnapshotId ?? '',
           state: 'completed',
           copy: { region: 'us-west-2', state: 'completed', snapshotId: 'snap-0dr' },
         },
       ],
     });
+    const [part] = backup.status.parts;
+    if (part === undefined) throw new Error('the seeded backup has no part');
+    // Tagged as lifeboat tags its snapshots: the recovery checks each one in AWS before launching it.
+    const snap = await this.clients.ec2(REGION).send(
+      new CreateSnapshotCommand({
+        VolumeId: volumeId,
+        TagSpecifications: [
+          {
+            ResourceType: 'snapshot',
+            Tags: toTagList(snapshotTags(backup, part, trustIdentityFromEnv().stage)),
+          },
+        ],
+      }),
+    );
+    part.snapshotId = snap.SnapshotId ?? '';
     if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: 'seeded' };
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));

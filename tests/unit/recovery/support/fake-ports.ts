@@ -1,5 +1,6 @@
 import type { Backup } from '../../../../lib/backup/model';
 import { Catalog } from '../../../../lib/catalog/catalog';
+import { SnapshotMismatchError } from '../../../../lib/errors';
 import type { ProbeRequest, ProbeResult } from '../../../../lib/health/http-probe';
 import type { Recovery } from '../../../../lib/recovery/model';
 import type {
@@ -12,6 +13,8 @@ import type {
   TaskInfo,
   TaskPort,
 } from '../../../../lib/recovery/ports';
+import type { SnapshotTrust, TrustAction, TrustTarget } from '../../../../lib/trust/snapshot-trust';
+import type { ObservedSnapshot } from '../../../../lib/trust/verify-snapshot';
 import { buildRecovery } from '../../../support/builders';
 import { MemoryObjectStore } from '../../../support/memory-object-store';
 
@@ -65,6 +68,59 @@ export class FakeTasks implements TaskPort {
   }
 }
 
+/**
+ * The snapshot checks, scripted: every snapshot checks out unless a test refuses it (the checks
+ * themselves are tested in tests/unit/trust against the real verification).
+ */
+export class FakeTrust implements SnapshotTrust {
+  readonly stage = 'test';
+  readonly checked: { snapshotId: string; backupId: string; action: TrustAction }[] = [];
+  readonly refusals = new Map<string, string>();
+
+  refuse(snapshotId: string, reason = 'lifeboat:stage is other, not test'): void {
+    this.refusals.set(snapshotId, reason);
+  }
+
+  async ebsSnapshot(_region: string, snapshotId: string, target: TrustTarget, action: TrustAction) {
+    return this.check(snapshotId, target, action);
+  }
+
+  async dbSnapshot(
+    _region: string,
+    _kind: string,
+    identifier: string,
+    target: TrustTarget,
+    action: TrustAction,
+  ) {
+    return this.check(identifier, target, action);
+  }
+
+  observed(observed: ObservedSnapshot, target: TrustTarget, action: TrustAction): ObservedSnapshot {
+    this.check(observed.id, target, action);
+    return observed;
+  }
+
+  private check(snapshotId: string, target: TrustTarget, action: TrustAction): ObservedSnapshot {
+    this.checked.push({ snapshotId, backupId: target.backupId, action });
+    const reason = this.refusals.get(snapshotId);
+    if (reason !== undefined) {
+      throw new SnapshotMismatchError(`snapshot ${snapshotId} is not backup ${target.backupId}: ${reason}`, {
+        snapshotId,
+        backupId: target.backupId,
+        mismatches: [reason],
+      });
+    }
+    return {
+      service: 'ebs',
+      region: 'us-east-1',
+      id: snapshotId,
+      ownerAccountId: '123456789012',
+      state: 'completed',
+      tags: {},
+    };
+  }
+}
+
 export class FakeDns implements DnsPort {
   readonly upserts: { recordName: string; ip: string; ttl: number }[] = [];
   status: 'PENDING' | 'INSYNC' = 'INSYNC';
@@ -114,6 +170,7 @@ export interface Fakes {
   dns: FakeDns;
   notifier: FakeNotifier;
   probe: ScriptedProbe;
+  trust: FakeTrust;
   backups: { started: Parameters<BackupService['start']>[0][]; advanced: string[] };
 }
 
@@ -125,6 +182,7 @@ export function fakePorts(): Fakes {
   const dns = new FakeDns();
   const notifier = new FakeNotifier();
   const probe = new ScriptedProbe();
+  const trust = new FakeTrust();
   const backups: Fakes['backups'] = { started: [], advanced: [] };
   const ports: RecoveryPorts = {
     catalog,
@@ -133,6 +191,7 @@ export function fakePorts(): Fakes {
     notifier,
     probe: probe.probe,
     endpointOf: (task) => (task.privateIp === undefined ? undefined : `http://${task.privateIp}:80`),
+    trust,
     backups: {
       async start(request) {
         backups.started.push(request);
@@ -144,7 +203,7 @@ export function fakePorts(): Fakes {
       },
     },
   };
-  return { ports, catalog, store, tasks, dns, notifier, probe, backups };
+  return { ports, catalog, store, tasks, dns, notifier, probe, trust, backups };
 }
 
 /** A running recovery record as Begin creates it. */
