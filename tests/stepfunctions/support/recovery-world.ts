@@ -112,14 +112,21 @@ export class RecoveryWorld {
     });
   }
 
-  /** A completed scheduled backup taken at `at`, with a real moto snapshot; its task will answer `behaviour`. */
+  /**
+   * A completed scheduled backup taken at `at`, with a real moto snapshot (`snapshotId`, e.g. one
+   * built with the EBS direct APIs, or a new CreateSnapshot one); its task will answer `behaviour`.
+   */
   async completedBackup(
     at: string,
     behaviour: SiteBehaviour = 'healthy',
     drill?: 'passed' | 'failed',
+    snapshotId?: string,
   ): Promise<Backup> {
     const volumeId = await seedVolume(this.clients, REGION, { Name: 'old wp-content' });
-    const snap = await this.clients.ec2(REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    const snap =
+      snapshotId === undefined
+        ? await this.clients.ec2(REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId }))
+        : { SnapshotId: snapshotId };
     const backup = buildBackup({
       site: this.siteName,
       at,
