@@ -50,7 +50,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   promote: {
     positionals: ['site'],
-    options: { from: { type: 'string' }, follow: { type: 'boolean' }, ...STATE_MACHINE, ...POLL },
+    options: {
+      from: { type: 'string' },
+      'discard-changes': { type: 'boolean' },
+      follow: { type: 'boolean' },
+      ...STATE_MACHINE,
+      ...POLL,
+    },
     summary: "promote the fixed sandbox of the site's last recovery to production",
   },
   drill: {
@@ -94,7 +100,9 @@ Options for every command:
 Command options:
   backup, recover, status, promote: --interval SECONDS (poll), --timeout SECONDS
   recover: --dry-run, --backup ID, --since TIME (when the outage began; default now), --skip-sandbox, --follow
-  status: --follow, --site NAME;  promote: --from RECOVERY_ID, --follow;  drill: --backup ID
+  status: --follow, --site NAME;  drill: --backup ID
+  promote: --from RECOVERY_ID, --follow, --discard-changes (promote although the replacement
+           changed blocks or data since it was launched; refused without it)
   recover, promote, drill: --state-machine ARN (default: env RECOVERY_/PROMOTE_/DRILL_STATE_MACHINE_ARN)
   report: --out DIR, --site NAME
 

@@ -80,7 +80,7 @@ export function describeDatabaseWrites(writes: DatabaseWrites): string | undefin
 export function wouldDiscard(changes: PromoteChanges): boolean {
   const { replacement, database } = changes;
   const volume = replacement !== undefined && (replacement.changedBlocks ?? 1) > 0;
-  const db = database !== undefined && database.restored && (database.writes ?? 1) > 0;
+  const db = database?.restored === true && (database.writes ?? 1) > 0;
   return volume || db;
 }
 
@@ -93,11 +93,13 @@ export function describeDiscarded(changes: PromoteChanges): string {
   if (db !== undefined) parts.push(db);
   if (parts.length === 0) return 'the recovery had no replacement: promote discards nothing';
   const kept = changes.replacement?.toSnapshotId;
+  const measuredSome = (changes.replacement?.changedBlocks ?? 0) > 0 || (changes.database?.writes ?? 0) > 0;
+  const them = measuredSome ? 'them' : 'whatever it changed';
   const verdict = !wouldDiscard(changes)
     ? 'promote discards nothing'
     : changes.discarded === true
-      ? 'promote drops them (--discard-changes)'
-      : 'promote would drop them';
+      ? `promote drops ${them} (--discard-changes)`
+      : `promote would drop ${them}`;
   return `${parts.join('; ')}; ${verdict}${kept !== undefined && wouldDiscard(changes) ? ` (they stay in snapshot ${kept})` : ''}`;
 }
 
