@@ -265,3 +265,14 @@ export class SandboxAlreadyPromotedError extends NotFoundError {
     this.name = 'SandboxAlreadyPromotedError';
   }
 }
+
+/**
+ * A promote would drop what the replacement changed since it was launched (blocks of its volume,
+ * writes to its database), or could not measure it: refused unless the operator discards them.
+ */
+export class UnsavedChangesError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'UnsavedChangesError';
+  }
+}

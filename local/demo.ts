@@ -12,6 +12,7 @@ import { main as cli } from '../lib/cli/main';
 import { formatElapsed } from '../lib/cli/output';
 import { systemClock } from '../lib/clock';
 import type { Site } from '../lib/config/schema';
+import { describeDiscarded } from '../lib/recovery/measure-changes';
 import type { Recovery } from '../lib/recovery/model';
 import type { TaskInfo } from '../lib/recovery/ports';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../lib/recovery/wiring';
@@ -445,7 +446,10 @@ class Demo {
 
   async promote(): Promise<boolean> {
     this.print.section('A developer fixes the site in the sandbox; lifeboat promote blog');
-    const started = await this.cli(['promote', this.site.name]);
+    // moto's ListChangedBlocks knows only EBS direct API snapshots, not the CreateSnapshot ones the
+    // demo's backups are, so what the replacement changed cannot be measured here and the promote
+    // would refuse: the demo discards it (the report says it could not be measured).
+    const started = await this.cli(['promote', this.site.name, '--discard-changes']);
     const executionArn = started.stdout
       .map((l) => /^ {2}execution (\S+)$/.exec(l)?.[1])
       .find((a) => a !== undefined);
@@ -460,6 +464,8 @@ class Demo {
     this.print.line(
       `  ${this.site.dns.recordName} A ${live} (final task from ${promote?.status.knownGoodBackupId ?? '?'}); replacement and sandbox retired`,
     );
+    if (promote?.status.changes !== undefined)
+      this.print.line(`  ${describeDiscarded(promote.status.changes)}`);
     await this.cli(['list', this.site.name]);
     await this.cli(['report', promoteId, '--out', this.options.outDir]);
     return ok && promote?.status.phase === 'Succeeded';

@@ -152,6 +152,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
         value: 'RECOVERY_ID',
         help: "promote this recovery's sandbox (default: the last recovery that has one)",
       },
+      'discard-changes': {
+        type: 'boolean',
+        help: 'promote although the replacement changed blocks or data since it was launched (refused without it)',
+      },
       follow: FOLLOW,
       ...stateMachine('promote', 'PromoteStateMachineArn'),
       ...POLL,

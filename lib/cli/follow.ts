@@ -1,4 +1,5 @@
 import type { Site } from '../config/schema';
+import { describeDiscarded, describeVolumeChanges } from '../recovery/measure-changes';
 import type { Recovery, TimelineEntry } from '../recovery/model';
 import { formatDuration, formatTime, humaniseStep } from '../report/format';
 import { backupInUse } from '../report/recovery-report';
@@ -52,6 +53,11 @@ export function printRecovery(ctx: CliContext, recovery: Recovery): void {
   }
   if (status.sandbox !== undefined) {
     out.line(`  sandbox     ${status.sandbox.recordName} → ${status.sandbox.address}`);
+  }
+  if (status.changes !== undefined) {
+    out.line(`  discards    ${describeDiscarded(status.changes)}`);
+    if (status.changes.fix !== undefined)
+      out.line(`  the fix     ${describeVolumeChanges(status.changes.fix)}`);
   }
   if (status.failure !== undefined)
     out.line(`  failed      ${status.failure.error}: ${status.failure.cause}`);

@@ -1,4 +1,5 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
+import { EbsDirectAdapter, ebsClient } from '../aws/ebs-direct';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
 import { Route53Adapter, route53Client } from '../aws/route53';
@@ -23,10 +24,13 @@ import {
 } from '../trust/snapshot-trust';
 import {
   type BackupService,
+  type BlockChangesPort,
+  type DatabaseWritesPort,
   type DnsPort,
   type EndpointResolver,
   type NotifierPort,
   type RecoveryPorts,
+  type SnapshotPort,
   type TaskPort,
   taskEndpoint,
 } from './ports';
@@ -45,6 +49,25 @@ export function route53DnsPort(clients: AwsClients): DnsPort {
 /** Operator notifications on the SNS topic `topicArn`. */
 export function snsNotifier(clients: AwsClients, topicArn: string): NotifierPort {
   return new SnsAdapter(snsClient(clients), topicArn);
+}
+
+/** EBS volumes and snapshots in `region` (a promote snapshots the replacement's volume). */
+export function ec2SnapshotPort(clients: AwsClients, region: string): SnapshotPort {
+  return new Ec2Adapter(ec2Client(clients, region), region);
+}
+
+/** The EBS direct APIs in `region`: which blocks differ between two snapshots. */
+export function ebsChangesPort(clients: AwsClients, region: string): BlockChangesPort {
+  return new EbsDirectAdapter(ebsClient(clients, region), region);
+}
+
+/**
+ * Database writes since a recovery's restore, while recoveries restore no database: always
+ * "none restored, nothing to measure". The database restore replaces it with a port that reads
+ * the restored instance from the source recovery's record and measures its writes.
+ */
+export function noDatabaseWrites(): DatabaseWritesPort {
+  return { writesSince: async () => ({ restored: false }) };
 }
 
 /** The backup pipeline's start and advance use cases on the same clients and catalog. */
@@ -66,6 +89,9 @@ export interface RecoveryAdapters {
   dns?: (clients: AwsClients) => DnsPort;
   notifier?: (clients: AwsClients, topicArn: string) => NotifierPort;
   backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
+  snapshots?: (clients: AwsClients, region: string) => SnapshotPort;
+  blockChanges?: (clients: AwsClients, region: string) => BlockChangesPort;
+  databaseWrites?: (clients: AwsClients) => DatabaseWritesPort;
 }
 
 /** Every recovery adapter, for the tools that run outside Lambda. */
@@ -74,6 +100,9 @@ export const ALL_RECOVERY_ADAPTERS = {
   dns: route53DnsPort,
   notifier: snsNotifier,
   backups: backupService,
+  snapshots: ec2SnapshotPort,
+  blockChanges: ebsChangesPort,
+  databaseWrites: noDatabaseWrites,
 } satisfies Required<RecoveryAdapters>;
 
 /** What the recovery ports are built from. */
@@ -126,6 +155,24 @@ function unwired<T extends object>(port: string): T {
   });
 }
 
+/** A per-region port, built on first use in each region; a ConfigError naming it if the process was built without it. */
+function perRegion<T>(
+  clients: AwsClients,
+  port: string,
+  make: ((clients: AwsClients, region: string) => T) | undefined,
+): (region: string) => T {
+  const built = new Map<string, T>();
+  return (region) => {
+    if (make === undefined) throw notWired(port);
+    let value = built.get(region);
+    if (value === undefined) {
+      value = make(clients, region);
+      built.set(region, value);
+    }
+    return value;
+  };
+}
+
 /** The recovery, promote and drill ports on the clients given (real AWS or an emulator), from the named adapters. */
 export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
   const { clients, catalog, clock, adapters } = wiring;
@@ -148,6 +195,9 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
     probe: wiring.probe ?? probeHttp,
     endpointOf: wiring.endpointOf ?? taskEndpoint,
     trust: ec2SnapshotTrust(clients, wiring.identity, wiring.telemetry),
+    snapshots: perRegion(clients, 'EC2 snapshot', adapters.snapshots),
+    blockChanges: perRegion(clients, 'EBS direct', adapters.blockChanges),
+    databaseWrites: adapters.databaseWrites?.(clients) ?? unwired<DatabaseWritesPort>('database writes'),
   };
 }
 

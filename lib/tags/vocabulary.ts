@@ -184,6 +184,21 @@ export function taskVolumeSelector(recoveryId: string, role: Role, stage: string
   return { [TAG.recoveryId]: recoveryId, [TAG.role]: role, [TAG.stage]: stage };
 }
 
+/**
+ * The tags of the snapshot a promote takes of a task's volume to measure what it changed (kind
+ * `pre-promote`, the task's role): found again by them when the step is retried.
+ */
+export function changesSnapshotTags(site: string, promoteId: string, role: Role, stage: string): Tags {
+  return {
+    [TAG.managed]: MANAGED,
+    [TAG.stage]: stage,
+    [TAG.site]: site,
+    [TAG.recoveryId]: promoteId,
+    [TAG.role]: role,
+    [TAG.kind]: 'pre-promote',
+  };
+}
+
 /** RunTask's `startedBy` of a task of `role` (ECS allows 36 characters). */
 export function taskStartedBy(role: Role): string {
   return `lifeboat-${role}`.slice(0, 36);

@@ -1,13 +1,10 @@
-import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
-import { seedVolume } from '../../local/seed';
-import { entered, recoveryInput } from './support/executions';
+import { entered } from './support/executions';
+import {
+  PROMOTE_ID,
+  promote as promoteSandbox,
+  recoverWithSandbox as recoverSite,
+} from './support/promote-setup';
 import { RecoveryWorld } from './support/recovery-world';
-
-const PROMOTE_ID = '20261122t110000z-promote';
-
-function manualTrigger(at: string, summary: string) {
-  return { source: 'manual', incidentKey: `manual:${at}`, outageStartedAt: at, receivedAt: at, summary };
-}
 
 describe('promote and drill state machines (aws-local-stepfunctions, real steps on moto)', () => {
   let world: RecoveryWorld;
@@ -22,37 +19,8 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
 
   const runDrill = () => world.run('drill', { site: world.site.name, kind: 'drill' }, '2026-11-22T04:00:00Z');
 
-  /** A finished recovery with a sandbox, and the sandbox volume ECS would have created (moto ignores volumeConfigurations). */
-  async function recoverWithSandbox(): Promise<{ recoveryId: string; sandboxVolumeId: string }> {
-    await world.completedBackup('2026-11-22T02:00:00Z');
-    const input = recoveryInput(world.site.name, {
-      incidentKey: `pingdom:${world.site.name}`,
-      summary: 'www is DOWN',
-    });
-    const { recoveryId } = input;
-    const recovered = await world.run('recovery', input, '2026-11-22T09:40:00Z');
-    expect(recovered.status).toBe('SUCCEEDED');
-    const sandboxVolumeId = await seedVolume(world.clients, 'us-east-1', {
-      'lifeboat:recovery-id': recoveryId,
-      'lifeboat:role': 'sandbox',
-      'lifeboat:managed': 'true',
-      // As ECS tags it (taskTags): the site and the stage that launched the sandbox.
-      'lifeboat:site': world.site.name,
-      'lifeboat:stage': trustIdentityFromEnv().stage,
-    });
-    return { recoveryId, sandboxVolumeId };
-  }
-
-  function promote(sourceRecoveryId: string) {
-    const input = {
-      site: world.site.name,
-      recoveryId: PROMOTE_ID,
-      kind: 'promote',
-      trigger: manualTrigger('2026-11-22T11:00:00Z', 'fix applied in the sandbox'),
-      options: { sourceRecoveryId },
-    };
-    return world.run('promote', input, '2026-11-22T11:00:00Z');
-  }
+  const recoverWithSandbox = () => recoverSite(world);
+  const promote = (sourceRecoveryId: string) => promoteSandbox(world, sourceRecoveryId);
 
   it('promote: snapshots the sandbox, launches the final task from it, switches DNS, retires replacement and sandbox', async () => {
     const { recoveryId, sandboxVolumeId } = await recoverWithSandbox();

@@ -7,7 +7,11 @@ import type { CliContext } from '../context';
 import type { ExitCode } from '../exit-codes';
 import { afterStart, startRun } from '../runs';
 
-/** `lifeboat promote <site> [--from RECOVERY_ID]`: promotes the sandbox of the last recovery. */
+/**
+ * `lifeboat promote <site> [--from RECOVERY_ID] [--discard-changes]`: promotes the sandbox of the
+ * last recovery; the promote refuses (UnsavedChangesError) when the replacement changed anything
+ * since it was launched, unless --discard-changes.
+ */
 export async function promoteCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const from = stringOption(invocation, 'from');
@@ -32,10 +36,19 @@ export async function promoteCommand(ctx: CliContext, invocation: Invocation): P
     );
   }
   await assertSandboxNotPromoted(catalog, site.name, source.id);
-  const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
+  const discardChanges = invocation.options['discard-changes'] === true;
+  const run = await startRun(ctx, invocation, site, 'promote', {
+    sourceRecoveryId: source.id,
+    ...(discardChanges ? { discardChanges } : {}),
+  });
   if (!ctx.json) {
     ctx.out.line(
       `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
+    );
+    ctx.out.line(
+      discardChanges
+        ? '  --discard-changes: what the replacement changed since it was launched is dropped (measured and recorded first)'
+        : '  it first measures what the replacement changed since it was launched, and refuses if anything (--discard-changes to drop it)',
     );
     ctx.out.line(`  execution ${run.executionArn}`);
   }

@@ -137,6 +137,26 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     });
   });
 
+  it('passes --discard-changes to the promote and says what it drops', async () => {
+    const { recovery } = recordedRecovery();
+    await catalog.createRecovery(recovery);
+    const arn = await stateMachine('promote');
+
+    const result = await runCli(['promote', 'blog', '--discard-changes', ...common()], {
+      ...MOTO_CREDENTIALS,
+      PROMOTE_STATE_MACHINE_ARN: arn,
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '--discard-changes: what the replacement changed since it was launched is dropped',
+    );
+    const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
+      options: { sourceRecoveryId: '20261123t093900z-5f2c81a0', discardChanges: true },
+    });
+  });
+
   it('exits 4 when there is no sandbox to promote', async () => {
     const arn = await stateMachine('promote');
 

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 
 /** IAM prefix of each SDK client package lifeboat uses. */
 const IAM_PREFIX: Record<string, string> = {
+  'client-ebs': 'ebs',
   'client-ec2': 'ec2',
   'client-ecs': 'ecs',
   'client-rds': 'rds',

@@ -1,4 +1,8 @@
-import { AuthorizeSecurityGroupIngressCommand, CreateSnapshotCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSnapshotCommand,
+  CreateTagsCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { S3ObjectStore } from '../../../lib/aws/s3';
@@ -114,11 +118,15 @@ export class RecoveryWorld {
     });
   }
 
-  /** A completed scheduled backup taken at `at`, with a real moto snapshot; its task will answer `behaviour`. */
+  /**
+   * A completed scheduled backup taken at `at`, with a real moto snapshot (`snapshotId`, e.g. one
+   * built with the EBS direct APIs, or a new CreateSnapshot one); its task will answer `behaviour`.
+   */
   async completedBackup(
     at: string,
     behaviour: SiteBehaviour = 'healthy',
     drill?: 'passed' | 'failed',
+    snapshotId?: string,
   ): Promise<Backup> {
     const volumeId = await seedVolume(this.clients, REGION, { Name: 'old wp-content' });
     const backup = buildBackup({
@@ -137,18 +145,22 @@ export class RecoveryWorld {
     const [part] = backup.status.parts;
     if (part === undefined) throw new Error('the seeded backup has no part');
     // Tagged as lifeboat tags its snapshots: the recovery checks each one in AWS before launching it.
-    const snap = await this.clients.ec2(REGION).send(
-      new CreateSnapshotCommand({
-        VolumeId: volumeId,
-        TagSpecifications: [
-          {
-            ResourceType: 'snapshot',
-            Tags: toTagList(snapshotTags(backup, part, trustIdentityFromEnv().stage)),
-          },
-        ],
-      }),
-    );
-    part.snapshotId = snap.SnapshotId ?? '';
+    const tags = toTagList(snapshotTags(backup, part, trustIdentityFromEnv().stage));
+    if (snapshotId === undefined) {
+      const snap = await this.clients
+        .ec2(REGION)
+        .send(
+          new CreateSnapshotCommand({
+            VolumeId: volumeId,
+            TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
+          }),
+        );
+      part.snapshotId = snap.SnapshotId ?? '';
+    } else {
+      // A snapshot made with the EBS direct APIs (what ListChangedBlocks compares), tagged like a backup's.
+      await this.clients.ec2(REGION).send(new CreateTagsCommand({ Resources: [snapshotId], Tags: tags }));
+      part.snapshotId = snapshotId;
+    }
     if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: 'seeded' };
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));

@@ -2,16 +2,23 @@ import type { Backup } from '../../../../lib/backup/model';
 import { Catalog } from '../../../../lib/catalog/catalog';
 import { SnapshotMismatchError } from '../../../../lib/errors';
 import type { ProbeRequest, ProbeResult } from '../../../../lib/health/http-probe';
-import type { Recovery } from '../../../../lib/recovery/model';
+import type { DatabaseWrites, Recovery } from '../../../../lib/recovery/model';
 import type {
   BackupService,
+  BlockChanges,
+  BlockChangesPort,
+  DatabaseWritesPort,
   DnsPort,
   GroupIngress,
   NotifierPort,
   RecoveryPorts,
   RunTaskRequest,
+  SnapshotInfo,
+  SnapshotPort,
+  Tags,
   TaskInfo,
   TaskPort,
+  VolumeInfo,
 } from '../../../../lib/recovery/ports';
 import type { SnapshotTrust, TrustAction, TrustTarget } from '../../../../lib/trust/snapshot-trust';
 import type { ObservedSnapshot } from '../../../../lib/trust/verify-snapshot';
@@ -148,6 +155,68 @@ export class FakeNotifier implements NotifierPort {
   }
 }
 
+const matches = (tags: Tags, selector: Tags | undefined) =>
+  Object.entries(selector ?? {}).every(([k, v]) => tags[k] === v);
+
+/**
+ * EBS in memory: volumes and snapshots by tag, and the changed blocks between two snapshots as the
+ * test scripts them (`changes.set('snap-a→snap-b', 312)`); an unscripted pair answers an error.
+ */
+export class FakeEbs implements SnapshotPort, BlockChangesPort {
+  readonly volumes: VolumeInfo[] = [];
+  readonly snapshots: SnapshotInfo[] = [];
+  readonly created: { volumeId: string; tags: Tags }[] = [];
+  readonly compared: [string, string][] = [];
+  readonly changes = new Map<string, number>();
+  blockSize = 524_288;
+  /** State of the snapshots CreateSnapshot makes. */
+  newSnapshotState: SnapshotInfo['state'] = 'completed';
+
+  volume(volumeId: string, tags: Tags): void {
+    this.volumes.push({ volumeId, availabilityZone: 'us-east-1a', sizeGiB: 8, encrypted: false, tags });
+  }
+
+  async findVolumes(selector: { tags?: Tags }): Promise<VolumeInfo[]> {
+    return this.volumes.filter((v) => matches(v.tags, selector.tags));
+  }
+
+  async findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]> {
+    return this.snapshots.filter(
+      (s) =>
+        (selector.ids === undefined || selector.ids.includes(s.snapshotId)) && matches(s.tags, selector.tags),
+    );
+  }
+
+  async createSnapshot(volumeId: string, _description: string, tags: Tags): Promise<SnapshotInfo> {
+    this.created.push({ volumeId, tags });
+    const snapshot: SnapshotInfo = {
+      snapshotId: `snap-now${this.created.length}`,
+      volumeId,
+      state: this.newSnapshotState,
+      encrypted: false,
+      tags,
+    };
+    this.snapshots.push(snapshot);
+    return { ...snapshot };
+  }
+
+  async changedBlocks(first: string, second: string): Promise<BlockChanges> {
+    this.compared.push([first, second]);
+    const count = this.changes.get(`${first}→${second}`);
+    if (count === undefined) throw new Error(`no changed blocks scripted for ${first}→${second}`);
+    return { changedBlocks: count, blockSize: this.blockSize, changedBytes: count * this.blockSize };
+  }
+}
+
+/** Database writes as the test sets them (default: no database restored). */
+export class FakeDatabaseWrites implements DatabaseWritesPort {
+  answer: DatabaseWrites = { restored: false };
+
+  async writesSince(): Promise<DatabaseWrites> {
+    return this.answer;
+  }
+}
+
 /** Probes that answer healthy (200) or unhealthy (500) as the test sets `healthy`. */
 export class ScriptedProbe {
   readonly requests: ProbeRequest[] = [];
@@ -171,6 +240,8 @@ export interface Fakes {
   notifier: FakeNotifier;
   probe: ScriptedProbe;
   trust: FakeTrust;
+  ebs: FakeEbs;
+  databaseWrites: FakeDatabaseWrites;
   backups: { started: Parameters<BackupService['start']>[0][]; advanced: string[] };
 }
 
@@ -183,6 +254,8 @@ export function fakePorts(): Fakes {
   const notifier = new FakeNotifier();
   const probe = new ScriptedProbe();
   const trust = new FakeTrust();
+  const ebs = new FakeEbs();
+  const databaseWrites = new FakeDatabaseWrites();
   const backups: Fakes['backups'] = { started: [], advanced: [] };
   const ports: RecoveryPorts = {
     catalog,
@@ -192,6 +265,9 @@ export function fakePorts(): Fakes {
     probe: probe.probe,
     endpointOf: (task) => (task.privateIp === undefined ? undefined : `http://${task.privateIp}:80`),
     trust,
+    snapshots: () => ebs,
+    blockChanges: () => ebs,
+    databaseWrites,
     backups: {
       async start(request) {
         backups.started.push(request);
@@ -203,7 +279,7 @@ export function fakePorts(): Fakes {
       },
     },
   };
-  return { ports, catalog, store, tasks, dns, notifier, probe, trust, backups };
+  return { ports, catalog, store, tasks, dns, notifier, probe, trust, ebs, databaseWrites, backups };
 }
 
 /** A running recovery record as Begin creates it. */
