@@ -6,6 +6,7 @@
  *   events:   ${file(./config/serverless-sites.js):alarmEvents}         (onAlarm)
  *   events:   ${file(./config/serverless-sites.js):drillEvents}         (drill state machine)
  *   Resource: ${file(./config/serverless-sites.js):taskDefinitionArns}  (and the other ARN lists)
+ *   Resources: SnapshotRecycleBinRule: ${file(./config/serverless-sites.js):recycleBinRule}
  *
  * The config is loaded with lifeboat's own validator (lib/config/load.ts, through tsx), so a bad
  * file fails packaging with the same field-by-field errors as at run time, defaults filled in.
@@ -28,6 +29,15 @@ function loadValidator() {
     return require('../lib/config/load.ts');
   } catch {
     return requireTs('../lib/config/load.ts', __filename);
+  }
+}
+
+/** lib/tags/vocabulary.ts (the lifeboat:* tag keys), loaded like the validator. */
+function loadVocabulary() {
+  try {
+    return require('../lib/tags/vocabulary.ts');
+  } catch {
+    return requireTs('../lib/tags/vocabulary.ts', __filename);
   }
 }
 
@@ -157,6 +167,41 @@ async function infrastructureRoleArns(context) {
   return unique((await sites(context)).map((s) => s.run.infrastructureRoleArn));
 }
 
+/**
+ * The task and execution roles of the sites' task definitions, which RunTask passes to ECS tasks:
+ * the only roles lifeboat may pass to ecs-tasks.amazonaws.com (never role/*, or any role that trusts
+ * ECS tasks could be handed to a task lifeboat starts). Empty when no site names one.
+ */
+async function taskRoleArns(context) {
+  return unique(
+    (await sites(context)).flatMap((s) => [s.run.taskRoleArn, s.run.executionRoleArn]).filter(Boolean),
+  );
+}
+
+/**
+ * The launch-task role's statement on passing roles to ECS tasks: Allow on exactly taskRoleArns, or,
+ * when no site names a role, a Deny (IAM refuses a statement without resources, and passing none is
+ * what the config says).
+ */
+async function passTaskRolesStatement(context) {
+  const roles = await taskRoleArns(context);
+  const condition = { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } };
+  return roles.length > 0
+    ? { Effect: 'Allow', Action: 'iam:PassRole', Resource: roles, Condition: condition }
+    : { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*', Condition: condition };
+}
+
+/**
+ * The tag keys lifeboat writes on its DB snapshots and copies: its own vocabulary and the source
+ * tags the sites keep (protect.keepTags; `aws:` keys are reserved and never copied). IAM allows
+ * rds:AddTagsToResource with these keys only (aws:TagKeys).
+ */
+async function snapshotTagKeys(context) {
+  const { TAG_KEYS } = loadVocabulary();
+  const kept = (await sites(context)).flatMap((s) => s.protect.keepTags).filter((k) => !k.startsWith('aws:'));
+  return unique([...TAG_KEYS, ...kept]);
+}
+
 /** The hosted zones of the sites' records. */
 async function hostedZoneArns(context) {
   return unique((await sites(context)).map((s) => s.dns.hostedZoneId)).map((id) =>
@@ -194,7 +239,64 @@ async function pointInTimeRestoreArns(context) {
   return [...sources, rds('db:lifeboat-*'), rds('cluster:lifeboat-*'), rds('subgrp:*')];
 }
 
+/** The deploy stage (`${sls:stage}`), for the tags of what the stack makes. */
+async function stage(context) {
+  const value = await context?.resolveVariable?.('sls:stage').catch(() => undefined);
+  return typeof value === 'string' && value !== '' ? value : 'dev';
+}
+
+/** The sites that ask for a Recycle Bin rule (protection.recycleBin), by name. */
+async function recycleBinSites(context) {
+  return (await sites(context)).filter((s) => s.protection?.recycleBin !== undefined);
+}
+
+/**
+ * The default of the RecycleBinRetentionDays stack parameter: the longest `retentionDays` any site
+ * asks for, or 0 (no rule) when none does.
+ */
+async function recycleBinDays(context) {
+  const days = (await recycleBinSites(context)).map((s) => s.protection.recycleBin.retentionDays);
+  return days.length === 0 ? 0 : Math.max(...days);
+}
+
+/**
+ * One tag-level Recycle Bin rule for the EBS snapshots of every site that asks for it: a deleted
+ * snapshot carrying any of the rule's tags (here `lifeboat:site=<site>`) stays recoverable for the
+ * RecycleBinRetentionDays stack parameter (default: the longest `retentionDays` asked). The resource
+ * is always in the template, under the RecycleBinWanted condition (that parameter is not 0),
+ * because a variable cannot add or leave out a resource key; with no site asking, CloudFormation
+ * creates nothing.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-rules.html
+ */
+async function recycleBinRule(context) {
+  const asking = await recycleBinSites(context);
+  const names = asking.map((s) => s.name).sort();
+  const stageName = await stage(context);
+  return {
+    Type: 'AWS::Rbin::Rule',
+    Condition: 'RecycleBinWanted',
+    Properties: {
+      Description: `lifeboat ${stageName}: deleted EBS snapshots of ${names.join(', ') || 'no site'} stay in the Recycle Bin`,
+      ResourceType: 'EBS_SNAPSHOT',
+      ResourceTags: (names.length > 0 ? names : ['none']).map((name) => ({
+        ResourceTagKey: 'lifeboat:site',
+        ResourceTagValue: name,
+      })),
+      RetentionPeriod: {
+        RetentionPeriodValue: { Ref: 'RecycleBinRetentionDays' },
+        RetentionPeriodUnit: 'DAYS',
+      },
+      Tags: [
+        { Key: 'lifeboat:managed', Value: 'true' },
+        { Key: 'lifeboat:stage', Value: stageName },
+      ],
+    },
+  };
+}
+
 module.exports = {
+  recycleBinDays,
+  recycleBinRule,
   backupSchedules,
   drillEvents,
   alarmNames,
@@ -202,6 +304,9 @@ module.exports = {
   taskDefinitionArns,
   clusterArns,
   infrastructureRoleArns,
+  taskRoleArns,
+  passTaskRolesStatement,
+  snapshotTagKeys,
   hostedZoneArns,
   recordNames,
   pointInTimeRestoreArns,

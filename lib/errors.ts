@@ -234,3 +234,57 @@ export class SandboxExposedError extends LifeboatError {
     this.name = 'SandboxExposedError';
   }
 }
+
+/**
+ * A snapshot AWS does not vouch for: missing, not this account's, not tagged with this stage, site
+ * and backup (and role), or not completed. Lifeboat never launches, copies or deletes it.
+ */
+export class SnapshotMismatchError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SnapshotMismatchError';
+  }
+
+  /** The refusal of `action` on a snapshot, naming it and every way it differs from what was expected. */
+  static refusing(
+    action: string,
+    resource: { service: 'ebs' | 'rds'; region: string; id: string },
+    mismatches: readonly { field: string; expected: string; actual: string | undefined }[],
+  ): SnapshotMismatchError {
+    const what = `${resource.service === 'ebs' ? 'EBS snapshot' : 'DB snapshot'} ${resource.id} in ${resource.region}`;
+    const why = mismatches
+      .map((m) => {
+        if (m.field === 'existence') return 'it does not exist (or is not visible to this account)';
+        const field = m.field === 'owner' ? 'owner account' : m.field;
+        return `${field} is ${m.actual === undefined ? 'missing' : `"${m.actual}"`}, expected "${m.expected}"`;
+      })
+      .join('; ');
+    return new SnapshotMismatchError(`refusing to ${action} ${what}: ${why}`, {
+      action,
+      resource,
+      mismatches,
+    });
+  }
+}
+
+/**
+ * A promote asked for a sandbox that an earlier promote already promoted (and retired with its
+ * replacement): there is no sandbox left to promote, so it is a NotFoundError (CLI exit 4).
+ */
+export class SandboxAlreadyPromotedError extends NotFoundError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'SandboxAlreadyPromotedError';
+  }
+}
+
+/**
+ * A promote would drop what the replacement changed since it was launched (blocks of its volume,
+ * writes to its database), or could not measure it: refused unless the operator discards them.
+ */
+export class UnsavedChangesError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'UnsavedChangesError';
+  }
+}

@@ -2,65 +2,118 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { parseConfig } from '../lib/config/load';
 import type { LifeboatConfig } from '../lib/config/schema';
-import type { ProvisionedSite } from './provision-site';
+import { MOTO_ACCOUNT, type SeededSite } from './seed';
 
-/** The raw (YAML-shaped) site entry for a provisioned site, with the emulator's ids. */
-export function rawSiteConfig(
-  site: ProvisionedSite,
-  options: { pingdomCheckId?: number; deadlineSeconds?: number } = {},
-): Record<string, unknown> {
-  const b = site.blueprint;
+/** How the generated config is tuned beyond what was seeded. */
+export interface SiteConfigOptions {
+  /** The Pingdom check that triggers the (first) site's recovery (default 12345; the next site's is one more). */
+  pingdomCheckId?: number;
+  /** Health gate settings over the defaults (path /wp-login.php, timeout 2 s, deadline 30 s). */
+  health?: Partial<{
+    path: string;
+    expectedStatus: number;
+    timeoutSeconds: number;
+    deadlineSeconds: number;
+    healthyThreshold: number;
+  }>;
+  /** Top-level sections of the raw site entry that replace the generated ones (e.g. retention). */
+  overrides?: Record<string, unknown>;
+}
+
+// A site seeded without network, ECS or DNS (the backup-only callers) still needs a valid config:
+// these ids exist nowhere, so nothing that would launch or switch DNS may run against them.
+const UNSEEDED_RUN = {
+  subnets: ['subnet-0123456789abcdef0'],
+  securityGroups: ['sg-0123456789abcdef0'],
+  sandboxSecurityGroups: ['sg-0fedcba9876543210'],
+  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  operatorCidr: '203.0.113.0/24',
+};
+
+function runSection(site: SeededSite): Record<string, unknown> {
+  const run = site.run;
   return {
-    name: b.name,
-    regions: { primary: b.primaryRegion, dr: b.drRegion },
+    cluster: run?.cluster ?? site.name,
+    taskDefinition: run?.taskDefinition ?? `${site.name}-wordpress`,
+    containerName: run?.containerName ?? 'wordpress',
+    containerPort: 80,
+    volumeName: run?.volumeName ?? 'wp-content',
+    volumeFilesystemType: 'ext4',
+    volumeInitializationRateMiBps: 200,
+    subnets: run?.subnetIds ?? UNSEEDED_RUN.subnets,
+    securityGroups: run === undefined ? UNSEEDED_RUN.securityGroups : [run.securityGroupId],
+    assignPublicIp: true,
+    infrastructureRoleArn:
+      run?.infrastructureRoleArn ?? `arn:aws:iam::${MOTO_ACCOUNT}:role/ecsInfrastructureRole`,
+  };
+}
+
+/** The raw (YAML-shaped) site entry for a seeded site, with the emulator's ids. */
+export function rawSiteConfig(site: SeededSite, options: SiteConfigOptions = {}): Record<string, unknown> {
+  const { run, dns, database } = site;
+  const domain = dns?.domain ?? `${site.name}.example.com`;
+  return {
+    name: site.name,
+    regions: { primary: site.primaryRegion, dr: site.drRegion },
     protect: {
-      volumes: { tags: { 'lifeboat:site': b.name } },
-      database: { instance: site.dbInstance },
+      volumes: { tags: { 'lifeboat:site': site.name } },
+      ...(database === undefined ? {} : { database: { [database.kind]: database.id } }),
       keepTags: ['Name', 'Environment'],
     },
-    run: {
-      cluster: site.cluster,
-      taskDefinition: site.taskDefinition,
-      containerName: site.containerName,
-      containerPort: 80,
-      volumeName: site.volumeName,
-      volumeFilesystemType: 'ext4',
-      volumeInitializationRateMiBps: 200,
-      subnets: site.subnetIds,
-      securityGroups: [site.securityGroupId],
-      assignPublicIp: true,
-      infrastructureRoleArn: site.infrastructureRoleArn,
+    run: runSection(site),
+    dns: {
+      hostedZoneId: dns?.hostedZoneId ?? UNSEEDED_RUN.hostedZoneId,
+      recordName: dns?.recordName ?? `www.${domain}`,
+      ttl: 60,
     },
-    dns: { hostedZoneId: site.hostedZoneId, recordName: site.recordName, ttl: 60 },
     health: {
       path: '/wp-login.php',
       expectedStatus: 200,
       timeoutSeconds: 2,
-      deadlineSeconds: options.deadlineSeconds ?? 30,
+      deadlineSeconds: 30,
       healthyThreshold: 2,
+      ...options.health,
     },
     sandbox: {
-      recordName: site.sandboxRecordName,
-      allowedCidr: b.operatorCidr,
-      securityGroups: [site.sandboxSecurityGroupId],
-      databaseSecurityGroups: [site.sandboxDbSecurityGroupId],
+      recordName: dns?.sandboxRecordName ?? `sandbox.${domain}`,
+      allowedCidr: run?.operatorCidr ?? UNSEEDED_RUN.operatorCidr,
+      securityGroups: run === undefined ? UNSEEDED_RUN.sandboxSecurityGroups : [run.sandboxSecurityGroupId],
+      ...(database?.sandboxSecurityGroupId === undefined
+        ? {}
+        : { databaseSecurityGroups: [database.sandboxSecurityGroupId] }),
     },
     triggers: {
       pingdom: { checkIds: [options.pingdomCheckId ?? 12345] },
-      cloudwatchAlarms: [`${b.name}-5xx`],
+      cloudwatchAlarms: [`${site.name}-5xx`],
     },
-    // The emulator's database is seconds old: a margin of minutes would reach back before it existed.
-    recovery: { maxWalkBack: 2, database: 'point-in-time', pointInTimeMarginSeconds: 1 },
+    // A database seeded into the site's VPC can be restored: to a point in time, with a margin of a
+    // second since the emulator's database is seconds old (minutes would reach back before it existed).
+    recovery:
+      database?.subnetGroup === undefined
+        ? { maxWalkBack: 2, database: 'keep' }
+        : { maxWalkBack: 2, database: 'point-in-time', pointInTimeMarginSeconds: 1 },
+    ...options.overrides,
   };
 }
 
-/** Writes the site config of provisioned sites to `path`, validated by lib/config first. */
+/** The validated config of seeded sites (lib/config). */
+export function siteConfig(sites: SeededSite[], options: SiteConfigOptions = {}): LifeboatConfig {
+  return parseConfig(rawConfig(sites, options));
+}
+
+// A Pingdom check belongs to one site (lib/config refuses a check claimed twice).
+function rawConfig(sites: SeededSite[], options: SiteConfigOptions) {
+  const first = options.pingdomCheckId ?? 12345;
+  return { sites: sites.map((s, i) => rawSiteConfig(s, { ...options, pingdomCheckId: first + i })) };
+}
+
+/** Writes the site config of seeded sites to `path`, validated by lib/config first. */
 export async function writeSiteConfig(
   path: string,
-  sites: ProvisionedSite[],
-  options: { deadlineSeconds?: number } = {},
+  sites: SeededSite[],
+  options: SiteConfigOptions = {},
 ): Promise<LifeboatConfig> {
-  const raw = { sites: sites.map((s) => rawSiteConfig(s, options)) };
+  const raw = rawConfig(sites, options);
   const config = parseConfig(raw, path);
   const header =
     '# Generated by lifeboat for the local emulator: the ids below exist only in that moto_server.\n';

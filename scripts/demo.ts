@@ -5,19 +5,11 @@ import { installPromiseWithResolvers } from '../local/node-polyfills';
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
 
 /** `npm run demo -- --keep`: leaves the emulator up so the CLI can be tried on it, until Ctrl-C. */
-function keepRunning(cliArgs: string[]): Promise<void> {
-  const args = cliArgs.join(' ');
+function keepRunning(hints: string[]): Promise<void> {
   process.stdout.write(
     `\n${bold('▸ The emulator is still running: try the CLI (Ctrl-C stops everything)')}\n`,
   );
-  for (const command of [
-    'list blog',
-    'recover blog --dry-run',
-    'status <recovery-id>',
-    'report <recovery-id>',
-  ]) {
-    process.stdout.write(`  npx lifeboat ${command} ${args}\n`);
-  }
+  for (const line of hints) process.stdout.write(`${line}\n`);
   return new Promise((resolve) => process.once('SIGINT', () => resolve()));
 }
 

@@ -2,6 +2,7 @@ import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
   DeleteSnapshotCommand,
+  DescribeSnapshotsCommand,
   EC2Client,
   type Filter,
   paginateDescribeSnapshots,
@@ -35,6 +36,8 @@ export interface SnapshotInfo {
   progress?: string;
   startTime?: string;
   encrypted: boolean;
+  /** The account that owns it (DescribeSnapshots' OwnerId). */
+  ownerId?: string;
   tags: Tags;
 }
 
@@ -49,6 +52,7 @@ function fromSnapshot(s: Snapshot, operation: string): SnapshotInfo {
     progress: s.Progress,
     startTime: s.StartTime?.toISOString(),
     encrypted: required(s.Encrypted, where('Encrypted'), { snapshotId }),
+    ownerId: s.OwnerId,
     tags: fromTagList(s.Tags),
   };
 }
@@ -131,6 +135,23 @@ export class Ec2Adapter {
       throw translateAwsError(error, 'EC2 DescribeSnapshots', { region: this.region });
     }
     return snapshots;
+  }
+
+  /**
+   * One snapshot by id, whoever owns it (OwnerId says who), or undefined when this account cannot
+   * see it: the lookup lifeboat's trust checks compare with what the catalog says.
+   */
+  async describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined> {
+    try {
+      const out = await this.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
+      const s = out.Snapshots?.find((x) => x.SnapshotId === snapshotId);
+      return s === undefined ? undefined : fromSnapshot(s, 'EC2 DescribeSnapshots');
+    } catch (error) {
+      // An id that does not exist (or is another account's private snapshot) is an answer, not a failure.
+      const code = awsErrorCode(error);
+      if (code === 'InvalidSnapshot.NotFound' || code === 'InvalidSnapshotID.Malformed') return undefined;
+      throw translateAwsError(error, 'EC2 DescribeSnapshots', { region: this.region, snapshotId });
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { AwsCallError, NotFoundError } from '../errors';
+import { AwsCallError, NotFoundError, SnapshotMismatchError } from '../errors';
+import { lockDrCopies } from '../retention/snapshot-lock';
 import {
   backupSelector,
   copyTags,
@@ -9,11 +10,13 @@ import {
   snapshotTags,
   TAG,
 } from '../tags/vocabulary';
+import type { ObservedSnapshot } from '../trust/verify-snapshot';
+import { accountOfArn } from '../trust/verify-snapshot';
 import { discoverParts } from './discover-parts';
 import type { Backup, BackupPart } from './model';
 import { awaitsDiscovery, isTerminal } from './model';
 import { settleBackup } from './phase';
-import type { BackupPorts, SnapshotInfo } from './ports';
+import type { BackupPorts, DbSnapshotInfo, SnapshotInfo } from './ports';
 
 /** AWS's limits and lifeboat's bounds on one advance call. */
 export interface BackupLimits {
@@ -63,6 +66,34 @@ function ebsState(s: SnapshotInfo): Observed {
   };
 }
 
+/** A DB snapshot as the trust checks it (its state is checked where it is used, not here). */
+function dbObserved(s: DbSnapshotInfo, region: string): ObservedSnapshot {
+  return {
+    service: 'rds',
+    region,
+    id: s.identifier,
+    ownerAccountId: accountOfArn(s.arn),
+    state: 'completed',
+    tags: s.tags,
+  };
+}
+
+/**
+ * RDS answers an existing snapshot of the requested name (a retry's, or another stage's, since
+ * the name holds no stage): one that names another stage is refused. A fresh answer may carry no
+ * tags at all, so only a stage that is there and differs is a refusal here; observe() checks the
+ * full set on the next call.
+ */
+function refuseOtherStage(s: DbSnapshotInfo, stage: string): void {
+  const other = s.tags[TAG.stage];
+  if (other !== undefined && other !== stage) {
+    throw new SnapshotMismatchError(
+      `DB snapshot ${s.identifier} belongs to stage ${other}, not ${stage}: its name is taken, not adopted`,
+      { snapshotId: s.identifier, stage, mismatches: [{ field: TAG.stage, expected: stage, actual: other }] },
+    );
+  }
+}
+
 function isStale(startedAt: string | undefined, now: Date, timeoutMs: number): boolean {
   return startedAt === undefined || now.getTime() - new Date(startedAt).getTime() > timeoutMs;
 }
@@ -74,6 +105,7 @@ function findPart(backup: Backup, sourceId: string): BackupPart | undefined {
 /** Reads the state of every unfinished snapshot and copy of the backup: a few calls per backup. */
 async function observe(
   ports: BackupPorts,
+  site: Site,
   backup: Backup,
   now: Date,
   limits: BackupLimits,
@@ -82,7 +114,18 @@ async function observe(
   const note = (sourceId: string, o: PartObservation) =>
     found.set(sourceId, { ...(found.get(sourceId) ?? {}), ...o });
   const { primaryRegion, drRegion } = backup.spec;
-  const byBackup = backupSelector(backup.site, backup.id);
+  // Only this stage's: another stage in the account may hold a backup of the same site and id.
+  const byBackup = backupSelector(backup.site, backup.id, ports.trust.stage);
+  /** A DB snapshot found by its name is adopted only if AWS says it is this stage's, of this backup. */
+  const refusal = (s: DbSnapshotInfo, region: string): string | undefined => {
+    try {
+      ports.trust.observed(dbObserved(s, region), { site, backupId: backup.id }, 'adopt');
+      return undefined;
+    } catch (error) {
+      if (error instanceof SnapshotMismatchError) return error.message;
+      throw error;
+    }
+  };
   const parts = backup.status.parts;
   const ebs = parts.filter((p) => p.kind === 'ebs-volume');
 
@@ -120,7 +163,9 @@ async function observe(
       const identifier = part.snapshotId ?? rdsSnapshotIdentifier(backup.site, backup.id);
       if (part.state === 'pending') {
         const s = await ports.rds(primaryRegion).findSnapshot(kind, identifier);
-        if (s !== undefined)
+        const refused = s === undefined ? undefined : refusal(s, primaryRegion);
+        if (refused !== undefined) note(part.sourceId, { snapshotMissing: refused });
+        else if (s !== undefined)
           note(part.sourceId, {
             snapshot: {
               id: s.identifier,
@@ -134,7 +179,9 @@ async function observe(
       }
       if (part.copy.state === 'pending') {
         const c = await ports.rds(drRegion).findSnapshot(kind, identifier);
-        if (c !== undefined)
+        const refused = c === undefined ? undefined : refusal(c, drRegion);
+        if (refused !== undefined) note(part.sourceId, { copyMissing: refused });
+        else if (c !== undefined)
           note(part.sourceId, {
             copy: { id: c.identifier, state: c.state, error: c.state === 'failed' ? c.status : undefined },
           });
@@ -303,7 +350,9 @@ async function claim(
  * is not an AWS answer (network) leave it for the next call. Throttling is never a failed backup.
  */
 function outcomeOfError(work: Work, error: unknown): Outcome {
-  if (error instanceof AwsCallError) return { work, result: 'failed', error: error.message };
+  // A snapshot AWS does not vouch for never becomes "try again": it is refused, with its reasons.
+  if (error instanceof AwsCallError || error instanceof SnapshotMismatchError)
+    return { work, result: 'failed', error: error.message };
   return { work, result: 'retry-later' };
 }
 
@@ -312,6 +361,8 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
   if (part === undefined) return { work, result: 'retry-later' };
   const { primaryRegion, drRegion } = backup.spec;
   const kind = part.kind === 'rds-cluster' ? 'rds-cluster' : 'rds-instance';
+  const { stage } = ports.trust;
+  const target = { site, backupId: backup.id };
   try {
     if (work.what === 'snapshot' && part.kind === 'ebs-volume') {
       const s = await ports
@@ -319,7 +370,7 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
         .createSnapshot(
           part.sourceId,
           snapshotDescription(backup, part.sourceId),
-          snapshotTags(backup, part),
+          snapshotTags(backup, part, stage),
         );
       return { work, result: 'started', observed: ebsState(s) };
     }
@@ -330,8 +381,9 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
           kind,
           part.sourceId,
           rdsSnapshotIdentifier(backup.site, backup.id),
-          snapshotTags(backup, part),
+          snapshotTags(backup, part, stage),
         );
+      refuseOtherStage(s, stage);
       return { work, result: 'started', observed: { id: s.identifier, arn: s.arn, state: s.state } };
     }
     // wantsCopy chose only parts whose snapshot is recorded; a record changed under us waits.
@@ -339,11 +391,12 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
     if (sourceId === undefined) return { work, result: 'retry-later' };
     const kmsKeyId = part.encrypted ? site.protect.drKmsKeyId : undefined;
     if (part.kind === 'ebs-volume') {
+      await ports.trust.ebsSnapshot(primaryRegion, sourceId, target, 'copy');
       const copyId = await ports.ebs(drRegion).copySnapshotFrom({
         sourceRegion: primaryRegion,
         sourceSnapshotId: sourceId,
         description: snapshotDescription(backup, part.sourceId),
-        tags: copyTags(backup, part, sourceId),
+        tags: copyTags(backup, part, sourceId, stage),
         kmsKeyId,
       });
       return { work, result: 'started', observed: { id: copyId, state: 'pending' } };
@@ -357,8 +410,9 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
         error: `the database is encrypted: set protect.drKmsKeyId to a KMS key in ${drRegion}`,
       };
     }
-    // A cross-region copy names its source by ARN; records from before the ARN was kept look it up.
-    const sourceArn = part.snapshotArn ?? (await ports.rds(primaryRegion).findSnapshot(kind, sourceId))?.arn;
+    // A cross-region copy names its source by ARN: the one AWS answers for the verified snapshot.
+    const source = await ports.trust.dbSnapshot(primaryRegion, kind, sourceId, target, 'copy');
+    const sourceArn = source.arn ?? part.snapshotArn;
     if (sourceArn === undefined) {
       return {
         work,
@@ -371,9 +425,10 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
       sourceRegion: primaryRegion,
       sourceArn,
       targetIdentifier: sourceId,
-      tags: copyTags(backup, part, sourceId),
+      tags: copyTags(backup, part, sourceId, stage),
       kmsKeyId,
     });
+    refuseOtherStage(c, stage);
     return { work, result: 'started', observed: { id: c.identifier, state: c.state } };
   } catch (error) {
     return outcomeOfError(work, error);
@@ -492,9 +547,19 @@ export async function advanceBackup(
       ? await completeDiscovery(ports, clock, site, current)
       : current;
 
-  const observed = await observe(ports, discovered, clock.now(), bounds);
+  const observed = await observe(ports, site, discovered, clock.now(), bounds);
   let backup = await catalog.updateBackup(site.name, backupId, (b) =>
     applyObservations(b, observed, clock.now()) ? b : undefined,
+  );
+  // A DR copy observed completed just now is locked (site protection.snapshotLock).
+  const copiesDone = backup.status.parts.filter(
+    (p) => p.kind === 'ebs-volume' && observed.get(p.sourceId)?.copy?.state === 'completed',
+  );
+  await lockDrCopies(
+    ports,
+    site,
+    backup,
+    copiesDone.flatMap((p) => p.copy.snapshotId ?? []),
   );
 
   const now = clock.now();

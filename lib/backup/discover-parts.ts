@@ -1,7 +1,7 @@
 import type { Site } from '../config/schema';
-import { keptTags } from '../tags/vocabulary';
+import { isOwnResource, keptTags, TAG } from '../tags/vocabulary';
 import type { Backup, BackupPart } from './model';
-import type { BackupPorts } from './ports';
+import type { BackupPorts, Tags, VolumeInfo } from './ports';
 
 /**
  * The site as the backup sees it: the regions and scope recorded on the backup win over the
@@ -21,9 +21,32 @@ function siteOfBackup(site: Site, backup: Backup): Site {
 }
 
 /**
- * Finds what a backup covers in its primary region: one part per volume (sorted by id) and one
- * for the database. Reads only, so any number of concurrent calls may run it; one catalog
- * compare-and-swap decides whose parts are recorded.
+ * The volumes a backup may cover: never one lifeboat made for its own tasks (it carries
+ * lifeboat:role), unless the selector asks for that role, and then only this stage's of this site.
+ */
+function protectable(volumes: VolumeInfo[], selector: Tags, site: string, stage: string): VolumeInfo[] {
+  return volumes.filter((v) => {
+    if (isOwnResource(v.tags, selector)) return false;
+    if (v.tags[TAG.role] === undefined) return true;
+    return v.tags[TAG.stage] === stage && v.tags[TAG.site] === site;
+  });
+}
+
+/**
+ * The volume a recovery creates the task definition's volume `volumeName` from: the site's only
+ * volume, or among several the one whose Name tag is `volumeName`. By name, never by order.
+ */
+function taskVolumeOf(volumes: VolumeInfo[], volumeName: string): string | undefined {
+  if (volumes.length === 1) return volumes[0]?.volumeId;
+  const named = volumes.filter((v) => v.tags.Name === volumeName);
+  return named.length === 1 ? named[0]?.volumeId : undefined;
+}
+
+/**
+ * Finds what a backup covers in its primary region: one part per volume (sorted by id, the one
+ * backing the task definition's volume marked so) and one for the database. Reads only, so any
+ * number of concurrent calls may run it; one catalog compare-and-swap decides whose parts are
+ * recorded.
  */
 export async function discoverParts(ports: BackupPorts, site: Site, backup: Backup): Promise<BackupPart[]> {
   const view = siteOfBackup(site, backup);
@@ -32,12 +55,16 @@ export async function discoverParts(ports: BackupPorts, site: Site, backup: Back
     region: view.regions.dr,
     state: backup.spec.copyToDr ? ('waiting' as const) : ('skipped' as const),
   };
-  const volumes = await ports.ebs(primary).findVolumes(view.protect.volumes);
+  const selector = view.protect.volumes;
+  const found = await ports.ebs(primary).findVolumes(selector);
+  const volumes = protectable(found, selector.tags ?? {}, site.name, ports.trust.stage);
+  const taskVolume = taskVolumeOf(volumes, site.run.volumeName);
   const parts: BackupPart[] = volumes
     .sort((a, b) => a.volumeId.localeCompare(b.volumeId))
     .map((v) => ({
       kind: 'ebs-volume',
       sourceId: v.volumeId,
+      ...(v.volumeId === taskVolume ? { taskVolume: site.run.volumeName } : {}),
       state: 'pending',
       encrypted: v.encrypted,
       sourceTags: keptTags(view, v.tags),
@@ -48,13 +75,17 @@ export async function discoverParts(ports: BackupPorts, site: Site, backup: Back
     const kind = 'instance' in database ? 'rds-instance' : 'rds-cluster';
     const id = 'instance' in database ? database.instance : database.cluster;
     const db = await ports.rds(primary).describeDatabase(kind, id);
+    // A database lifeboat restored for a recovery is its own, never the site's (whatever the config says).
+    const own = db !== undefined && isOwnResource(db.tags);
     parts.push(
-      db === undefined
+      db === undefined || own
         ? {
             kind,
             sourceId: id,
             state: 'failed',
-            error: `database ${id} does not exist in ${primary}`,
+            error: own
+              ? `database ${id} is one lifeboat made (${TAG.role}=${db.tags[TAG.role]}), not a protected database`
+              : `database ${id} does not exist in ${primary}`,
             copy: { ...copy, state: 'skipped' },
           }
         : {

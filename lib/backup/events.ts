@@ -99,6 +99,26 @@ function parseEc2Arn(value: string): { region?: string; kind?: string; id: strin
 }
 
 /**
+ * Whether one snapshot of a multi-volume completion event failed, and why. Its own `status` wins:
+ * the event's `result` is `failed` as soon as any snapshot of the set failed, so it says nothing
+ * about the others, and a part recorded failed is never corrected (updates are forward-only).
+ * Only a snapshot without a status falls back on the event's result. The event's `cause` is kept
+ * when it names this snapshot (AWS writes one cause for the set).
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-cloud-watch-events.html
+ */
+function multiVolumeFailure(
+  detail: { event: string; result: 'succeeded' | 'failed'; cause?: string | undefined },
+  status: string | undefined,
+  snapshotId: string,
+): string | undefined {
+  const failed = status === undefined ? detail.result === 'failed' : status !== 'completed';
+  if (!failed) return undefined;
+  const cause = detail.cause ?? '';
+  if (cause !== '' && (status === undefined || cause.includes(snapshotId))) return cause;
+  return status === undefined ? `${detail.event} failed` : `snapshot ${status}`;
+}
+
+/**
  * Validates an EventBridge event and lists the snapshots it is about. InvalidInputError names the
  * bad field if the event is not one of the documented shapes.
  */
@@ -126,13 +146,12 @@ export function parseSnapshotEvent(event: unknown): SnapshotSignal[] {
     return e.detail.snapshots.map((s) => {
       const snap = parseEc2Arn(s.snapshot_id);
       const source = s.source === undefined ? undefined : parseEc2Arn(s.source);
-      const failed = e.detail.result === 'failed' || (s.status !== undefined && s.status !== 'completed');
       return {
         service: 'ebs' as const,
         region: snap.region ?? e.region,
         snapshotId: snap.id,
         volumeId: source?.kind === 'volume' ? source.id : undefined,
-        failure: failed ? e.detail.cause || `snapshot ${s.status ?? 'failed'}` : undefined,
+        failure: multiVolumeFailure(e.detail, s.status, snap.id),
         event: e.detail.event,
       };
     });

@@ -54,6 +54,11 @@ const backupPartSchema = z.object({
   snapshotArn: z.string().optional(),
   /** Whether the source is encrypted (its DR copy then needs the DR region's KMS key). */
   encrypted: z.boolean().optional(),
+  /**
+   * EBS parts: the task definition's volume (site run.volumeName) a recovery creates from this
+   * part's snapshot. Absent on parts of other volumes, and on records made before it was kept.
+   */
+  taskVolume: z.string().min(1).optional(),
   /** The source's own tags worth keeping (site config protect.keepTags), copied onto its snapshots. */
   sourceTags: tagsSchema.optional(),
   state: snapshotStateSchema,
@@ -110,8 +115,9 @@ export const backupSchema = z.object({
     updatedAt: z.string(),
     completedAt: z.string().optional(),
     failureReason: z.string().optional(),
-    /** When retention may delete it; set once the backup is terminal. */
-    expiresAt: z.string().optional(),
+    // No expiry field: retention keeps the newest backup of each day, week and month (GFS slots,
+    // lib/retention/policy.ts), so whether a backup outlives its daily slot depends on backups not
+    // taken yet. The retention plan (applyRetention, dry run) says what it keeps and why.
     drill: drillVerdictSchema.optional(),
   }),
 });

@@ -1,11 +1,22 @@
 // The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
 import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
+import type { SnapshotLockInfo, SnapshotLockRequest } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
+import type { SnapshotTrust, TrustTelemetry } from '../trust/snapshot-trust';
 import type { Backup } from './model';
 
-export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
+export type {
+  DatabaseInfo,
+  DatabaseKind,
+  DbSnapshotInfo,
+  SnapshotInfo,
+  SnapshotLockInfo,
+  SnapshotLockRequest,
+  Tags,
+  VolumeInfo,
+};
 
 /** EBS volumes and snapshots in one region (implemented by lib/aws/ec2.ts Ec2Adapter). */
 export interface EbsPort {
@@ -13,6 +24,8 @@ export interface EbsPort {
   findVolumes(selector: { ids?: string[]; tags?: Tags }): Promise<VolumeInfo[]>;
   createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo>;
   findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
+  /** One snapshot by id whoever owns it, or undefined if this account cannot see it. */
+  describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined>;
   copySnapshotFrom(input: {
     sourceRegion: string;
     sourceSnapshotId: string;
@@ -52,8 +65,14 @@ export interface RdsPort {
   deleteSnapshot(kind: DatabaseKind, identifier: string): Promise<void>;
 }
 
+/** EBS Snapshot Lock in one region (lib/aws/snapshot-lock.ts SnapshotLockAdapter). */
+export interface SnapshotLockPort {
+  lockSnapshot(snapshotId: string, lock: SnapshotLockRequest): Promise<void>;
+  lockedSnapshots(snapshotIds: readonly string[]): Promise<SnapshotLockInfo[]>;
+}
+
 /** Told once when a backup reaches a terminal phase (metrics); optional so tests can leave it out. */
-export interface BackupTelemetry {
+export interface BackupTelemetry extends Partial<TrustTelemetry> {
   backupFinished(backup: Backup): void;
   /** How many of a site's catalog records did not parse (quarantined), told by every retention run. */
   unreadableRecords?(site: string, count: number): void;
@@ -64,5 +83,9 @@ export interface BackupPorts {
   catalog: Catalog;
   ebs(region: string): EbsPort;
   rds(region: string): RdsPort;
+  /** Snapshot Lock for DR copies of sites with `protection.snapshotLock`; absent, nothing is locked. */
+  locks?(region: string): SnapshotLockPort;
+  /** Checks in AWS every snapshot the backup adopts or copies; its stage is written on all it makes. */
+  trust: SnapshotTrust;
   telemetry?: BackupTelemetry;
 }

@@ -1,16 +1,18 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { RdsAdapter, rdsClient } from '../aws/rds';
+import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import { SnsAdapter, snsClient } from '../aws/sns';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { type Clock, systemClock } from '../clock';
 import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
+import { snapshotTrust, type TrustIdentity, trustIdentityFromEnv } from '../trust/snapshot-trust';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import type { WorkTopic } from './dispatch';
-import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
+import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort, SnapshotLockPort } from './ports';
 
 /** EBS volumes and snapshots in `region`. */
 export function ebsPort(clients: AwsClients, region: string): EbsPort {
@@ -20,6 +22,11 @@ export function ebsPort(clients: AwsClients, region: string): EbsPort {
 /** RDS databases and their snapshots in `region`. */
 export function rdsPort(clients: AwsClients, region: string): RdsPort {
   return new RdsAdapter(rdsClient(clients, region), region);
+}
+
+/** EBS Snapshot Lock in `region` (the DR copies of sites that ask for it). */
+export function snapshotLockPort(clients: AwsClients, region: string): SnapshotLockPort {
+  return new SnapshotLockAdapter(ec2Client(clients, region), region);
 }
 
 /** The sweeper's work topic: one message per unfinished backup, for advanceBackup. */
@@ -33,6 +40,8 @@ export interface BackupPortOptions {
   copyCountTtlMs?: number;
   /** The clock that TTL runs on (simulations pass their simulated clock). */
   clock?: Clock;
+  /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
+  identity?: TrustIdentity;
 }
 
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
@@ -58,7 +67,32 @@ export function backupPorts(
       return port;
     };
   }
-  return { catalog, telemetry: options.telemetry, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
+  const ebs = perRegion(ebsPort);
+  const rds = perRegion(rdsPort);
+  const telemetry = options.telemetry;
+  const trust = snapshotTrust(
+    options.identity ?? trustIdentityFromEnv(),
+    { ebs, rds },
+    {
+      snapshotRefused: (site, action) => telemetry?.snapshotRefused?.(site, action),
+    },
+  );
+  const locks = new Map<string, SnapshotLockPort>();
+  return {
+    catalog,
+    telemetry,
+    ebs,
+    rds,
+    trust,
+    locks(region) {
+      let port = locks.get(region);
+      if (port === undefined) {
+        port = snapshotLockPort(clients, region);
+        locks.set(region, port);
+      }
+      return port;
+    },
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Site } from '../config/schema';
+import { describeDiscarded, describeVolumeChanges } from '../recovery/measure-changes';
 import type { Recovery, TimelineEntry } from '../recovery/model';
 import { formatDuration, formatTime, humaniseStep } from '../report/format';
 import { backupInUse } from '../report/recovery-report';
@@ -53,6 +54,11 @@ export function printRecovery(ctx: CliContext, recovery: Recovery): void {
   if (status.sandbox !== undefined) {
     out.line(`  sandbox     ${status.sandbox.recordName} → ${status.sandbox.address}`);
   }
+  if (status.changes !== undefined) {
+    out.line(`  discards    ${describeDiscarded(status.changes)}`);
+    if (status.changes.fix !== undefined)
+      out.line(`  the fix     ${describeVolumeChanges(status.changes.fix)}`);
+  }
   if (status.failure !== undefined)
     out.line(`  failed      ${status.failure.error}: ${status.failure.cause}`);
   if (status.timeline.length > 0) {
@@ -68,20 +74,23 @@ export function exitCodeOf(recovery: Recovery): ExitCode {
 
 /**
  * Polls the recovery record and prints each step as it starts and ends, until the recovery is no
- * longer Running (or the timeout passes). Waits for the record to appear if the execution has
- * only just started.
+ * longer Running (or the timeout passes, or `isOver` says the run in this process has ended).
+ * Waits for the record to appear if the execution has only just started.
  */
 export async function followRecovery(
   ctx: CliContext,
   site: Site,
   id: string,
-  options: { intervalMs: number; timeoutMs: number },
+  options: { intervalMs: number; timeoutMs: number; isOver?: () => boolean },
 ): Promise<Recovery | undefined> {
   const started = ctx.clock.now().getTime();
   const printed = new Set<string>();
+  const catalog = await ctx.catalog();
   let announced = false;
   for (;;) {
-    const recovery = await ctx.catalog().getRecovery(site.name, id);
+    // Read before the record, so the last read after the run's end prints its last steps.
+    const over = options.isOver?.() === true;
+    const recovery = await catalog.getRecovery(site.name, id);
     if (recovery !== undefined) {
       if (!announced) {
         ctx.out.progress(`${recovery.spec.kind} ${id} of ${site.name}: ${recovery.status.phase}`);
@@ -102,6 +111,7 @@ export async function followRecovery(
       });
       if (recovery.status.phase !== 'Running') return recovery;
     }
+    if (over) return recovery;
     if (ctx.clock.now().getTime() - started > options.timeoutMs) {
       ctx.out.error(
         `lifeboat: stopped following ${id} after ${formatDuration(options.timeoutMs)}; it goes on`,

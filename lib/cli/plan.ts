@@ -2,8 +2,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { DatabaseMode, Site } from '../config/schema';
 import { NoKnownGoodBackupError } from '../errors';
 import type { Candidate, CandidateQueue } from '../recovery/candidates';
-import { findCandidates, planOf } from '../recovery/pick-known-good';
-import type { RecoveryPorts } from '../recovery/ports';
+import { catalogCandidates, planOf } from '../recovery/pick-known-good';
 import { type DatabasePlan, describeDatabasePlan, planDatabase } from '../recovery/restore-database';
 import { formatDuration, formatTime } from '../report/format';
 
@@ -27,10 +26,9 @@ async function pick(
   before: Date,
   backupId: string | undefined,
 ): Promise<{ queue: CandidateQueue; refusal?: NoKnownGoodBackupError }> {
-  // findCandidates reads only the catalog.
-  const ports = { catalog } as Pick<RecoveryPorts, 'catalog'> as RecoveryPorts;
+  // The plan reads only the catalog: the recovery itself checks each snapshot in AWS.
   try {
-    const queue = await findCandidates(ports, site, {
+    const queue = await catalogCandidates({ catalog }, site, {
       before,
       backupId,
       limit: site.recovery.maxWalkBack + 1,

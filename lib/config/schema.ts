@@ -24,6 +24,7 @@ const cron = z
   .string()
   .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge schedule expression, cron(...) or rate(...)');
 const count = z.number().int().min(0).max(1000);
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN');
 
 const volumeSelector = z
   .object({
@@ -77,6 +78,36 @@ function volumeIopsFitsType(
   }
 }
 
+/**
+ * Backups that cannot be destroyed (what AWS Backup Vault Lock gives its users). `snapshotLock`
+ * locks each EBS DR copy once it completes, for `days` (compliance: nobody can delete it before,
+ * not even the account root; governance: only with ec2:UnlockSnapshot). `recycleBin` makes the
+ * stack create a Recycle Bin rule that keeps the site's deleted EBS snapshots for `retentionDays`.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshot-lock.html
+ * https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin.html
+ */
+const protection = z
+  .object({
+    snapshotLock: z
+      .object({
+        mode: z.enum(['governance', 'compliance']),
+        days: z.number().int().min(1).max(36500),
+        /** Compliance mode only: hours during which the lock can still be undone (1-72). */
+        coolOffHours: z.number().int().min(1).max(72).optional(),
+      })
+      .strict()
+      .refine((l) => l.mode === 'compliance' || l.coolOffHours === undefined, {
+        message: 'only a compliance-mode lock takes a cooling-off period',
+        path: ['coolOffHours'],
+      })
+      .optional(),
+    recycleBin: z
+      .object({ retentionDays: z.number().int().min(1).max(365) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** One protected site: what to back up, how it runs, how it is reached and how long to keep backups. */
 export const siteSchema = z
   .object({
@@ -123,7 +154,13 @@ export const siteSchema = z
         // Required: a wrong guess leaves the task unreachable (private subnets) or public by accident.
         assignPublicIp: z.boolean(),
         /** IAM role ECS uses to create the task's EBS volume from a snapshot. */
-        infrastructureRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN'),
+        infrastructureRoleArn: roleArn,
+        /**
+         * The task definition's task role and execution role, when it has them: RunTask passes them to
+         * ECS, and lifeboat's IAM may pass only the roles named here (config/serverless-sites.js).
+         */
+        taskRoleArn: roleArn.optional(),
+        executionRoleArn: roleArn.optional(),
       })
       .strict()
       .superRefine(volumeIopsFitsType),
@@ -186,6 +223,7 @@ export const siteSchema = z
       .object({ daily: count.default(7), weekly: count.default(4), monthly: count.default(6) })
       .strict()
       .default({ daily: 7, weekly: 4, monthly: 6 }),
+    protection: protection.default({}),
     recovery: z
       .object({
         /** How many older backups to try after the first known-good one fails the health gate. */

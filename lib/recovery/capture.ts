@@ -8,6 +8,7 @@ import { toCandidate } from './candidates';
 import { entry, journal } from './journal';
 import type { Candidate, Recovery, TaskRef } from './model';
 import type { RecoveryPorts } from './ports';
+import { assertSandboxNotPromoted } from './start-recovery';
 
 async function runRecord(ports: RecoveryPorts, site: Site, recoveryId: string): Promise<Recovery> {
   const recovery = await ports.catalog.getRecovery(site.name, recoveryId);
@@ -60,7 +61,7 @@ export async function awaitBackup(ports: RecoveryPorts, site: Site, backupId: st
   if (!isTerminal(backup.status.phase)) {
     throw new NotReadyError(`backup ${backupId} is ${backup.status.phase}`, { backupId });
   }
-  const candidate = backup.status.phase === 'Failed' ? undefined : toCandidate(backup);
+  const candidate = backup.status.phase === 'Failed' ? undefined : toCandidate(backup, site.run.volumeName);
   if (candidate === undefined) {
     throw new BackupUnusableError(
       `backup ${backupId} ended ${backup.status.phase} without a usable volume snapshot: ${backup.status.failureReason ?? 'no reason recorded'}`,
@@ -96,12 +97,12 @@ async function sourceRecovery(
  * The site as seen by a backup of a sandbox: its one volume is the sandbox task's volume (ECS tags
  * it at creation, see launch-task.ts), and the database is left alone.
  */
-export function sandboxVolumeView(site: Site, sourceRecoveryId: string): Site {
+export function sandboxVolumeView(site: Site, sourceRecoveryId: string, stage: string): Site {
   return {
     ...site,
     protect: {
       ...site.protect,
-      volumes: { tags: taskVolumeSelector(sourceRecoveryId, 'sandbox') },
+      volumes: { tags: taskVolumeSelector(sourceRecoveryId, 'sandbox', stage) },
       database: undefined,
     },
   };
@@ -121,8 +122,9 @@ export async function snapshotSandbox(
   const started = clock.now();
   const promote = await runRecord(ports, site, recoveryId);
   const source = await sourceRecovery(ports, site, sourceRecoveryId);
+  await assertSandboxNotPromoted(ports.catalog, site.name, source.id, recoveryId);
   const backup = await ports.backups.start({
-    site: sandboxVolumeView(site, source.id),
+    site: sandboxVolumeView(site, source.id, ports.trust.stage),
     kind: 'pre-promote',
     at: new Date(promote.status.startedAt),
     reason: `promote ${recoveryId} of the sandbox of recovery ${source.id}`,

@@ -5,12 +5,14 @@ import {
   AwsCallError,
   InvalidInputError,
   SandboxExposedError,
+  SnapshotMismatchError,
   SnapshotRestoreFailedError,
   TaskLaunchFailedError,
 } from '../errors';
 import { taskStartedBy, taskTags } from '../tags/vocabulary';
 import { entry, journal } from './journal';
 import type { Attempt, Candidate, TaskDatabase, TaskRole } from './model';
+import { recordRefusal } from './pick-known-good';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
 import { exposureOf } from './sandbox-exposure';
 
@@ -32,8 +34,9 @@ export function runTaskRequest(
   recoveryId: string,
   role: TaskRole,
   candidate: Candidate,
+  stage: string,
 ): RunTaskRequest {
-  const tags = taskTags(site.name, recoveryId, role, candidate.backupId);
+  const tags = taskTags(site.name, recoveryId, role, candidate.backupId, stage);
   return {
     cluster: site.run.cluster,
     taskDefinition: site.run.taskDefinition,
@@ -136,9 +139,19 @@ export async function launchTask(
   const started = clock.now();
   const region = site.regions.primary;
   if (role === 'sandbox') await refuseExposedSandbox(ports, site, region);
+  // AWS is the truth, the candidate (from the catalog, through the state machine) only the index.
+  await ports.trust
+    .ebsSnapshot(region, candidate.snapshotId, { site, backupId: candidate.backupId }, 'launch')
+    .catch(async (error: unknown) => {
+      if (error instanceof SnapshotMismatchError)
+        await recordRefusal(ports, clock, site, recoveryId, started, error, { role });
+      throw error;
+    });
   const task = await ports
     .tasks(region)
-    .runTask(withDatabase(runTaskRequest(site, recoveryId, role, candidate), site, database))
+    .runTask(
+      withDatabase(runTaskRequest(site, recoveryId, role, candidate, ports.trust.stage), site, database),
+    )
     .catch((error: unknown) => {
       throw asSnapshotFailure(error, candidate);
     });

@@ -43,6 +43,8 @@ export const recoveryOptionsSchema = z.object({
   database: databaseModeSchema.default('keep'),
   /** Promote only: the recovery whose sandbox is promoted (default: the newest one with a sandbox). */
   sourceRecoveryId: nonEmpty.optional(),
+  /** Promote only: go ahead although the replacement changed blocks or data since it was launched. */
+  discardChanges: z.boolean().optional(),
 });
 export type RecoveryOptions = z.infer<typeof recoveryOptionsSchema>;
 
@@ -129,6 +131,54 @@ export const attemptVerdictSchema = z.enum(['healthy', 'unhealthy', 'launch-fail
 export const dnsTargetSchema = z.enum(['site', 'sandbox']);
 export type DnsTarget = z.infer<typeof dnsTargetSchema>;
 
+// ---- Promote: what it would discard and what the fix changed (lib/recovery/measure-changes.ts) ----
+
+/**
+ * The blocks of a task's volume that differ between the snapshot it was launched from and a later
+ * one of the same volume (EBS ListChangedBlocks). Without counts, `unmeasured` says why.
+ */
+export const volumeChangesSchema = z.object({
+  taskArn: nonEmpty.optional(),
+  volumeId: nonEmpty.optional(),
+  /** The snapshot the volume was created from. */
+  fromSnapshotId: nonEmpty,
+  /** The snapshot of the volume as it is now. */
+  toSnapshotId: nonEmpty.optional(),
+  /** When the task was launched: the changes counted are the ones made since. */
+  since: isoTime,
+  changedBlocks: z.number().int().min(0).optional(),
+  changedBytes: z.number().int().min(0).optional(),
+  blockSize: z.number().int().min(1).optional(),
+  unmeasured: z.string().optional(),
+});
+export type VolumeChanges = z.infer<typeof volumeChangesSchema>;
+
+/**
+ * Writes to the database a recovery restored, since its restore (`restored: false`: no database was
+ * restored, nothing to measure). `writes` counts in `unit` (e.g. binlog bytes, rows of a table).
+ */
+export const databaseWritesSchema = z.object({
+  restored: z.boolean(),
+  database: nonEmpty.optional(),
+  since: isoTime.optional(),
+  writes: z.number().min(0).optional(),
+  unit: nonEmpty.optional(),
+  unmeasured: z.string().optional(),
+});
+export type DatabaseWrites = z.infer<typeof databaseWritesSchema>;
+
+/** What a promote measured before switching: what it would discard and the fix's own footprint. */
+export const promoteChangesSchema = z.object({
+  /** The recovery's replacement: what promote drops. */
+  replacement: volumeChangesSchema.optional(),
+  database: databaseWritesSchema.optional(),
+  /** The sandbox since the broken-state snapshot: the fix that promote keeps. */
+  fix: volumeChangesSchema.optional(),
+  /** The operator passed --discard-changes. */
+  discarded: z.boolean().optional(),
+});
+export type PromoteChanges = z.infer<typeof promoteChangesSchema>;
+
 /** The Recovery record of a recovery, promote or drill run. */
 export const recoverySchema = z.object({
   apiVersion: z.literal('lifeboat/v1'),
@@ -170,6 +220,8 @@ export const recoverySchema = z.object({
     tasks: z.array(launchedTaskSchema).optional(),
     /** Every database this run restored, so a failure or a walk-back knows what to retire. */
     databases: z.array(restoredDatabaseSchema).optional(),
+    /** Promote only: what it measured before switching. */
+    changes: promoteChangesSchema.optional(),
     timeline: z.array(timelineEntrySchema),
     /** Later signals about the same incident (e.g. Pingdom UP). */
     signals: z.array(z.object({ source: triggerSourceSchema, state: z.string(), at: z.string() })),

@@ -1,11 +1,14 @@
+import type { BlockChanges } from '../aws/ebs-direct';
+import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { Backup, BackupKind } from '../backup/model';
 import type { Catalog } from '../catalog/catalog';
 import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
 import type { Tags } from '../tags/vocabulary';
-import type { DatabaseKind } from './model';
+import type { SnapshotTrust } from '../trust/snapshot-trust';
+import type { DatabaseKind, DatabaseWrites, Recovery } from './model';
 
-export type { Tags };
+export type { BlockChanges, SnapshotInfo, Tags, VolumeInfo };
 
 /** What lifeboat asks ECS to run: one Fargate task whose data volume is created from an EBS snapshot. */
 export interface RunTaskRequest {
@@ -171,16 +174,40 @@ export const taskEndpoint: EndpointResolver = (task, site) => {
   return address === undefined ? undefined : `http://${address}:${site.run.containerPort}`;
 };
 
+/** EBS volumes and snapshots of one region, as a promote measures them (lib/aws/ec2.ts Ec2Adapter). */
+export interface SnapshotPort {
+  findVolumes(selector: { tags?: Tags }): Promise<VolumeInfo[]>;
+  findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
+  createSnapshot(volumeId: string, description: string, tags: Tags): Promise<SnapshotInfo>;
+}
+
+/** The EBS direct APIs of one region (lib/aws/ebs-direct.ts EbsDirectAdapter). */
+export interface BlockChangesPort {
+  changedBlocks(firstSnapshotId: string, secondSnapshotId: string): Promise<BlockChanges>;
+}
+
+/**
+ * Writes to the database that recovery `source` restored, since its restore; `{ restored: false }`
+ * when it restored none. A retried error (ThrottledError, NotReadyError) propagates; any other
+ * failure to measure is an answer with `unmeasured`, which promote treats as possible changes.
+ */
+export interface DatabaseWritesPort {
+  writesSince(site: Site, source: Recovery): Promise<DatabaseWrites>;
+}
+
 /** Everything the recovery, promote and drill use cases touch. */
 export interface RecoveryPorts {
   catalog: Catalog;
   tasks(region: string): TaskPort;
   databases(region: string): DatabaseRestorePort;
-  /** The deployment stage, tagged on what a recovery restores (absent outside a deployment). */
-  stage?: string;
   dns: DnsPort;
   notifier: NotifierPort;
   backups: BackupService;
   probe: HttpProbe;
   endpointOf: EndpointResolver;
+  /** Checks every snapshot in AWS before a task is launched from it; its stage is on every task. */
+  trust: SnapshotTrust;
+  snapshots(region: string): SnapshotPort;
+  blockChanges(region: string): BlockChangesPort;
+  databaseWrites: DatabaseWritesPort;
 }

@@ -1,6 +1,12 @@
 import type { Clock } from '../clock';
 import type { DatabaseMode, Site } from '../config/schema';
-import { ConfigError, DatabaseRestoreFailedError, NotReadyError, SandboxExposedError } from '../errors';
+import {
+  ConfigError,
+  DatabaseRestoreFailedError,
+  NotReadyError,
+  SandboxExposedError,
+  SnapshotMismatchError,
+} from '../errors';
 import {
   finalSnapshotIdentifier,
   restoredDatabaseIdentifier,
@@ -17,6 +23,7 @@ import type {
   TaskDatabase,
   TaskRole,
 } from './model';
+import { recordRefusal } from './pick-known-good';
 import type { DatabaseRestoreRequest, RecoveryPorts, SourceDatabase } from './ports';
 
 /** The site's protected database: its kind and identifier. */
@@ -149,7 +156,7 @@ export async function restoreDatabase(
     instanceClass: site.recovery.databaseInstanceClass ?? source.instanceClass,
     subnetGroup: source.subnetGroup,
     securityGroups,
-    tags: restoredDatabaseTags(site.name, recoveryId, role, candidate.backupId, ports.stage),
+    tags: restoredDatabaseTags(site.name, recoveryId, role, candidate.backupId, ports.trust.stage),
   };
   const base = {
     role,
@@ -190,6 +197,14 @@ export async function restoreDatabase(
         { backupId: candidate.backupId, role },
       );
     }
+    // AWS is the truth, as for the volume's snapshot at launch: this stage's, this site's and backup's.
+    await ports.trust
+      .dbSnapshot(region, kind, snapshot.snapshotId, { site, backupId: candidate.backupId }, 'launch')
+      .catch(async (error: unknown) => {
+        if (error instanceof SnapshotMismatchError)
+          await recordRefusal(ports, clock, site, recoveryId, started, error, { role });
+        throw error;
+      });
     await port.restore({ ...request, from: { snapshotId: snapshot.snapshotId } });
     restored = {
       ...base,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { ExecutionAlreadyExistsError, InvalidInputError } from '../errors';
+import { ExecutionAlreadyExistsError, InvalidInputError, SandboxAlreadyPromotedError } from '../errors';
 import { compactTimestamp } from '../ids';
-import type { RecoveryExecutionInput, RecoveryOptions, Trigger } from './model';
+import type { Recovery, RecoveryExecutionInput, RecoveryOptions, Trigger } from './model';
 
 /** Starts and looks up executions of the recovery state machine (lib/aws/sfn.ts SfnAdapter). */
 export interface RecoveryExecutions {
@@ -166,4 +166,34 @@ function duplicate(
     executionArn,
     ...base,
   };
+}
+
+/** Whether a promote run got its final task to serve the site: it succeeded, or retired what it replaced. */
+function promoted(run: Recovery): boolean {
+  return (
+    run.status.phase === 'Succeeded' ||
+    run.status.timeline.some((e) => e.step === 'retire-replaced' && e.outcome === 'ok')
+  );
+}
+
+/**
+ * Refuses a promote of the sandbox of recovery `sourceRecoveryId` when another promote (not
+ * `exceptRunId`, the run asking) already promoted it: that promote switched the site to its final
+ * task and retired the sandbox and the replacement, so a second one would promote a stopped sandbox
+ * and switch the site back to it. SandboxAlreadyPromotedError names the promote that did it.
+ */
+export async function assertSandboxNotPromoted(
+  catalog: Pick<Catalog, 'allRecoveries'>,
+  site: string,
+  sourceRecoveryId: string,
+  exceptRunId?: string,
+): Promise<void> {
+  for await (const run of catalog.allRecoveries(site)) {
+    if (run.spec.kind !== 'promote' || run.id === exceptRunId) continue;
+    if (run.spec.options.sourceRecoveryId !== sourceRecoveryId || !promoted(run)) continue;
+    throw new SandboxAlreadyPromotedError(
+      `the sandbox of recovery ${sourceRecoveryId} of ${site} was already promoted by promote ${run.id} (its sandbox and replacement are retired): nothing to promote`,
+      { site, recoveryId: sourceRecoveryId, promotedBy: run.id },
+    );
+  }
 }

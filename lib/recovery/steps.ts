@@ -11,6 +11,7 @@ import { recordDrillVerdict } from './drill-verdict';
 import { announceRestored, finishRun } from './finish';
 import { entry, journal } from './journal';
 import { launchTask } from './launch-task';
+import { measureFixFootprint, measureReplacementChanges } from './measure-changes';
 import {
   attemptSchema,
   type CaughtError,
@@ -169,6 +170,30 @@ async function noteFailure(
   }
 }
 
+/** Promote: what promoting would discard of the replacement; refuses unless `discardChanges`. */
+const measureReplacement = runStep(
+  'measure-replacement',
+  stepInput({ subject: z.literal('replacement') }),
+  true,
+  (ctx, site, { run }) =>
+    measureReplacementChanges(
+      ctx.ports,
+      ctx.clock,
+      site,
+      run.recoveryId,
+      run.options.discardChanges === true,
+    ),
+);
+
+/** Promote: the fix's footprint, the sandbox's pre-promote snapshot (`candidate`) against its broken state. */
+const measureFix = runStep(
+  'measure-fix',
+  stepInput({ subject: z.literal('fix'), candidate: candidateSchema }),
+  false,
+  (ctx, site, input) =>
+    measureFixFootprint(ctx.ports, ctx.clock, site, input.run.recoveryId, input.candidate.snapshotId),
+);
+
 /**
  * Every task of the recovery, promote and drill state machines, by the name of the Lambda function
  * that runs it (serverless.yml). functions/<name>.ts and the local runner both call these, so a
@@ -314,6 +339,10 @@ export const recoverySteps = {
   promoteSnapshotSandbox: runStep('snapshot-sandbox', stepInput({}), true, (ctx, site, { run }) =>
     snapshotSandbox(ctx.ports, ctx.clock, site, run.recoveryId, run.options.sourceRecoveryId),
   ),
+  promoteMeasureChanges: (ctx, event) =>
+    (event as { subject?: unknown } | null)?.subject === 'fix'
+      ? measureFix(ctx, event)
+      : measureReplacement(ctx, event),
   drillRecordVerdict: runStep(
     'record-drill-verdict',
     stepInput({ attempt: attemptSchema }),

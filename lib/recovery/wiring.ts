@@ -1,7 +1,8 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
-import { ec2Client } from '../aws/ec2';
+import { EbsDirectAdapter, ebsClient } from '../aws/ebs-direct';
+import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
-import { rdsClient } from '../aws/rds';
+import { RdsAdapter, rdsClient } from '../aws/rds';
 import { RdsRestoreAdapter } from '../aws/rds-restore';
 import { Route53Adapter, route53Client } from '../aws/route53';
 import { SnsAdapter, snsClient } from '../aws/sns';
@@ -12,16 +13,27 @@ import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { type Clock, systemClock } from '../clock';
 import { defaultConfig } from '../config/load';
-import { getOptionalStringFromEnv, getStringFromEnv } from '../env';
+import { getStringFromEnv } from '../env';
 import { ConfigError } from '../errors';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
+import { trustMetrics } from '../telemetry/metrics';
+import {
+  type SnapshotTrust,
+  snapshotTrust,
+  type TrustIdentity,
+  type TrustTelemetry,
+  trustIdentityFromEnv,
+} from '../trust/snapshot-trust';
 import {
   type BackupService,
+  type BlockChangesPort,
   type DatabaseRestorePort,
+  type DatabaseWritesPort,
   type DnsPort,
   type EndpointResolver,
   type NotifierPort,
   type RecoveryPorts,
+  type SnapshotPort,
   type TaskPort,
   taskEndpoint,
 } from './ports';
@@ -47,6 +59,25 @@ export function snsNotifier(clients: AwsClients, topicArn: string): NotifierPort
   return new SnsAdapter(snsClient(clients), topicArn);
 }
 
+/** EBS volumes and snapshots in `region` (a promote snapshots the replacement's volume). */
+export function ec2SnapshotPort(clients: AwsClients, region: string): SnapshotPort {
+  return new Ec2Adapter(ec2Client(clients, region), region);
+}
+
+/** The EBS direct APIs in `region`: which blocks differ between two snapshots. */
+export function ebsChangesPort(clients: AwsClients, region: string): BlockChangesPort {
+  return new EbsDirectAdapter(ebsClient(clients, region), region);
+}
+
+/**
+ * Database writes since a recovery's restore, while recoveries restore no database: always
+ * "none restored, nothing to measure". The database restore replaces it with a port that reads
+ * the restored instance from the source recovery's record and measures its writes.
+ */
+export function noDatabaseWrites(): DatabaseWritesPort {
+  return { writesSince: async () => ({ restored: false }) };
+}
+
 /** The backup pipeline's start and advance use cases on the same clients and catalog. */
 export function backupService(clients: AwsClients, catalog: Catalog, clock: Clock): BackupService {
   const ports = backupPorts(clients, catalog);
@@ -67,6 +98,9 @@ export interface RecoveryAdapters {
   dns?: (clients: AwsClients) => DnsPort;
   notifier?: (clients: AwsClients, topicArn: string) => NotifierPort;
   backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
+  snapshots?: (clients: AwsClients, region: string) => SnapshotPort;
+  blockChanges?: (clients: AwsClients, region: string) => BlockChangesPort;
+  databaseWrites?: (clients: AwsClients) => DatabaseWritesPort;
 }
 
 /** Every recovery adapter, for the tools that run outside Lambda. */
@@ -76,6 +110,9 @@ export const ALL_RECOVERY_ADAPTERS = {
   dns: route53DnsPort,
   notifier: snsNotifier,
   backups: backupService,
+  snapshots: ec2SnapshotPort,
+  blockChanges: ebsChangesPort,
+  databaseWrites: noDatabaseWrites,
 } satisfies Required<RecoveryAdapters>;
 
 /** What the recovery ports are built from. */
@@ -89,8 +126,37 @@ export interface RecoveryWiring {
   /** Where probes go; the task's own address unless a test or the local demo maps it elsewhere. */
   endpointOf?: EndpointResolver;
   probe?: HttpProbe;
-  /** The deployment stage, tagged on what a recovery restores. */
-  stage?: string;
+  /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
+  identity?: TrustIdentity;
+  /** Where refused snapshots are counted. */
+  telemetry?: TrustTelemetry;
+}
+
+/** The snapshot checks on EC2 and RDS (a restored database's DB snapshot) in each region (clients built on first use). */
+export function ec2SnapshotTrust(
+  clients: AwsClients,
+  identity: TrustIdentity = trustIdentityFromEnv(),
+  telemetry?: TrustTelemetry,
+): SnapshotTrust {
+  const adapters = new Map<string, Ec2Adapter>();
+  const ebs = (region: string) => {
+    let adapter = adapters.get(region);
+    if (adapter === undefined) {
+      adapter = new Ec2Adapter(ec2Client(clients, region), region);
+      adapters.set(region, adapter);
+    }
+    return adapter;
+  };
+  const rdsAdapters = new Map<string, RdsAdapter>();
+  const rds = (region: string) => {
+    let adapter = rdsAdapters.get(region);
+    if (adapter === undefined) {
+      adapter = new RdsAdapter(rdsClient(clients, region), region);
+      rdsAdapters.set(region, adapter);
+    }
+    return adapter;
+  };
+  return snapshotTrust(identity, { ebs, rds }, telemetry);
 }
 
 function notWired(port: string): ConfigError {
@@ -106,6 +172,24 @@ function unwired<T extends object>(port: string): T {
     get: (_target, property) =>
       property === 'then' || typeof property === 'symbol' ? undefined : () => Promise.reject(notWired(port)),
   });
+}
+
+/** A per-region port, built on first use in each region; a ConfigError naming it if the process was built without it. */
+function perRegion<T>(
+  clients: AwsClients,
+  port: string,
+  make: ((clients: AwsClients, region: string) => T) | undefined,
+): (region: string) => T {
+  const built = new Map<string, T>();
+  return (region) => {
+    if (make === undefined) throw notWired(port);
+    let value = built.get(region);
+    if (value === undefined) {
+      value = make(clients, region);
+      built.set(region, value);
+    }
+    return value;
+  };
 }
 
 /** The recovery, promote and drill ports on the clients given (real AWS or an emulator), from the named adapters. */
@@ -134,20 +218,22 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
       }
       return port;
     },
-    ...(wiring.stage === undefined ? {} : { stage: wiring.stage }),
     dns: adapters.dns?.(clients) ?? unwired<DnsPort>('Route 53'),
     notifier: adapters.notifier?.(clients, topicArn()) ?? unwired<NotifierPort>('SNS'),
     backups: adapters.backups?.(clients, catalog, clock) ?? unwired<BackupService>('backup'),
     probe: wiring.probe ?? probeHttp,
     endpointOf: wiring.endpointOf ?? taskEndpoint,
+    trust: ec2SnapshotTrust(clients, wiring.identity, wiring.telemetry),
+    snapshots: perRegion(clients, 'EC2 snapshot', adapters.snapshots),
+    blockChanges: perRegion(clients, 'EBS direct', adapters.blockChanges),
+    databaseWrites: adapters.databaseWrites?.(clients) ?? unwired<DatabaseWritesPort>('database writes'),
   };
 }
 
 /**
  * The context of one recovery Lambda function, built on its first invocation from the process's
  * clients, the CATALOG_BUCKET catalog, the site config and the wall clock, with the adapters the
- * function names. RECOVERY_TOPIC_ARN is read only by a function with a notifier; LIFEBOAT_STAGE
- * (optional) is tagged on restored databases. Each call makes
+ * function names. RECOVERY_TOPIC_ARN is read only by a function with a notifier. Each call makes
  * its own context, so two functions loaded in one process (a test) never share their ports.
  */
 export function defaultRecoveryContext(adapters: RecoveryAdapters): () => RecoveryContext {
@@ -162,7 +248,7 @@ export function defaultRecoveryContext(adapters: RecoveryAdapters): () => Recove
         clock: systemClock,
         adapters,
         topicArn: () => getStringFromEnv('RECOVERY_TOPIC_ARN'),
-        stage: getOptionalStringFromEnv('LIFEBOAT_STAGE'),
+        telemetry: trustMetrics(),
       }),
     };
     return context;

@@ -1,11 +1,11 @@
 /** Formats a duration for people: `850 ms`, `4.2 s`, `3 min 12 s`, `1 h 02 min`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) {
-    const seconds = ms / 1000;
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  }
+  // Round first, then pick the unit, so 9,960 ms reads "10 s" (not "10.0 s") and 59.6 s "1 min".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenths = Math.round(ms / 100) / 10;
+  if (tenths < 10) return `${tenths.toFixed(1)} s`;
+  if (Math.round(ms / 1000) < 60) return `${Math.round(ms / 1000)} s`;
   const totalSeconds = Math.round(ms / 1000);
   if (totalSeconds < 3600) {
     const minutes = Math.floor(totalSeconds / 60);

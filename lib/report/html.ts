@@ -116,6 +116,13 @@ function sandboxSection(report: RecoveryReport): string {
   return `<section><h2>Sandbox</h2>${body}</section>`;
 }
 
+function changesSection(report: RecoveryReport): string {
+  const c = report.changes;
+  if (c === undefined) return '';
+  const fix = c.fix === undefined ? '' : row('The fix (kept)', h(c.fix));
+  return `<section class="${c.losesSomething && !c.discarded ? 'failure' : ''}"><h2>What promote discards, and what the fix changed</h2><dl>${row('The replacement (dropped)', h(c.discards))}${fix}</dl></section>`;
+}
+
 function timelineTable(report: RecoveryReport): string {
   const rows = report.timeline
     .map(
@@ -153,6 +160,7 @@ export function renderHtml(report: RecoveryReport, options: { generatedAt?: stri
 <p class="headline ${h(report.phase)}">${h(report.headline)}</p>
 <div class="figures">${figures}</div>
 ${failure}
+${changesSection(report)}
 <section><h2>Timeline</h2><div class="gantt-wide">${renderGanttSvg(report)}</div><div class="gantt-narrow">${renderGanttSvg(report, { layout: 'narrow' })}</div>${timelineTable(report)}</section>
 <div class="grid">${triggerSection(report)}${backupSection(report)}</div>
 <div class="grid">${dnsSection(report)}${sandboxSection(report)}</div>

@@ -69,6 +69,13 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
     lines.push('');
   }
 
+  if (report.changes !== undefined) {
+    lines.push('## What promote discards, and what the fix changed', '');
+    lines.push(`- ${report.changes.losesSomething ? '⚠️ ' : ''}${m(report.changes.discards)}`);
+    if (report.changes.fix !== undefined) lines.push(`- ${m(report.changes.fix)}`);
+    lines.push('');
+  }
+
   lines.push('## Timeline', '');
   lines.push(
     `Offsets from ${formatTime(report.origin)}. █ critical path (${report.kind === 'recovery' ? 'alarm' : 'start'} → DNS), ▒ off the critical path.`,

@@ -1,4 +1,5 @@
 import type { Backup } from '../backup/model';
+import { describeDiscarded, describeVolumeChanges, wouldDiscard } from '../recovery/measure-changes';
 import type { Recovery, TimelineEntry } from '../recovery/model';
 import { RESTORABLE_KINDS } from '../recovery/pick-known-good';
 import { formatDuration, formatTime, humaniseStep } from './format';
@@ -56,6 +57,17 @@ export interface RecoveryReport {
   replacement?: Recovery['status']['replacement'];
   dns?: NonNullable<Recovery['status']['dnsChange']>;
   sandbox?: Recovery['status']['sandbox'];
+  /** Promote only: what it measured before switching, in the operator's sentences. */
+  changes?: {
+    /** What promoting drops of the replacement (blocks, database writes), or that it drops nothing. */
+    discards: string;
+    /** Something would be (or was) dropped, or could not be measured. */
+    losesSomething: boolean;
+    /** The operator passed --discard-changes. */
+    discarded: boolean;
+    /** The fix's own footprint: the sandbox's blocks changed since the broken-state snapshot. */
+    fix?: string;
+  };
   failure?: Recovery['status']['failure'];
   signals: Recovery['status']['signals'];
   /** Time zero of the timeline: the earlier of the alarm and the first step. */
@@ -340,6 +352,18 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
     replacement: status.replacement,
     dns,
     sandbox: status.sandbox,
+    changes:
+      status.changes === undefined
+        ? undefined
+        : {
+            discards: describeDiscarded(status.changes),
+            losesSomething: wouldDiscard(status.changes),
+            discarded: status.changes.discarded === true,
+            fix:
+              status.changes.fix === undefined
+                ? undefined
+                : `the fix ${describeVolumeChanges(status.changes.fix)}`,
+          },
     failure: status.failure,
     signals: status.signals,
     origin: new Date(originMs).toISOString(),

@@ -14,6 +14,10 @@ export interface RetentionDecision {
   action: 'keep' | 'delete';
   /** Why: the policy slot(s) that keep it, the never-delete rule that protects it, or why it may go. */
   reasons: string[];
+  /** Something an operator should look at (a record dated in the future, a Completed one AWS does not confirm). */
+  anomaly?: string;
+  /** Dated later than now: kept, and never counted as the newest backup. */
+  futureDated?: boolean;
 }
 
 export interface RetentionInput {
@@ -28,12 +32,20 @@ export interface RetentionInput {
    * there is one, nothing is deleted.
    */
   unreadableRecoveries?: readonly string[];
+  /**
+   * The regions where AWS confirms each backup restorable (every part's snapshot there exists and
+   * verifies). Given, retention keeps the newest verified-restorable backup of each region too.
+   */
+  restorable?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** A record dated later than now plus this is an anomaly (clock skew), never "the newest". */
+  futureToleranceMs?: number;
 }
 
 /** Kinds that fill the policy's slots; broken-state and pre-promote captures are evidence, kept by reference. */
 const SLOT_KINDS = new Set(['scheduled', 'manual', 'drill']);
 
 const DAY_MS = 86_400_000;
+const FUTURE_TOLERANCE_MS = 15 * 60_000;
 
 function dayKey(at: Date): string {
   return at.toISOString().slice(0, 10);
@@ -55,6 +67,11 @@ function monthKey(at: Date): string {
 
 function takenAt(b: Backup): Date {
   return new Date(b.spec.scheduledFor);
+}
+
+/** The regions a backup is meant to be restorable in: primary, and DR when it is copied there. */
+export function regionsOf(b: Backup): string[] {
+  return b.spec.copyToDr ? [b.spec.primaryRegion, b.spec.drRegion] : [b.spec.primaryRegion];
 }
 
 /** Backups a recovery still needs: any running recovery's, or a recent one's (evidence, sandbox). */
@@ -87,16 +104,43 @@ function protectedByRecoveries(
  * Decides, for every backup of a site, whether retention keeps or deletes it, and why. Pure:
  * deciding is separate from deleting (Velero's garbage collection), so a dry run shows exactly
  * what a real run would do. Never deletes: an unfinished backup, one whose DR copy is not done,
- * the newest completed backup, or one a recovery or sandbox uses (or may use: a recovery record
- * that does not parse keeps them all).
+ * the newest completed backup, the newest verified-restorable one of each region, one a recovery
+ * or sandbox uses (or may use: a recovery record that does not parse keeps them all), or one
+ * dated in the future.
  */
 export function planRetention(input: RetentionInput): RetentionDecision[] {
   const { policy, now } = input;
   const sorted = [...input.backups].sort((a, b) => takenAt(b).getTime() - takenAt(a).getTime());
   const inUse = protectedByRecoveries(input.recoveries, now, input.evidenceDays ?? 30);
   const unreadable = input.unreadableRecoveries ?? [];
-  const completed = sorted.filter((b) => b.status.phase === 'Completed');
+  // A record dated in the future (a writer's clock ahead) is kept and reported, and takes no
+  // slot: otherwise it would be "the newest" and the real newest backup would go.
+  const horizon = now.getTime() + (input.futureToleranceMs ?? FUTURE_TOLERANCE_MS);
+  const future = new Set(sorted.filter((b) => takenAt(b).getTime() > horizon).map((b) => b.id));
+  const completed = sorted.filter((b) => b.status.phase === 'Completed' && !future.has(b.id));
   const newestCompleted = completed[0];
+  const restorable = input.restorable;
+  const newestRestorable = new Map<string, string[]>();
+  if (restorable !== undefined) {
+    const regions = new Set(completed.flatMap(regionsOf));
+    for (const region of regions) {
+      const b = completed.find((c) => SLOT_KINDS.has(c.spec.kind) && restorable.get(c.id)?.has(region));
+      if (b !== undefined && b.id !== newestCompleted?.id)
+        newestRestorable.set(b.id, [
+          ...(newestRestorable.get(b.id) ?? []),
+          `newest verified-restorable backup in ${region}`,
+        ]);
+    }
+  }
+  const anomalyOf = (b: Backup): string | undefined => {
+    if (future.has(b.id))
+      return `dated ${b.spec.scheduledFor}, in the future (now ${now.toISOString()}): kept, not counted as the newest backup`;
+    if (restorable === undefined || b.status.phase !== 'Completed') return undefined;
+    const unconfirmed = regionsOf(b).filter((r) => !restorable.get(b.id)?.has(r));
+    return unconfirmed.length === 0
+      ? undefined
+      : `Completed, but AWS does not confirm its snapshots in ${unconfirmed.join(', ')}`;
+  };
 
   const slots = new Map<string, string[]>();
   const fill = (count: number, key: (at: Date) => string, label: string) => {
@@ -115,6 +159,12 @@ export function planRetention(input: RetentionInput): RetentionDecision[] {
   fill(policy.monthly, monthKey, 'monthly');
 
   return sorted.map((b): RetentionDecision => {
+    const anomaly = anomalyOf(b);
+    const decide = (action: RetentionDecision['action'], reasons: string[]): RetentionDecision =>
+      anomaly === undefined
+        ? { backupId: b.id, action, reasons }
+        : { backupId: b.id, action, reasons, anomaly };
+    if (future.has(b.id)) return { ...decide('keep', [anomaly ?? 'dated in the future']), futureDated: true };
     const never: string[] = [];
     if (!isTerminal(b.status.phase)) never.push(`in progress (${b.status.phase})`);
     if (b.status.parts.some((p) => p.copy.state === 'waiting' || p.copy.state === 'pending'))
@@ -126,20 +176,17 @@ export function planRetention(input: RetentionInput): RetentionDecision[] {
       never.push(
         `recovery records unreadable, so the backups they use are unknown: ${unreadable.join(', ')}`,
       );
-    if (never.length > 0) return { backupId: b.id, action: 'keep', reasons: never };
+    never.push(...(newestRestorable.get(b.id) ?? []));
+    if (never.length > 0) return decide('keep', never);
 
     const slot = slots.get(b.id);
-    if (slot !== undefined) return { backupId: b.id, action: 'keep', reasons: slot };
+    if (slot !== undefined) return decide('keep', slot);
 
     if (
       b.status.phase !== 'Completed' &&
       (newestCompleted === undefined || takenAt(b) > takenAt(newestCompleted))
     )
-      return {
-        backupId: b.id,
-        action: 'keep',
-        reasons: [`${b.status.phase}, newer than any completed backup`],
-      };
+      return decide('keep', [`${b.status.phase}, newer than any completed backup`]);
 
     const why =
       b.status.phase !== 'Completed'
@@ -147,6 +194,6 @@ export function planRetention(input: RetentionInput): RetentionDecision[] {
         : SLOT_KINDS.has(b.spec.kind)
           ? `outside the policy (daily ${policy.daily}, weekly ${policy.weekly}, monthly ${policy.monthly})`
           : `${b.spec.kind} capture no recovery uses any more`;
-    return { backupId: b.id, action: 'delete', reasons: [why] };
+    return decide('delete', [why]);
   });
 }

@@ -13,8 +13,10 @@ import type { Site } from '../config/schema';
  *   lifeboat:kind=<backup kind>    snapshots and copies
  *   lifeboat:source-snapshot=<id>  DR copies: the snapshot they were copied from
  *   lifeboat:recovery-id=<id>      tasks, volumes and databases a recovery launched or restored
- *   lifeboat:role=<role>           tasks, volumes and databases a recovery launched or restored (ROLES)
- *   lifeboat:stage=<stage>         the stage that made it (written on restored databases so far)
+ *   lifeboat:role=<role>           tasks, volumes and databases a recovery launched or restored
+ *                                  (ROLES): never protected
+ *   lifeboat:stage=<stage>         everything lifeboat makes: the stage (deployment) that made it;
+ *                                  destructive IAM actions require this stage's
  *
  *   lifeboat-<site>-<backupId>     the DB (cluster) snapshot of a backup, the same in both regions
  *   lifeboat-<site>-<role>-<hash>  a database a recovery restored (its final snapshot: ...-final)
@@ -109,34 +111,52 @@ export function parseRdsSnapshotIdentifier(
   return site !== undefined && backupId !== undefined ? { site, backupId } : undefined;
 }
 
-/** The tags that find every snapshot (or copy) of one backup. */
-export function backupSelector(site: string, backupId: string): Tags {
-  return { [TAG.site]: site, [TAG.backupId]: backupId };
+/** The tags that find every snapshot (or copy) of one backup made by `stage` (and no other stage's). */
+export function backupSelector(site: string, backupId: string, stage: string): Tags {
+  return { [TAG.site]: site, [TAG.backupId]: backupId, [TAG.stage]: stage };
 }
 
-/** The tags of a backup's snapshot of `part`: lifeboat's own plus the source's kept tags. */
-export function snapshotTags(backup: Backup, part: BackupPart): Tags {
+/** The tags of `stage`'s snapshot of a backup's `part`: lifeboat's own plus the source's kept tags. */
+export function snapshotTags(backup: Backup, part: BackupPart, stage: string): Tags {
   return {
     ...(part.sourceTags ?? {}),
-    ...backupSelector(backup.site, backup.id),
+    ...backupSelector(backup.site, backup.id, stage),
     [TAG.kind]: backup.spec.kind,
     [TAG.managed]: MANAGED,
   };
 }
 
 /** The tags of a DR copy: the snapshot's tags plus the snapshot it came from. */
-export function copyTags(backup: Backup, part: BackupPart, sourceSnapshotId: string): Tags {
-  return { ...snapshotTags(backup, part), [TAG.sourceSnapshot]: sourceSnapshotId };
+export function copyTags(backup: Backup, part: BackupPart, sourceSnapshotId: string, stage: string): Tags {
+  return { ...snapshotTags(backup, part, stage), [TAG.sourceSnapshot]: sourceSnapshotId };
 }
 
-/** The source tags worth keeping on snapshots (config protect.keepTags); `aws:` tags are reserved. */
+/**
+ * The source tags worth keeping on snapshots (config protect.keepTags). `aws:` tags are reserved,
+ * and `lifeboat:` ones are lifeboat's own to write (a kept role or stage would lie about the snapshot).
+ */
 export function keptTags(site: Site, tags: Tags): Tags {
   const out: Tags = {};
   for (const key of site.protect.keepTags) {
     const value = tags[key];
-    if (value !== undefined && !key.startsWith('aws:')) out[key] = value;
+    if (value !== undefined && !key.startsWith('aws:') && !isLifeboatKey(key)) out[key] = value;
   }
   return out;
+}
+
+/** Whether `key` is one of lifeboat's own tag keys. */
+export function isLifeboatKey(key: string): boolean {
+  return (TAG_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * Whether a volume (or database) is one lifeboat made for its own tasks, so never a protected
+ * resource of a site: it carries lifeboat:role. A selector that asks for that very role (a
+ * promote snapshots the sandbox's volume) is the one exception.
+ */
+export function isOwnResource(tags: Tags, selector: Tags = {}): boolean {
+  const role = tags[TAG.role];
+  return role !== undefined && selector[TAG.role] !== role;
 }
 
 /** The description shown in the EC2 console for a backup's snapshot. */
@@ -144,20 +164,42 @@ export function snapshotDescription(backup: Backup, sourceId: string): string {
   return `lifeboat ${backup.spec.kind} backup ${backup.id} of ${backup.site} (${sourceId})`;
 }
 
-/** The tags of a task a recovery launches from a backup, and of the volume ECS creates for it. */
-export function taskTags(site: string, recoveryId: string, role: Role, backupId: string): Tags {
+/** The tags of a task `stage` launches from a backup, and of the volume ECS creates for it. */
+export function taskTags(
+  site: string,
+  recoveryId: string,
+  role: Role,
+  backupId: string,
+  stage: string,
+): Tags {
   return {
     [TAG.managed]: MANAGED,
     [TAG.site]: site,
     [TAG.recoveryId]: recoveryId,
     [TAG.role]: role,
     [TAG.backupId]: backupId,
+    [TAG.stage]: stage,
   };
 }
 
-/** The tags that find the volume of a recovery's task of `role` (ECS tags it at creation). */
-export function taskVolumeSelector(recoveryId: string, role: Role): Tags {
-  return { [TAG.recoveryId]: recoveryId, [TAG.role]: role };
+/** The tags that find the volume of `stage`'s recovery's task of `role` (ECS tags it at creation). */
+export function taskVolumeSelector(recoveryId: string, role: Role, stage: string): Tags {
+  return { [TAG.recoveryId]: recoveryId, [TAG.role]: role, [TAG.stage]: stage };
+}
+
+/**
+ * The tags of the snapshot a promote takes of a task's volume to measure what it changed (kind
+ * `pre-promote`, the task's role): found again by them when the step is retried.
+ */
+export function changesSnapshotTags(site: string, promoteId: string, role: Role, stage: string): Tags {
+  return {
+    [TAG.managed]: MANAGED,
+    [TAG.stage]: stage,
+    [TAG.site]: site,
+    [TAG.recoveryId]: promoteId,
+    [TAG.role]: role,
+    [TAG.kind]: 'pre-promote',
+  };
 }
 
 /** RunTask's `startedBy` of a task of `role` (ECS allows 36 characters). */
@@ -165,18 +207,15 @@ export function taskStartedBy(role: Role): string {
   return `lifeboat-${role}`.slice(0, 36);
 }
 
-/** The tags of a database a recovery restores for its task of `role` (tagged at creation). */
+/** The tags of a database `stage`'s recovery restores for its task of `role` (tagged at creation). */
 export function restoredDatabaseTags(
   site: string,
   recoveryId: string,
   role: Role,
   backupId: string,
-  stage?: string,
+  stage: string,
 ): Tags {
-  return {
-    ...taskTags(site, recoveryId, role, backupId),
-    ...(stage === undefined ? {} : { [TAG.stage]: stage }),
-  };
+  return taskTags(site, recoveryId, role, backupId, stage);
 }
 
 /**

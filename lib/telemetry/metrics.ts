@@ -4,6 +4,7 @@ import type { Backup } from '../backup/model';
 import type { BackupTelemetry } from '../backup/ports';
 import type { SweepTelemetry } from '../backup/sweep-backups';
 import { getOptionalStringFromEnv } from '../env';
+import type { TrustAction, TrustTelemetry } from '../trust/snapshot-trust';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -16,6 +17,7 @@ export const METRIC = {
   newestCompletedAge: 'NewestCompletedBackupAge',
   retentionDeleted: 'SnapshotsDeletedByRetention',
   unreadableRecords: 'UnreadableCatalogRecords',
+  snapshotsRefused: 'SnapshotsRefused',
 } as const;
 
 /** Where lifeboat's metrics live: the CloudWatch namespace and the `service` dimension Powertools adds. */
@@ -60,9 +62,25 @@ const PHASE_METRIC: Partial<Record<Backup['status']['phase'], string>> = {
   Failed: METRIC.failed,
 };
 
+/** One refused snapshot, by site and by what lifeboat was about to do with it (launch, copy, ...). */
+function emitRefusal(target: Metrics, site: string, action: TrustAction): void {
+  const single = target.singleMetric();
+  single.addDimension('site', site);
+  single.addDimension('action', action);
+  single.addMetric(METRIC.snapshotsRefused, MetricUnit.Count, 1);
+}
+
+/** Snapshots AWS did not vouch for, counted per site and action (recovery processes). */
+export function trustMetrics(target: Metrics = defaultMetrics()): TrustTelemetry {
+  return { snapshotRefused: (site, action) => emitRefusal(target, site, action) };
+}
+
 /** Backup and sweep telemetry as CloudWatch metrics per site. */
 export function backupMetrics(target: Metrics = defaultMetrics()): BackupTelemetry & SweepTelemetry {
   return {
+    snapshotRefused(site, action) {
+      emitRefusal(target, site, action);
+    },
     backupFinished(backup) {
       const name = PHASE_METRIC[backup.status.phase];
       if (name === undefined) return;

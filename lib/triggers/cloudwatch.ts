@@ -15,6 +15,10 @@ const alarmState = z.object({
   timestamp: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/, 'an ISO 8601 time'),
+  // Composite alarms with an actions suppressor: WaitPeriod, ExtensionPeriod or Alarm while suppressed.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm_Suppression.html
+  actionsSuppressedBy: z.string().min(1).optional(),
+  actionsSuppressedReason: z.string().optional(),
 });
 
 /**
@@ -45,6 +49,13 @@ export interface AlarmStateChange {
   previousState?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   changedAt: Date;
   reason?: string;
+  /** Set while a composite alarm's actions are suppressed (WaitPeriod, ExtensionPeriod, Alarm). */
+  actionsSuppressedBy?: string;
+  actionsSuppressedReason?: string;
+  /** Whether the actions were suppressed in the previous state: their release is the transition that acts. */
+  previousActionsSuppressed?: boolean;
+  /** When the previous state began (for a release of suppressed actions: when the alarm went ALARM). */
+  previousChangedAt?: Date;
 }
 
 function isoTime(text: string): Date {
@@ -69,6 +80,8 @@ export function parseAlarmStateChange(event: unknown): AlarmStateChange {
       },
     );
   }
+  const previousAt =
+    detail.previousState?.timestamp === undefined ? undefined : isoTime(detail.previousState.timestamp);
   return {
     account,
     region,
@@ -77,7 +90,31 @@ export function parseAlarmStateChange(event: unknown): AlarmStateChange {
     previousState: detail.previousState?.value,
     changedAt,
     reason: detail.state.reason,
+    actionsSuppressedReason: detail.state.actionsSuppressedReason,
+    actionsSuppressedBy: detail.state.actionsSuppressedBy,
+    previousActionsSuppressed: detail.previousState?.actionsSuppressedBy !== undefined,
+    previousChangedAt:
+      previousAt === undefined || Number.isNaN(previousAt.getTime()) ? undefined : previousAt,
   };
+}
+
+/**
+ * Whether an alarm change is the moment its actions run in ALARM: a transition into ALARM whose
+ * actions are not suppressed, or the release of actions a composite alarm's suppressor held back
+ * (ALARM → ALARM once the wait or extension period ends). A suppressed ALARM is what the operator
+ * asked CloudWatch not to act on (a maintenance window): lifeboat does not recover on it either.
+ * Returns the outage start for the recovery, or why not.
+ */
+export function alarmActionsRun(change: AlarmStateChange): { outageStartedAt: Date } | { why: string } {
+  if (change.state !== 'ALARM') return { why: 'not into ALARM' };
+  if (change.actionsSuppressedBy !== undefined) {
+    return { why: `its actions are suppressed (${change.actionsSuppressedBy})` };
+  }
+  if (change.previousState === 'ALARM' && change.previousActionsSuppressed === true) {
+    return { outageStartedAt: change.previousChangedAt ?? change.changedAt };
+  }
+  if (change.previousState === 'ALARM') return { why: 'already in ALARM' };
+  return { outageStartedAt: change.changedAt };
 }
 
 /** The incident an alarm transition belongs to: the alarm and the moment it changed state. */
@@ -103,17 +140,26 @@ export async function handleAlarmStateChange(
       why: `no site in the config claims alarm ${change.alarmName}`,
     };
   }
-  if (change.state === 'ALARM' && change.previousState !== 'ALARM') {
+  const acts = alarmActionsRun(change);
+  if ('outageStartedAt' in acts) {
     const reason = change.reason === undefined ? '' : `: ${change.reason}`;
     return startRecovery(ports, clock, {
       site,
       trigger: {
         source: 'cloudwatch',
         incidentKey: alarmIncidentKey(change),
-        outageStartedAt: change.changedAt,
+        outageStartedAt: acts.outageStartedAt,
         summary: `CloudWatch alarm ${change.alarmName} is ALARM${reason}`.slice(0, 1024),
       },
     });
+  }
+  if (change.state === 'ALARM' && change.actionsSuppressedBy !== undefined) {
+    return {
+      outcome: 'ignored',
+      reason: 'actions-suppressed',
+      why: `alarm ${change.alarmName} is ALARM but ${acts.why}: ${change.actionsSuppressedReason ?? 'no reason given'}`,
+      site: site.name,
+    };
   }
   if (change.state === 'OK' && change.previousState === 'ALARM') {
     return recordSignal(ports, clock, {

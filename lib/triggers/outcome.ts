@@ -9,7 +9,7 @@ export type TriggerPorts = StartRecoveryPorts & {
 /** An event that is valid but asks for nothing (an UP without a recovery, an OK → INSUFFICIENT_DATA). */
 export interface NotActionable {
   outcome: 'ignored';
-  reason: 'state-not-actionable' | 'unknown-alarm';
+  reason: 'state-not-actionable' | 'unknown-alarm' | 'actions-suppressed';
   why: string;
   site?: string;
 }

@@ -112,7 +112,7 @@ const ROWS: [fn: string, row: Row][] = [
     {
       event: ({ site }) => ({
         ...sample('pingdom/http-down.json'),
-        queryStringParameters: { token: site.webhookToken },
+        queryStringParameters: { token: site.webhook.token },
       }),
       check: (answer) => {
         expect(answer.statusCode).toBe(202);
@@ -257,7 +257,7 @@ const ROWS: [fn: string, row: Row][] = [
         });
         const records = await motoClients()
           .route53()
-          .send(new ListResourceRecordSetsCommand({ HostedZoneId: walk.site.hostedZoneId }));
+          .send(new ListResourceRecordSetsCommand({ HostedZoneId: walk.site.dns.hostedZoneId }));
         expect(records.ResourceRecordSets).toContainEqual(
           expect.objectContaining({
             Name: 'sandbox.example.com.',
@@ -329,7 +329,7 @@ const ROWS: [fn: string, row: Row][] = [
                 {
                   ResourceType: 'volume',
                   Tags: toTagList({
-                    'lifeboat:site': site.blueprint.name,
+                    'lifeboat:site': site.name,
                     'lifeboat:recovery-id': RECOVERY_ID,
                     'lifeboat:role': 'sandbox',
                   }),
@@ -369,6 +369,8 @@ const ENV = [
   'RECOVERY_TOPIC_ARN',
   'RECOVERY_STATE_MACHINE_ARN',
   'PINGDOM_TOKEN_PARAMETER',
+  'LIFEBOAT_STAGE',
+  'LIFEBOAT_ACCOUNT_ID',
   'POWERTOOLS_METRICS_DISABLED',
   'POWERTOOLS_LOG_LEVEL',
 ] as const;
@@ -389,11 +391,13 @@ describe('every Lambda function, invoked through its own wiring (moto)', () => {
     Object.assign(process.env, {
       CATALOG_BUCKET: site.catalogBucket,
       LIFEBOAT_CONFIG: config,
-      RECOVERY_TOPIC_ARN: site.topicArn,
+      RECOVERY_TOPIC_ARN: site.notifications.topicArn,
       RECOVERY_STATE_MACHINE_ARN: site.stateMachines.recovery,
-      PINGDOM_TOKEN_PARAMETER: site.tokenParameter,
+      PINGDOM_TOKEN_PARAMETER: site.webhook.tokenParameter,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      LIFEBOAT_STAGE: 'dev',
+      LIFEBOAT_ACCOUNT_ID: '123456789012',
     });
     // Loaded after the environment is set: some functions read it when their module loads, as on Lambda.
     for (const [fn] of ROWS) {

@@ -33,25 +33,43 @@ function resourceTagKeys(): string[] {
   );
 }
 
-/** Condition keys that restrict a call to resources carrying TAG.managed. */
-const MANAGED_CONDITION_KEYS = [
+/** Condition-key prefixes of the tags on the resource a call acts on (or the request's, for creates). */
+const TAG_CONDITION_PREFIXES = [
   'aws:resourcetag',
   'ec2:resourcetag',
   'ecs:resourcetag',
   'rds:snapshot-tag',
   'rds:cluster-snapshot-tag',
-].map((prefix) => `${prefix}/${TAG.managed}`);
+];
 
-function isConditionedOnManaged(statement: Statement): boolean {
+/** Whether the statement requires the tag `tag` to equal `expected` (StringEquals on one of `prefixes`). */
+function isConditionedOn(statement: Statement, tag: string, expected: string, prefixes: string[]): boolean {
+  const keys = prefixes.map((prefix) => `${prefix}/${tag}`.toLowerCase());
   return Object.entries(statement.Condition ?? {}).some(
     ([operator, conditions]) =>
       /^StringEquals(IgnoreCase)?$/.test(operator) &&
       Object.entries(conditions).some(
         ([key, value]) =>
-          MANAGED_CONDITION_KEYS.includes(key.toLowerCase()) &&
-          asList(value as string | string[]).every((v) => v === MANAGED),
+          keys.includes(key.toLowerCase()) && asList(value as string | string[]).every((v) => v === expected),
       ),
   );
+}
+
+function isConditionedOnManaged(statement: Statement): boolean {
+  return isConditionedOn(statement, TAG.managed, MANAGED, TAG_CONDITION_PREFIXES);
+}
+
+/** The stage the template was packaged for, as its functions are told it (LIFEBOAT_STAGE). */
+function packagedStage(): string | undefined {
+  const stages = new Set(
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map(
+        (r) => (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .map((v) => v?.LIFEBOAT_STAGE),
+  );
+  return stages.size === 1 ? ([...stages][0] as string | undefined) : undefined;
 }
 
 /** What lifeboat destroys (retention, retiring tasks): only ever what carries TAG.managed. */
@@ -94,6 +112,42 @@ describe('lifeboat tags in the packaged template and its sources', () => {
     expect(granting.length).toBeGreaterThan(0);
     expect(
       granting.filter(({ statement }) => !isConditionedOnManaged(statement)).map(({ owner }) => owner),
+    ).toEqual([]);
+  });
+
+  it('tells every function its stage, one for the whole template', () => {
+    expect(packagedStage()).toEqual(expect.stringMatching(/^[a-z0-9-]+$/));
+  });
+
+  it.each(DESTRUCTIVE)(
+    "allows %s only on resources tagged with this stage (never another stage's)",
+    (action) => {
+      const stage = packagedStage() ?? '(no stage)';
+      const granting = statements.filter(
+        ({ statement }) => statement.Effect === 'Allow' && asList(statement.Action).includes(action),
+      );
+
+      expect(granting.length).toBeGreaterThan(0);
+      expect(
+        granting
+          .filter(({ statement }) => !isConditionedOn(statement, TAG.stage, stage, TAG_CONDITION_PREFIXES))
+          .map(({ owner }) => owner),
+      ).toEqual([]);
+    },
+  );
+
+  it('lets the backup pipeline create and copy snapshots only tagged with this stage', () => {
+    const stage = packagedStage() ?? '(no stage)';
+    const copying = statements.filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' && asList(statement.Action).includes('ec2:CopySnapshot'),
+    );
+
+    expect(copying.length).toBeGreaterThan(0);
+    expect(
+      copying
+        .filter(({ statement }) => !isConditionedOn(statement, TAG.stage, stage, ['aws:requesttag']))
+        .map(({ owner }) => owner),
     ).toEqual([]);
   });
 

@@ -1,26 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
-import { createPingdomWebhookHandler } from '../../functions/pingdom-webhook';
 import { logger } from '../../lib/middleware/lambda';
-import type { HttpResult } from '../../lib/triggers/http';
-import { buildConfig } from '../support/builders';
-import { FakeClock } from '../support/fake-clock';
-import { lambdaContext, sampleEvent, triggerFixture, webhookRequest } from '../unit/triggers/support';
+import { sampleEvent, webhookRequest } from '../unit/triggers/support';
+import { webhookHarness } from '../unit/triggers/webhook-harness';
 
 const TOKEN = randomBytes(24).toString('base64url');
 const down = sampleEvent('events/pingdom/down.json');
 
-function webhook() {
-  const fx = triggerFixture();
-  const handler = createPingdomWebhookHandler(() => ({
-    ports: { ...fx.ports, expectedToken: async () => TOKEN },
-    clock: new FakeClock('2016-01-01T01:01:05Z'),
-    config: buildConfig(),
-  }));
-  const invoke = async (event: unknown) => (await handler(event, lambdaContext)) as HttpResult;
-  return { fx, invoke, executions: () => fx.sfn.mock.commandCalls(StartExecutionCommand).length };
-}
+const webhook = () => webhookHarness(TOKEN);
 
 /** Everything written to stdout/stderr (where the Powertools logger writes) while `work` runs. */
 async function captureOutput(work: () => Promise<void>): Promise<string> {

@@ -1,20 +1,10 @@
-import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { recoveryIdFor } from '../../lib/recovery/start-recovery';
-import { toTagList } from '../../lib/tags/vocabulary';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
+import { entered } from './support/executions';
+import {
+  PROMOTE_ID,
+  promote as promoteSandbox,
+  recoverWithSandbox as recoverSite,
+} from './support/promote-setup';
 import { RecoveryWorld } from './support/recovery-world';
-import { SteppingClock } from './support/stepping-clock';
-
-const OUTAGE = '2026-11-22T09:39:00Z';
-const PROMOTE_ID = '20261122t110000z-promote';
-
-function entered(events: LocalEvent[]): string[] {
-  return events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name ?? '');
-}
-
-function manualTrigger(at: string, summary: string) {
-  return { source: 'manual', incidentKey: `manual:${at}`, outageStartedAt: at, receivedAt: at, summary };
-}
 
 describe('promote and drill state machines (aws-local-stepfunctions, real steps on moto)', () => {
   let world: RecoveryWorld;
@@ -27,54 +17,10 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
     await world.close();
   });
 
-  /** A finished recovery with a sandbox, and the sandbox volume ECS would have created (moto ignores volumeConfigurations). */
-  async function recoverWithSandbox(): Promise<{ recoveryId: string; sandboxVolumeId: string }> {
-    await world.completedBackup('2026-11-22T02:00:00Z');
-    const recoveryId = recoveryIdFor(new Date(OUTAGE), `pingdom:${world.site.name}`);
-    const recovered = await runStateMachineLocally({
-      machine: 'recovery',
-      input: {
-        site: world.site.name,
-        recoveryId,
-        kind: 'recovery',
-        trigger: { ...manualTrigger(OUTAGE, 'www is DOWN'), source: 'pingdom' },
-        options: {},
-      },
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
-    expect(recovered.status).toBe('SUCCEEDED');
-    const volume = await world.clients.ec2('us-east-1').send(
-      new CreateVolumeCommand({
-        AvailabilityZone: 'us-east-1a',
-        Size: 8,
-        TagSpecifications: [
-          {
-            ResourceType: 'volume',
-            Tags: toTagList({
-              'lifeboat:recovery-id': recoveryId,
-              'lifeboat:role': 'sandbox',
-              'lifeboat:managed': 'true',
-            }),
-          },
-        ],
-      }),
-    );
-    return { recoveryId, sandboxVolumeId: volume.VolumeId ?? '' };
-  }
+  const runDrill = () => world.run('drill', { site: world.site.name, kind: 'drill' }, '2026-11-22T04:00:00Z');
 
-  function promote(sourceRecoveryId: string) {
-    return runStateMachineLocally({
-      machine: 'promote',
-      input: {
-        site: world.site.name,
-        recoveryId: PROMOTE_ID,
-        kind: 'promote',
-        trigger: manualTrigger('2026-11-22T11:00:00Z', 'fix applied in the sandbox'),
-        options: { sourceRecoveryId },
-      },
-      context: world.context(new SteppingClock('2026-11-22T11:00:00Z')),
-    });
-  }
+  const recoverWithSandbox = () => recoverSite(world);
+  const promote = (sourceRecoveryId: string) => promoteSandbox(world, sourceRecoveryId);
 
   it('promote: snapshots the sandbox, launches the final task from it, switches DNS, retires replacement and sandbox', async () => {
     const { recoveryId, sandboxVolumeId } = await recoverWithSandbox();
@@ -136,11 +82,7 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
   });
 
   it('drill of a site without any completed backup: fails with NoKnownGoodBackupError and launches nothing', async () => {
-    const run = await runStateMachineLocally({
-      machine: 'drill',
-      input: { site: world.site.name, kind: 'drill' },
-      context: world.context(new SteppingClock('2026-11-22T04:00:00Z')),
-    });
+    const run = await runDrill();
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('NoKnownGoodBackupError');
@@ -154,11 +96,7 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
     await world.completedBackup('2026-11-21T02:00:00Z');
     const newest = await world.completedBackup('2026-11-22T02:00:00Z');
 
-    const run = await runStateMachineLocally({
-      machine: 'drill',
-      input: { site: world.site.name, kind: 'drill' },
-      context: world.context(new SteppingClock('2026-11-22T04:00:00Z')),
-    });
+    const run = await runDrill();
 
     expect(run.status).toBe('SUCCEEDED');
     expect(entered(run.events)).toEqual(
@@ -184,11 +122,7 @@ describe('promote and drill state machines (aws-local-stepfunctions, real steps 
   it('drill of a backup that does not come up healthy: records a failed verdict and still tears down', async () => {
     const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
 
-    const run = await runStateMachineLocally({
-      machine: 'drill',
-      input: { site: world.site.name, kind: 'drill' },
-      context: world.context(new SteppingClock('2026-11-22T04:00:00Z')),
-    });
+    const run = await runDrill();
 
     expect(run.status).toBe('SUCCEEDED');
     const drill = (await world.catalog.getBackup(world.site.name, newest.id))?.status.drill;

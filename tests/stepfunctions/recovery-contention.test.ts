@@ -1,29 +1,20 @@
 import { ThrottledError } from '../../lib/errors';
 import type { RecoveryPorts } from '../../lib/recovery/ports';
-import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
+import { runStateMachineLocally } from '../../local/local-runner';
+import { recoveryInput, retried } from './support/executions';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 
+/** A CloudWatch alarm's input for the world's site, received as the outage began; no sandbox. */
 function input(world: RecoveryWorld, outage: string, incidentKey: string) {
-  return {
-    site: world.site.name,
-    recoveryId: recoveryIdFor(new Date(outage), incidentKey),
-    kind: 'recovery',
-    trigger: {
-      source: 'cloudwatch',
-      incidentKey,
-      outageStartedAt: outage,
-      receivedAt: outage,
-      summary: 'alarm',
-    },
+  return recoveryInput(world.site.name, {
+    outage,
+    source: 'cloudwatch',
+    incidentKey,
+    summary: 'alarm',
     options: { skipSandbox: true },
-  };
-}
-
-function retried(events: LocalEvent[], state: string): number {
-  return events.filter((e) => e.type === 'StateRetried' && e.state?.name === state).length;
+  });
 }
 
 /** The world's context with some ports wrapped. */
@@ -118,11 +109,7 @@ describe('recovery state machine under contention and slow AWS (aws-local-stepfu
     await world.openSandboxTo('0.0.0.0/0');
     const runInput = { ...input(world, '2026-11-22T09:39:00Z', 'alarm-a'), options: { skipSandbox: false } };
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input: runInput,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await world.run('recovery', runInput, '2026-11-22T09:40:00Z');
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.events.map((e) => e.state?.name)).toContain('SandboxAbandoned');

@@ -1,39 +1,14 @@
 import { AwsCallError, ConfigError, InvalidInputError } from '../../lib/errors';
 import type { RunTaskRequest, TaskPort } from '../../lib/recovery/ports';
-import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
+import { runStateMachineLocally } from '../../local/local-runner';
+import { entered, outputsOf, recoveryInput } from './support/executions';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
 
-const OUTAGE = '2026-11-22T09:39:00Z';
-
-function recoveryInput(world: RecoveryWorld, options: Record<string, unknown> = {}) {
-  const incidentKey = `pingdom:12345:${OUTAGE}:${world.site.name}`;
-  return {
-    site: world.site.name,
-    recoveryId: recoveryIdFor(new Date(OUTAGE), incidentKey),
-    kind: 'recovery',
-    trigger: {
-      source: 'pingdom',
-      incidentKey,
-      outageStartedAt: OUTAGE,
-      receivedAt: '2026-11-22T09:39:30Z',
-      summary: 'www is DOWN (HTTP 500)',
-    },
-    options: { dryRun: false, skipSandbox: false, database: 'keep', ...options },
-  };
-}
-
-/** Names of the states entered, in order. */
-function entered(events: LocalEvent[]): string[] {
-  return events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name ?? '');
-}
-
-function outputsOf(events: LocalEvent[], state: string): unknown[] {
-  return events
-    .filter((e) => e.type === 'StateExited' && e.state?.name === state)
-    .map((e) => e.state?.output);
+/** The alarm's input for the world's site, received 30 s into the outage. */
+function alarm(world: RecoveryWorld, options: Record<string, unknown> = {}) {
+  return recoveryInput(world.site.name, { receivedAt: '2026-11-22T09:39:30Z', options });
 }
 
 /** The context with RunTask failing as `refuse` says for a request (undefined: ECS runs it). */
@@ -64,18 +39,16 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     await world.close();
   });
 
+  const recover = (input: unknown, executionName?: string) =>
+    world.run('recovery', input, '2026-11-22T09:40:00Z', executionName);
+
   it('happy path: restores the newest backup before the outage, switches DNS after the gate, opens the sandbox', async () => {
     await world.completedBackup('2026-11-20T02:00:00Z');
     const newest = await world.completedBackup('2026-11-22T02:00:00Z');
     await world.completedBackup('2026-11-22T10:00:00Z'); // after the outage began: never trusted
-    const input = recoveryInput(world);
+    const input = alarm(world);
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input,
-      executionName: `${world.site.name}-${input.recoveryId}`,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await recover(input, `${world.site.name}-${input.recoveryId}`);
 
     expect(run.status).toBe('SUCCEEDED');
     const states = entered(run.events);
@@ -152,13 +125,9 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
   it('first backup unhealthy: stops its task, walks back to the previous backup and recovers from it', async () => {
     const older = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
     const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
-    const input = recoveryInput(world, { skipSandbox: true });
+    const input = alarm(world, { skipSandbox: true });
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await recover(input);
 
     expect(run.status).toBe('SUCCEEDED');
     const launched = outputsOf(run.events, 'LaunchReplacement') as { attempt: { backupId: string } }[];
@@ -183,7 +152,7 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     const older = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
     const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'healthy');
     const broken = newest.status.parts[0]?.snapshotId ?? '';
-    const input = recoveryInput(world, { skipSandbox: true });
+    const input = alarm(world, { skipSandbox: true });
     const context = refusingLaunches(world.context(new SteppingClock('2026-11-22T09:40:00Z')), (request) =>
       request.volume.snapshotId === broken
         ? new AwsCallError(
@@ -231,7 +200,7 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
       await world.completedBackup('2026-11-20T02:00:00Z', 'healthy'); // would be next: never tried
       const refused = await world.completedBackup('2026-11-21T02:00:00Z', 'healthy');
       const newest = await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
-      const input = recoveryInput(world, { skipSandbox: true });
+      const input = alarm(world, { skipSandbox: true });
       const context = refusingLaunches(world.context(new SteppingClock('2026-11-22T09:40:00Z')), (request) =>
         request.tags['lifeboat:backup-id'] === refused.id ? error : undefined,
       );
@@ -269,13 +238,9 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
     await world.completedBackup('2026-11-20T02:00:00Z', 'unhealthy');
     await world.completedBackup('2026-11-21T02:00:00Z', 'slow');
     await world.completedBackup('2026-11-22T02:00:00Z', 'unhealthy');
-    const input = recoveryInput(world);
+    const input = alarm(world);
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await recover(input);
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('HealthGateFailedError');
@@ -307,13 +272,9 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
       new Date('2026-11-22T09:00:00Z'),
       4 * 3600_000,
     );
-    const input = recoveryInput(world);
+    const input = alarm(world);
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await recover(input);
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('SiteLockedError');
@@ -327,13 +288,9 @@ describe('recovery state machine (aws-local-stepfunctions, real steps on moto)',
 
   it('dry run: plans the backup, task definition and record, and changes nothing', async () => {
     const newest = await world.completedBackup('2026-11-22T02:00:00Z');
-    const input = recoveryInput(world, { dryRun: true });
+    const input = alarm(world, { dryRun: true });
 
-    const run = await runStateMachineLocally({
-      machine: 'recovery',
-      input,
-      context: world.context(new SteppingClock('2026-11-22T09:40:00Z')),
-    });
+    const run = await recover(input);
 
     expect(run.status).toBe('SUCCEEDED');
     expect(entered(run.events)).toEqual(['Begin', 'IsDryRun', 'PlanRecovery', 'DryRunDone']);

@@ -1,5 +1,4 @@
-import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { AllAwsClients } from '../../lib/aws/all-clients';
 
 /** The moto endpoint this test file's worker owns (set up by moto-per-file.ts). */
@@ -27,46 +26,22 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase();
 }
 
-/**
- * Creates a site's protected resources in moto: `volumes` EBS volumes tagged lifeboat:site=<name>
- * and one MySQL RDS instance `<name>-db`, in `region`.
- */
-export async function seedSiteResources(
+/** A site name unique within the run that is also a valid RDS identifier and DNS label (letters and digits). */
+export function uniqueSiteName(prefix = 's'): string {
+  counter += 1;
+  return `${prefix}${process.pid.toString(36)}${Date.now().toString(36)}${counter.toString(36)}`;
+}
+
+/** Subjects and messages published to a topic so far, read from the queue subscribed to it. */
+export async function receivedNotifications(
   clients: AllAwsClients,
-  name: string,
-  options: { volumes?: number; region?: string } = {},
-): Promise<{ volumeIds: string[]; dbId: string }> {
-  const region = options.region ?? 'us-east-1';
-  const dbId = `${name}-db`;
-  const volumeIds: string[] = [];
-  for (let i = 0; i < (options.volumes ?? 1); i++) {
-    const out = await clients.ec2(region).send(
-      new CreateVolumeCommand({
-        AvailabilityZone: `${region}a`,
-        Size: 8,
-        TagSpecifications: [
-          {
-            ResourceType: 'volume',
-            Tags: [
-              { Key: 'lifeboat:site', Value: name },
-              { Key: 'Name', Value: `${name}-wp-content-${i}` },
-            ],
-          },
-        ],
-      }),
-    );
-    volumeIds.push(out.VolumeId ?? '');
-  }
-  await clients.rds(region).send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: dbId,
-      Engine: 'mysql',
-      DBInstanceClass: 'db.t3.micro',
-      AllocatedStorage: 20,
-      MasterUsername: 'admin',
-      MasterUserPassword: 'not-a-secret-1',
-      Tags: [{ Key: 'Name', Value: dbId }],
-    }),
-  );
-  return { volumeIds, dbId };
+  queueUrl: string,
+): Promise<{ subject: string; message: string }[]> {
+  const out = await clients
+    .sqs()
+    .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  return (out.Messages ?? []).map((m) => {
+    const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
+    return { subject: envelope.Subject ?? '', message: envelope.Message ?? '' };
+  });
 }

@@ -35,7 +35,7 @@ export async function backupCommand(ctx: CliContext, invocation: Invocation): Pr
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const interval = secondsOption(invocation, 'interval', ctx.endpoint === undefined ? 15 : 0.5);
   const timeout = secondsOption(invocation, 'timeout', 3600);
-  const ports = backupPorts(ctx.clients, ctx.catalog());
+  const ports = backupPorts(ctx.clients, await ctx.catalog());
   const started = ctx.clock.now();
 
   let backup = await startBackup(ports, ctx.clock, {

@@ -21,7 +21,7 @@ export function drCopySummary(backup: Backup): string {
 export async function listCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const now = ctx.clock.now();
-  const { items: backups, unreadable } = await ctx.catalog().readBackups(site.name);
+  const { items: backups, unreadable } = await (await ctx.catalog()).readBackups(site.name);
   // On stderr, so `--json` output stays the same; the records are quarantined, not fatal.
   for (const u of unreadable) {
     ctx.out.error(`lifeboat: unreadable backup record ${u.key} (skipped): ${u.reason}`);

@@ -1,21 +1,27 @@
 import { findSite } from '../../config/load';
 import { NotFoundError } from '../../errors';
 import type { Recovery } from '../../recovery/model';
+import { assertSandboxNotPromoted } from '../../recovery/start-recovery';
 import { type Invocation, stringOption } from '../args';
 import type { CliContext } from '../context';
 import type { ExitCode } from '../exit-codes';
-import { maybeFollow, startRun } from '../runs';
+import { afterStart, startRun } from '../runs';
 
-/** `lifeboat promote <site> [--from RECOVERY_ID]`: promotes the sandbox of the last recovery. */
+/**
+ * `lifeboat promote <site> [--from RECOVERY_ID] [--discard-changes]`: promotes the sandbox of the
+ * last recovery; the promote refuses (UnsavedChangesError) when the replacement changed anything
+ * since it was launched, unless --discard-changes.
+ */
 export async function promoteCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const from = stringOption(invocation, 'from');
+  const catalog = await ctx.catalog();
   let source: Recovery | undefined;
   if (from !== undefined) {
-    source = await ctx.catalog().getRecovery(site.name, from);
+    source = await catalog.getRecovery(site.name, from);
     if (source === undefined) throw new NotFoundError(`no recovery ${from} of ${site.name} in the catalog`);
   } else {
-    for await (const recovery of ctx.catalog().allRecoveries(site.name)) {
+    for await (const recovery of catalog.allRecoveries(site.name)) {
       if (recovery.spec.kind === 'recovery' && recovery.status.sandbox !== undefined) {
         source = recovery;
         break;
@@ -29,10 +35,22 @@ export async function promoteCommand(ctx: CliContext, invocation: Invocation): P
         : `recovery ${from} has no sandbox to promote`,
     );
   }
-  const run = await startRun(ctx, invocation, site, 'promote', { sourceRecoveryId: source.id });
-  ctx.out.line(
-    `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
-  );
-  ctx.out.line(`  execution ${run.executionArn}`);
-  return maybeFollow(ctx, invocation, site, run.recoveryId);
+  await assertSandboxNotPromoted(catalog, site.name, source.id);
+  const discardChanges = invocation.options['discard-changes'] === true;
+  const run = await startRun(ctx, invocation, site, 'promote', {
+    sourceRecoveryId: source.id,
+    ...(discardChanges ? { discardChanges } : {}),
+  });
+  if (!ctx.json) {
+    ctx.out.line(
+      `promote ${run.recoveryId} of ${site.name} started: sandbox ${source.status.sandbox.recordName} of recovery ${source.id}`,
+    );
+    ctx.out.line(
+      discardChanges
+        ? '  --discard-changes: what the replacement changed since it was launched is dropped (measured and recorded first)'
+        : '  it first measures what the replacement changed since it was launched, and refuses if anything (--discard-changes to drop it)',
+    );
+    ctx.out.line(`  execution ${run.executionArn}`);
+  }
+  return afterStart(ctx, invocation, site, run);
 }

@@ -2,10 +2,10 @@ import { findSite } from '../../config/load';
 import { startRecovery } from '../../recovery/start-recovery';
 import { formatTime } from '../../report/format';
 import { type Invocation, stringOption } from '../args';
-import type { CliContext } from '../context';
+import { type CliContext, executionsFor } from '../context';
 import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import { planRecovery } from '../plan';
-import { executionsFor, maybeFollow } from '../runs';
+import { afterStart } from '../runs';
 
 function sinceOf(invocation: Invocation, now: Date): Date {
   const raw = stringOption(invocation, 'since');
@@ -26,7 +26,7 @@ export async function recoverCommand(ctx: CliContext, invocation: Invocation): P
   const skipSandbox = invocation.options['skip-sandbox'] === true;
 
   if (invocation.options['dry-run'] === true) {
-    const plan = await planRecovery(ctx.catalog(), site, since, { backupId, skipSandbox });
+    const plan = await planRecovery(await ctx.catalog(), site, since, { backupId, skipSandbox });
     if (ctx.json) {
       ctx.out.line(JSON.stringify(plan, null, 2));
     } else {
@@ -40,8 +40,8 @@ export async function recoverCommand(ctx: CliContext, invocation: Invocation): P
     return plan.candidates.length === 0 ? EXIT.failed : EXIT.ok;
   }
 
-  const executions = executionsFor(ctx, invocation, 'recovery');
-  const result = await startRecovery({ catalog: ctx.catalog(), executions }, ctx.clock, {
+  const executions = await executionsFor(ctx, invocation, 'recovery');
+  const result = await startRecovery({ catalog: await ctx.catalog(), executions }, ctx.clock, {
     site,
     trigger: {
       source: 'manual',
@@ -55,7 +55,14 @@ export async function recoverCommand(ctx: CliContext, invocation: Invocation): P
     ctx.out.error(`lifeboat: recovery not started: ${result.why}`);
     return EXIT.failed;
   }
-  ctx.out.line(`recovery ${result.recoveryId} of ${site.name} started`);
-  ctx.out.line(`  execution ${result.executionArn}`);
-  return maybeFollow(ctx, invocation, site, result.recoveryId);
+  if (!ctx.json) {
+    ctx.out.line(`recovery ${result.recoveryId} of ${site.name} started`);
+    ctx.out.line(`  execution ${result.executionArn}`);
+  }
+  return afterStart(ctx, invocation, site, {
+    kind: 'recovery',
+    recoveryId: result.recoveryId,
+    executionArn: result.executionArn,
+    localRun: executions.localRun(),
+  });
 }

@@ -10,10 +10,14 @@ export async function reportCommand(ctx: CliContext, invocation: Invocation): Pr
   const id = invocation.args['recovery-id'] ?? '';
   const { site, recovery } = await findRecovery(ctx, id, stringOption(invocation, 'site'));
   const backups: Backup[] = [];
-  for await (const backup of ctx.catalog().allBackups(site.name)) backups.push(backup);
+  for await (const backup of (await ctx.catalog()).allBackups(site.name)) backups.push(backup);
   const dir = resolve(stringOption(invocation, 'out') ?? 'out');
   const paths = await writeRecoveryReport(dir, recovery, backups, ctx.clock.now());
-  ctx.out.line(paths.html);
-  ctx.out.line(paths.markdown);
+  if (ctx.json) {
+    ctx.out.line(JSON.stringify({ recoveryId: recovery.id, site: site.name, ...paths }, null, 2));
+  } else {
+    ctx.out.line(paths.html);
+    ctx.out.line(paths.markdown);
+  }
   return EXIT.ok;
 }

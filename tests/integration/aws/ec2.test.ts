@@ -1,23 +1,13 @@
-import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { Ec2Adapter } from '../../../lib/aws/ec2';
 import { AwsCallError } from '../../../lib/errors';
-import { toTagList } from '../../../lib/tags/vocabulary';
+import { seedVolume } from '../../../local/seed';
 import { motoClients, uniqueName } from '../../support/moto';
 
 describe('EC2 adapter (moto)', () => {
   const clients = motoClients();
   const ec2 = new Ec2Adapter(clients.ec2('us-east-1'), 'us-east-1');
 
-  async function volume(tags: Record<string, string>): Promise<string> {
-    const out = await clients.ec2('us-east-1').send(
-      new CreateVolumeCommand({
-        AvailabilityZone: 'us-east-1a',
-        Size: 8,
-        TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
-      }),
-    );
-    return out.VolumeId ?? '';
-  }
+  const volume = (tags: Record<string, string>) => seedVolume(clients, 'us-east-1', tags);
 
   it('finds a site volume by tag, snapshots it tagged, and finds the snapshot by tag', async () => {
     const site = uniqueName('site');

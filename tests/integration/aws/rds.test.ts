@@ -1,5 +1,5 @@
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { RdsAdapter } from '../../../lib/aws/rds';
+import { seedDatabase } from '../../../local/seed';
 import { motoClients, uniqueName } from '../../support/moto';
 
 describe('RDS adapter (moto)', () => {
@@ -7,21 +7,7 @@ describe('RDS adapter (moto)', () => {
   const primary = new RdsAdapter(clients.rds('us-east-1'), 'us-east-1');
   const dr = new RdsAdapter(clients.rds('us-west-2'), 'us-west-2');
 
-  async function database(): Promise<string> {
-    const id = uniqueName('db');
-    await clients.rds('us-east-1').send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        Engine: 'mysql',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'admin',
-        MasterUserPassword: 'not-a-secret-1',
-        Tags: [{ Key: 'Name', Value: id }],
-      }),
-    );
-    return id;
-  }
+  const database = () => seedDatabase(clients, 'us-east-1', uniqueName('db'));
 
   it('describes a database with its tags, and answers undefined for one that does not exist', async () => {
     const id = await database();

@@ -37,6 +37,8 @@ describe('backup functions, invoked like Lambda (moto)', () => {
     );
     process.env.CATALOG_BUCKET = moto.bucket;
     process.env.LIFEBOAT_CONFIG = join(dir, 'sites.yml');
+    process.env.LIFEBOAT_STAGE = 'dev';
+    process.env.LIFEBOAT_ACCOUNT_ID = '123456789012';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     fns = {
@@ -87,9 +89,10 @@ describe('backup functions, invoked like Lambda (moto)', () => {
       const run = fns.onEvent(event, context);
 
       if (/ebs-snapshot|rds-db-snapshot/.test(file)) {
+        // One ignored signal per snapshot of the sample (the multi-volume one has two).
         await expect(run).resolves.toMatchObject({
           advanced: [],
-          ignored: [expect.objectContaining({ reason: expect.any(String) })],
+          ignored: expect.arrayContaining([expect.objectContaining({ reason: expect.any(String) })]),
         });
       } else {
         await expect(run).rejects.toMatchObject({

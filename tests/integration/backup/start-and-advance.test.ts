@@ -34,7 +34,7 @@ describe('start and advance a backup (moto)', () => {
       'lifeboat:site': site.name,
       'lifeboat:backup-id': started.id,
       'lifeboat:managed': 'true',
-      Name: `${site.name}-wp-content-0`,
+      Name: `${site.name}-wp-content`,
     });
     const dr = await new Ec2Adapter(clients.ec2('us-west-2'), 'us-west-2').findSnapshots({
       tags: { 'lifeboat:site': site.name },

@@ -1,14 +1,14 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { BackupPorts } from '../../../lib/backup/ports';
 import { backupPorts } from '../../../lib/backup/wiring';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Site } from '../../../lib/config/schema';
-import { buildSite } from '../../support/builders';
-import { seedSiteResources, uniqueName } from '../../support/moto';
+import { seedSite } from '../../../local/seed';
+import { siteConfig } from '../../../local/site-config';
+import { uniqueName, uniqueSiteName } from '../../support/moto';
 
-/** A site in moto: one tagged volume and one RDS instance in us-east-1, DR in us-west-2. */
+/** A site in moto: tagged volumes and one RDS instance in us-east-1, DR in us-west-2. */
 export interface MotoSite {
   site: Site;
   volumeId: string;
@@ -18,25 +18,27 @@ export interface MotoSite {
   bucket: string;
 }
 
-/** Makes a fresh site (unique names) with its resources and a catalog bucket in moto. */
+/** Makes a fresh site (unique names) with its resources and a catalog bucket in moto (local/seed.ts). */
 export async function makeMotoSite(
   clients: AllAwsClients,
   options: { volumes?: number; site?: Record<string, unknown> } = {},
 ): Promise<MotoSite> {
-  const name = uniqueName('s')
-    .replace(/[^a-z0-9-]/g, '')
-    .slice(0, 30);
-  const dbId = `${name}-db`;
-  const site = buildSite({
-    name,
-    protect: { volumes: { tags: { 'lifeboat:site': name } }, database: { instance: dbId } },
-    ...options.site,
-  });
-  const { volumeIds } = await seedSiteResources(clients, name, { volumes: options.volumes });
   const bucket = uniqueName('catalog');
-  await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  const seeded = await seedSite(clients, {
+    name: uniqueSiteName(),
+    volumes: options.volumes,
+    catalogBucket: bucket,
+  });
+  const site = siteConfig([seeded], { overrides: options.site }).sites[0] as Site;
   const catalog = new Catalog(new S3ObjectStore(clients.s3(), bucket), { retryDelayMs: 5 });
-  return { site, volumeId: volumeIds[0] ?? '', dbId, ports: backupPorts(clients, catalog), catalog, bucket };
+  return {
+    site,
+    volumeId: seeded.volumeIds[0] ?? '',
+    dbId: seeded.database?.id ?? '',
+    ports: backupPorts(clients, catalog),
+    catalog,
+    bucket,
+  };
 }
 
 type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;

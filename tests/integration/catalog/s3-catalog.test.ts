@@ -1,7 +1,7 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import { Catalog } from '../../../lib/catalog/catalog';
 import { AlreadyExistsError, ConcurrentUpdateError, SiteLockedError } from '../../../lib/errors';
+import { seedCatalogBucket } from '../../../local/seed';
 import { buildBackup } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
 
@@ -11,9 +11,7 @@ describe('catalog on S3 (moto)', () => {
   let catalog: Catalog;
 
   beforeEach(async () => {
-    const bucket = uniqueName('catalog');
-    await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
-    store = new S3ObjectStore(clients.s3(), bucket);
+    store = new S3ObjectStore(clients.s3(), await seedCatalogBucket(clients, uniqueName('catalog')));
     catalog = new Catalog(store, { retryDelayMs: 10, maxUpdateAttempts: 100 });
   });
 

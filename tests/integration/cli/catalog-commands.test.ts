@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../../../lib/catalog/catalog';
 import { motoEndpoint } from '../../support/moto';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
-import { completedBackup, freshCatalog, recordedRecovery } from './seed';
+import { completedBackup, freshCatalog } from './seed';
 
 describe('lifeboat list / status / report (subprocess against moto)', () => {
   let bucket: string;

@@ -71,11 +71,13 @@ describe('lifeboat errors: one line and an exit code scripts can rely on', () =>
     expect(result.stderr).toMatch(/^lifeboat: cannot read site config \/nonexistent\/sites.yml: ENOENT/);
   });
 
-  it('exits 2 when no catalog bucket is given', async () => {
+  it('exits 2 when no catalog bucket is given and there is no stack to read it from', async () => {
     const result = await runCli(['list', 'blog', '--endpoint', motoEndpoint()], MOTO_CREDENTIALS);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('lifeboat: no catalog bucket: pass --bucket NAME or set CATALOG_BUCKET\n');
+    expect(result.stderr).toBe(
+      'lifeboat: no catalog bucket: no stack lifeboat-dev in us-east-1 (check --stage and --region); pass --bucket NAME or set CATALOG_BUCKET\n',
+    );
   });
 
   it('exits 3 when the emulator is not running', async () => {

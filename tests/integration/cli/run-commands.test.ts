@@ -1,28 +1,18 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Catalog } from '../../../lib/catalog/catalog';
+import { executionInput } from '../../../local/inspect';
+import { seedStandInStateMachine } from '../../../local/seed';
 import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 import { MOTO_CREDENTIALS, runCli } from './run-cli';
-import { completedBackup, freshCatalog, recordedRecovery } from './seed';
+import { completedBackup, freshCatalog } from './seed';
 
 const clients = motoClients();
+// These tests check what StartExecution receives (the contract with the deployed state machine),
+// so the executions are only started; tests/integration/cli/local-runs.test.ts runs them.
+const START_ONLY = { ...MOTO_CREDENTIALS, LIFEBOAT_LOCAL_RUNNER: 'off' };
 
-async function stateMachine(kind: string): Promise<string> {
-  const out = await clients.sfn().send(
-    new CreateStateMachineCommand({
-      name: uniqueName(kind),
-      definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }),
-      roleArn: 'arn:aws:iam::123456789012:role/lifeboat-states',
-    }),
-  );
-  if (out.stateMachineArn === undefined) throw new Error('moto returned no state machine ARN');
-  return out.stateMachineArn;
-}
-
-async function executionInput(arn: string): Promise<Record<string, unknown>> {
-  const out = await clients.sfn().send(new DescribeExecutionCommand({ executionArn: arn }));
-  return JSON.parse(out.input ?? '{}') as Record<string, unknown>;
-}
+const stateMachine = (kind: string) => seedStandInStateMachine(clients, 'us-east-1', uniqueName(kind));
 
 async function keysOf(bucket: string): Promise<string[]> {
   const out = await clients.s3().send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -83,7 +73,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
 
     const result = await runCli(
       ['recover', 'blog', '--backup', drilled.id, '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
 
     expect(result.code).toBe(0);
@@ -91,7 +81,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
     expect(id).toMatch(/^\d{8}t\d{6}z-[0-9a-f]{8}$/);
     expect(result.stdout).toContain(`follow it with: lifeboat status ${id} --follow`);
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       recoveryId: id,
       kind: 'recovery',
@@ -106,7 +96,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     await catalog.acquireLock('blog', '20261123t000000z-deadbeef', new Date(), 3_600_000);
 
     const result = await runCli(['recover', 'blog', ...common()], {
-      ...MOTO_CREDENTIALS,
+      ...START_ONLY,
       RECOVERY_STATE_MACHINE_ARN: arn,
     });
 
@@ -117,11 +107,11 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
   });
 
   it('exits 2 naming what is missing when no state machine is given', async () => {
-    const result = await runCli(['recover', 'blog', ...common()], MOTO_CREDENTIALS);
+    const result = await runCli(['recover', 'blog', ...common()], START_ONLY);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'lifeboat: no recovery state machine: pass --state-machine ARN or set RECOVERY_STATE_MACHINE_ARN\n',
+      'lifeboat: no recovery state machine: no stack lifeboat-dev in us-east-1 (check --stage and --region); pass --state-machine ARN or set RECOVERY_STATE_MACHINE_ARN\n',
     );
   });
 
@@ -131,7 +121,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     const arn = await stateMachine('promote');
 
     const result = await runCli(['promote', 'blog', ...common()], {
-      ...MOTO_CREDENTIALS,
+      ...START_ONLY,
       PROMOTE_STATE_MACHINE_ARN: arn,
     });
 
@@ -140,7 +130,7 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
       /^promote \S+ of blog started: sandbox sandbox.example.com of recovery 20261123t093900z-5f2c81a0$/m,
     );
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       kind: 'promote',
       trigger: { source: 'manual' },
@@ -148,10 +138,30 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     });
   });
 
+  it('passes --discard-changes to the promote and says what it drops', async () => {
+    const { recovery } = recordedRecovery();
+    await catalog.createRecovery(recovery);
+    const arn = await stateMachine('promote');
+
+    const result = await runCli(['promote', 'blog', '--discard-changes', ...common()], {
+      ...MOTO_CREDENTIALS,
+      PROMOTE_STATE_MACHINE_ARN: arn,
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '--discard-changes: what the replacement changed since it was launched is dropped',
+    );
+    const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
+      options: { sourceRecoveryId: '20261123t093900z-5f2c81a0', discardChanges: true },
+    });
+  });
+
   it('exits 4 when there is no sandbox to promote', async () => {
     const arn = await stateMachine('promote');
 
-    const result = await runCli(['promote', 'blog', '--state-machine', arn, ...common()], MOTO_CREDENTIALS);
+    const result = await runCli(['promote', 'blog', '--state-machine', arn, ...common()], START_ONLY);
 
     expect(result.code).toBe(4);
     expect(result.stderr).toBe('lifeboat: no recovery of blog has a sandbox to promote\n');
@@ -162,16 +172,16 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
 
     const result = await runCli(
       ['drill', 'blog', '--backup', newest.id, '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
     const missing = await runCli(
       ['drill', 'blog', '--backup', '20200101t000000z-manual', '--state-machine', arn, ...common()],
-      MOTO_CREDENTIALS,
+      START_ONLY,
     );
 
     expect(result.code).toBe(0);
     const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
-    expect(await executionInput(executionArn ?? '')).toMatchObject({
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
       site: 'blog',
       kind: 'drill',
       options: { backupId: newest.id },

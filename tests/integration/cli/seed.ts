@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup, BackupKind } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
-import type { Recovery } from '../../../lib/recovery/model';
+import { seedCatalogBucket } from '../../../local/seed';
 import { buildBackup } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
 
 /** A fresh catalog bucket in this file's moto. */
 export async function freshCatalog(): Promise<{ bucket: string; catalog: Catalog; store: S3ObjectStore }> {
   const clients = motoClients();
-  const bucket = uniqueName('cli-catalog');
-  await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  const bucket = await seedCatalogBucket(clients, uniqueName('cli-catalog'));
   const store = new S3ObjectStore(clients.s3(), bucket);
   return { bucket, catalog: new Catalog(store), store };
 }
@@ -43,10 +39,4 @@ export function completedBackup(hoursAgo: number, kind: BackupKind = 'scheduled'
     },
   ];
   return backup;
-}
-
-/** The recorded walk-back recovery used by the report tests, and its backups. */
-export function recordedRecovery(): { recovery: Recovery; backups: Backup[] } {
-  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
-  return JSON.parse(readFileSync(path, 'utf8')) as { recovery: Recovery; backups: Backup[] };
 }

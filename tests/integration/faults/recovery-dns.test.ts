@@ -1,18 +1,16 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import type { TaskInfo } from '../../../lib/recovery/ports';
-import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
 import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';
 import { FaultInjector } from '../../../local/sdk-middleware/fault-injector';
 import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
+import { OUTAGE, recoveryInput } from '../../stepfunctions/support/executions';
 import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';
 import type { SiteBehaviour } from '../../stepfunctions/support/site-server';
 import { SteppingClock } from '../../stepfunctions/support/stepping-clock';
 import { motoClients, motoEndpoint } from '../../support/moto';
-
-const OUTAGE = '2026-11-22T09:39:00Z';
 
 /** The backup id of the task Route 53 sends traffic to (by the task's private IP), if any. */
 async function backupBehindDns(world: RecoveryWorld): Promise<string | undefined> {
@@ -74,23 +72,15 @@ async function recoverUnderFaults(seed: number, behaviours: SiteBehaviour[]) {
           ? undefined
           : world.servers.get(task.tags['lifeboat:backup-id'] ?? '')?.url,
     });
-    const incidentKey = `pingdom:12345:${OUTAGE}:${world.site.name}:${seed}`;
+    const input = recoveryInput(world.site.name, {
+      incidentKey: `pingdom:12345:${OUTAGE}:${world.site.name}:${seed}`,
+      summary: 'down',
+      options: { skipSandbox: true },
+    });
     const run = await simClock.drive(() =>
       runStateMachineLocally({
         machine: 'recovery',
-        input: {
-          site: world.site.name,
-          recoveryId: recoveryIdFor(new Date(OUTAGE), incidentKey),
-          kind: 'recovery',
-          trigger: {
-            source: 'pingdom',
-            incidentKey,
-            outageStartedAt: OUTAGE,
-            receivedAt: OUTAGE,
-            summary: 'down',
-          },
-          options: { dryRun: false, skipSandbox: true, database: 'keep' },
-        },
+        input,
         context: { config: world.config, clock: stepClock, ports },
       }),
     );

@@ -1,6 +1,5 @@
 import { DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { AllAwsClients } from '../../../lib/aws/all-clients';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
@@ -13,43 +12,23 @@ import { type DeliveryFaults, EventFeeder } from '../../../local/sdk-middleware/
 import { FaultInjector, type FaultRates } from '../../../local/sdk-middleware/fault-injector';
 import { seededRandom } from '../../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../../local/sdk-middleware/simulated-clock';
-import { buildConfig, rawSite } from '../../support/builders';
-import { motoClients, motoEndpoint, seedSiteResources, uniqueName } from '../../support/moto';
+import { seedCatalogBucket, seedSites } from '../../../local/seed';
+import { siteConfig } from '../../../local/site-config';
+import { motoClients, motoEndpoint, uniqueName, uniqueSiteName } from '../../support/moto';
 
 const PRIMARY = 'us-east-1';
 const DR = 'us-west-2';
 
-/** Sites in moto (tagged volumes and one RDS instance each) and a catalog bucket. */
+/** Sites in moto (tagged volumes and one RDS instance each, local/seed.ts) and a catalog bucket. */
 export async function makeSites(
   clients: AllAwsClients,
   count: number,
   volumesPerSite: number,
 ): Promise<{ config: LifeboatConfig; bucket: string }> {
-  const raw: Record<string, unknown>[] = [];
-  for (let s = 0; s < count; s += 1) {
-    const name = uniqueName('f')
-      .replace(/[^a-z0-9-]/g, '')
-      .slice(-24)
-      .replace(/^[^a-z]+/, 'f');
-    const { dbId } = await seedSiteResources(clients, name, { volumes: volumesPerSite, region: PRIMARY });
-    raw.push(
-      rawSite({
-        name,
-        regions: { primary: PRIMARY, dr: DR },
-        protect: { volumes: { tags: { 'lifeboat:site': name } }, database: { instance: dbId } },
-        dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: `${name}.example.com` },
-        sandbox: {
-          recordName: `sandbox-${name}.example.com`,
-          allowedCidr: '203.0.113.0/24',
-          securityGroups: ['sg-0fedcba9876543210'],
-        },
-        triggers: { cloudwatchAlarms: [] },
-      }),
-    );
-  }
-  const bucket = uniqueName('catalog');
-  await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
-  return { config: buildConfig(...raw), bucket };
+  const seeds = Array.from({ length: count }, () => ({ name: uniqueSiteName('f'), volumes: volumesPerSite }));
+  const sites = await seedSites(clients, seeds);
+  const bucket = await seedCatalogBucket(clients, uniqueName('catalog'));
+  return { config: siteConfig(sites), bucket };
 }
 
 /** A simulated AWS over this worker's moto, with faults on EC2 and RDS, and a faulty event feeder. */

@@ -18,22 +18,25 @@ describe('ECS volume stand-in (what moto leaves out of RunTask)', () => {
     await holdEcsTasksRunning(motoEndpoint());
     const site = await provisionSite(clients, referenceBlueprint({ catalogBucket: uniqueName('catalog') }));
     const ec2 = clients.ec2('us-east-1');
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: site.volumeId }));
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: site.volumeIds[0] }));
 
     await clients.ecs('us-east-1').send(
       new RunTaskCommand({
-        cluster: site.cluster,
-        taskDefinition: site.taskDefinition,
+        cluster: site.run.cluster,
+        taskDefinition: site.run.taskDefinition,
         launchType: 'FARGATE',
         networkConfiguration: {
-          awsvpcConfiguration: { subnets: site.subnetIds, securityGroups: [site.sandboxSecurityGroupId] },
+          awsvpcConfiguration: {
+            subnets: site.run.subnetIds,
+            securityGroups: [site.run.sandboxSecurityGroupId],
+          },
         },
         volumeConfigurations: [
           {
-            name: site.volumeName,
+            name: site.run.volumeName,
             managedEBSVolume: {
               snapshotId: snap.SnapshotId,
-              roleArn: site.infrastructureRoleArn,
+              roleArn: site.run.infrastructureRoleArn,
               volumeType: 'gp3',
               tagSpecifications: [
                 { resourceType: 'volume', tags: [{ key: 'lifeboat:role', value: 'sandbox' }] },

@@ -1,12 +1,11 @@
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { EcsAdapter } from '../../../lib/aws/ecs';
 import { Route53Adapter } from '../../../lib/aws/route53';
 import { SnsAdapter } from '../../../lib/aws/sns';
 import { AwsCallError } from '../../../lib/errors';
 import { runTaskRequest } from '../../../lib/recovery/launch-task';
+import { seedTopic } from '../../../local/seed';
 import { RecoveryWorld } from '../../stepfunctions/support/recovery-world';
-import { motoClients, uniqueName } from '../../support/moto';
+import { motoClients, receivedNotifications, uniqueName } from '../../support/moto';
 
 describe('recovery adapters on moto', () => {
   const clients = motoClients();
@@ -30,7 +29,7 @@ describe('recovery adapters on moto', () => {
     };
 
     const launched = await ecs.runTask(
-      runTaskRequest(world.site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
+      runTaskRequest(world.site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
     );
     const running = await ecs.describeTask(world.site.run.cluster, launched.taskArn);
     await ecs.stopTask(world.site.run.cluster, launched.taskArn, 'lifeboat test');
@@ -50,12 +49,18 @@ describe('recovery adapters on moto', () => {
 
     await expect(
       ecs.runTask(
-        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', {
-          backupId: 'b',
-          snapshotId: 'snap-0abc',
-          takenAt: '',
-          drilled: false,
-        }),
+        runTaskRequest(
+          site,
+          '20261122t093900z-1a2b3c4d',
+          'replacement',
+          {
+            backupId: 'b',
+            snapshotId: 'snap-0abc',
+            takenAt: '',
+            drilled: false,
+          },
+          'prod',
+        ),
       ),
     ).rejects.toThrow(AwsCallError);
   });
@@ -78,29 +83,13 @@ describe('recovery adapters on moto', () => {
   });
 
   it('SNS: publishes the subject and message subscribers receive', async () => {
-    const topic = await clients.sns().send(new CreateTopicCommand({ Name: uniqueName('topic') }));
-    const queue = await clients.sqs().send(new CreateQueueCommand({ QueueName: uniqueName('queue') }));
-    const attrs = await clients
-      .sqs()
-      .send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
-    await clients.sns().send(
-      new SubscribeCommand({
-        TopicArn: topic.TopicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-      }),
-    );
+    const { topicArn, queueUrl } = await seedTopic(clients, 'us-east-1', uniqueName('topic'), {
+      queue: true,
+    });
 
-    await new SnsAdapter(clients.sns(), topic.TopicArn ?? '').publish(
-      'lifeboat: Recovery of blog succeeded',
-      'body',
-    );
+    await new SnsAdapter(clients.sns(), topicArn).publish('lifeboat: Recovery of blog succeeded', 'body');
 
-    const received = await clients.sqs().send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl }));
-    const envelope = JSON.parse(received.Messages?.[0]?.Body ?? '{}') as {
-      Subject?: string;
-      Message?: string;
-    };
-    expect(envelope).toMatchObject({ Subject: 'lifeboat: Recovery of blog succeeded', Message: 'body' });
+    const received = await receivedNotifications(clients, queueUrl ?? '');
+    expect(received[0]).toMatchObject({ subject: 'lifeboat: Recovery of blog succeeded', message: 'body' });
   });
 });

@@ -1,7 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import { Catalog } from '../../../lib/catalog/catalog';
@@ -9,6 +7,7 @@ import { logger } from '../../../lib/middleware/lambda';
 import type { Recovery } from '../../../lib/recovery/model';
 import type { HttpResult } from '../../../lib/triggers/http';
 import type { TriggerOutcome } from '../../../lib/triggers/outcome';
+import { seedCatalogBucket, seedStandInStateMachine, seedWebhookToken } from '../../../local/seed';
 import { buildRecovery } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
 import { sampleEvent } from '../../unit/triggers/support';
@@ -32,20 +31,10 @@ describe('recovery triggers (moto)', () => {
   const savedEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    const bucket = uniqueName('catalog');
+    const bucket = await seedCatalogBucket(clients, uniqueName('catalog'));
     const parameter = `/lifeboat/${uniqueName('it')}/pingdom-token`;
-    await clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
-    await clients
-      .ssm()
-      .send(new PutParameterCommand({ Name: parameter, Type: 'SecureString', Value: token }));
-    const created = await clients.sfn().send(
-      new CreateStateMachineCommand({
-        name: uniqueName('lifeboat-it-recovery'),
-        roleArn: 'arn:aws:iam::123456789012:role/lifeboat-it-states',
-        definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
-      }),
-    );
-    stateMachineArn = created.stateMachineArn ?? '';
+    await seedWebhookToken(clients, 'us-east-1', parameter, token);
+    stateMachineArn = await seedStandInStateMachine(clients, 'us-east-1', uniqueName('lifeboat-it-recovery'));
     catalog = new Catalog(new S3ObjectStore(clients.s3(), bucket), {
       retryDelayMs: 10,
       maxUpdateAttempts: 100,

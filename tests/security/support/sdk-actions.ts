@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 
 /** IAM prefix of each SDK client package lifeboat uses. */
 const IAM_PREFIX: Record<string, string> = {
+  'client-ebs': 'ebs',
   'client-ec2': 'ec2',
   'client-ecs': 'ecs',
   'client-rds': 'rds',
@@ -60,6 +61,15 @@ const IMPLIED: Record<string, string[]> = {
   's3:GetObject': ['kms:Decrypt'],
 };
 
+/**
+ * Powertools utilities that call AWS on the code's behalf, with the IAM actions of the calls they
+ * make: `new SSMProvider(...)` then `.get(name)` is SSM GetParameter.
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/parameters/#iam-permissions
+ */
+const POWERTOOLS_PROVIDERS: Record<string, { module: string; actions: string[] }> = {
+  SSMProvider: { module: '@aws-lambda-powertools/parameters/ssm', actions: ['ssm:GetParameter'] },
+};
+
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
 const SDK_IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"]@aws-sdk\/(client-[a-z0-9-]+)['"]/g;
 
@@ -112,6 +122,13 @@ export function actionsInFile(file: string): string[] {
       const iamNames = prefix === 's3' ? (S3_ACTIONS[command] ?? [command]) : [command];
       for (const iam of iamNames) actions.push(`${prefix}:${iam}`);
     }
+  }
+  for (const [name, provider] of Object.entries(POWERTOOLS_PROVIDERS)) {
+    const imported = new RegExp(
+      `import\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*['"]${provider.module}['"]`,
+    );
+    if (imported.test(source) && new RegExp(`new\\s+${name}\\s*\\(`).test(source))
+      actions.push(...provider.actions);
   }
   return actions;
 }

@@ -1,30 +1,16 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
   CreateSnapshotCommand,
-  CreateSubnetCommand,
-  CreateVolumeCommand,
-  CreateVpcCommand,
-  ModifyVpcAttributeCommand,
+  CreateTagsCommand,
 } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import {
-  CreateClusterCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
-import {
-  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
-  CreateDBSubnetGroupCommand,
   type DBInstance,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
 } from '@aws-sdk/client-rds';
-import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
@@ -33,11 +19,22 @@ import type { DatabaseMode, LifeboatConfig, Site } from '../../../lib/config/sch
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
-import { rdsSnapshotIdentifier, toTagList } from '../../../lib/tags/vocabulary';
+import { rdsSnapshotIdentifier, snapshotTags, toTagList } from '../../../lib/tags/vocabulary';
+import { trustIdentityFromEnv } from '../../../lib/trust/snapshot-trust';
+import { type LocalRunResult, type MachineName, runStateMachineLocally } from '../../../local/local-runner';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
-import { buildBackup, buildConfig, rawSite } from '../../support/builders';
-import { motoClients, motoEndpoint, uniqueName } from '../../support/moto';
+import { seedSite, seedVolume } from '../../../local/seed';
+import { siteConfig } from '../../../local/site-config';
+import { buildBackup } from '../../support/builders';
+import {
+  motoClients,
+  motoEndpoint,
+  receivedNotifications,
+  uniqueName,
+  uniqueSiteName,
+} from '../../support/moto';
 import { type SiteBehaviour, type SiteServer, startSiteServer } from './site-server';
+import { SteppingClock } from './stepping-clock';
 
 const REGION = 'us-east-1';
 
@@ -45,13 +42,16 @@ const REGION = 'us-east-1';
 export interface ObservedTask {
   taskArn: string;
   lastStatus: string;
+  /** The address of its network interface (what DNS is switched to). */
+  privateIp?: string;
   tags: Record<string, string>;
 }
 
 /**
- * One site on moto, ready for a recovery: VPC, subnet and security groups, an ECS cluster and task
- * definition, a hosted zone, the catalog bucket, an SNS topic with an SQS queue to read what was
- * published, the live volume, and local HTTP servers that play the site restored from each backup.
+ * One site on moto, ready for a recovery (seeded by local/seed.ts): VPC, subnet and security
+ * groups (and, when asked, a live database in the VPC), an ECS cluster and task definition, a hosted zone, the catalog bucket, an SNS topic with
+ * an SQS queue to read what was published, the live volume, and local HTTP servers that play the
+ * site restored from each backup.
  */
 export class RecoveryWorld {
   readonly clients = motoClients();
@@ -64,9 +64,7 @@ export class RecoveryWorld {
   queueUrl = '';
   liveVolumeId = '';
   sandboxSecurityGroup = '';
-  private readonly siteName = `s${uniqueName('')
-    .replace(/[^a-z0-9]/g, '')
-    .slice(-12)}`;
+  private readonly siteName = uniqueSiteName();
   private fallback?: SiteServer;
 
   /** The site's live RDS instance and its network, when set up with a database. */
@@ -82,149 +80,45 @@ export class RecoveryWorld {
     options: { database?: DatabaseMode; pointInTimeMarginSeconds?: number } = {},
   ): Promise<this> {
     await holdEcsTasksRunning(motoEndpoint());
-    const ec2 = this.clients.ec2(REGION);
-    const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-    const vpcId = vpc.Vpc?.VpcId ?? '';
-    // moto's ECS answers HTTP 500 for tasks in a VPC without DNS hostnames.
-    await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-    const subnet = await ec2.send(
-      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${REGION}a` }),
-    );
-    const sg = async (name: string) =>
-      (
-        await ec2.send(
-          new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: uniqueName(name), Description: name }),
-        )
-      ).GroupId ?? '';
-    const siteSg = await sg('site');
-    const sandboxSg = await sg('sandbox');
-    this.sandboxSecurityGroup = sandboxSg;
-
-    const cluster = uniqueName('cluster');
-    await this.clients.ecs(REGION).send(new CreateClusterCommand({ clusterName: cluster }));
-    const family = uniqueName('wordpress');
-    await this.clients.ecs(REGION).send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          {
-            name: 'wordpress',
-            image: 'wordpress:6',
-            memory: 512,
-            portMappings: [{ containerPort: 80 }],
-            mountPoints: [{ sourceVolume: 'wp-content', containerPath: '/var/www/html/wp-content' }],
-          },
-        ],
-        volumes: [{ name: 'wp-content', configuredAtLaunch: true }],
-      }),
-    );
-
-    const zoneName = `${this.siteName}.example.com`;
-    const zone = await this.clients
-      .route53()
-      .send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: uniqueName('zone') }));
-    const hostedZoneId = (zone.HostedZone?.Id ?? '').replace('/hostedzone/', '');
-
     const bucket = uniqueName('catalog');
-    await this.clients.s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    const withDatabase = options.database !== undefined;
+    const seeded = await seedSite(this.clients, {
+      name: this.siteName,
+      database: withDatabase ? 'instance' : false,
+      // A DB subnet group spans two zones.
+      run: { subnets: withDatabase ? 2 : 1 },
+      // No www record yet: a recovery that never switches DNS leaves none.
+      dns: { domain: `${this.siteName}.example.com` },
+      catalogBucket: bucket,
+      notifications: 'topic-and-queue',
+    });
     this.catalog = new Catalog(new S3ObjectStore(this.clients.s3(), bucket), { retryDelayMs: 1 });
-
-    const topic = await this.clients.sns().send(new CreateTopicCommand({ Name: uniqueName('lifeboat') }));
-    this.topicArn = topic.TopicArn ?? '';
-    const queue = await this.clients.sqs().send(new CreateQueueCommand({ QueueName: uniqueName('notes') }));
-    this.queueUrl = queue.QueueUrl ?? '';
-    const attrs = await this.clients
-      .sqs()
-      .send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }));
-    await this.clients.sns().send(
-      new SubscribeCommand({
-        TopicArn: this.topicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-      }),
-    );
-
-    this.liveVolumeId = await this.volume({ 'lifeboat:site': this.siteName, Name: 'wp-content' });
-    if (options.database !== undefined) {
-      const subnet2 = await ec2.send(
-        new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.2.0/24', AvailabilityZone: `${REGION}b` }),
-      );
-      const rds = this.clients.rds(REGION);
-      const subnetGroup = uniqueName('db-subnets');
-      await rds.send(
-        new CreateDBSubnetGroupCommand({
-          DBSubnetGroupName: subnetGroup,
-          DBSubnetGroupDescription: 'site database',
-          SubnetIds: [subnet.Subnet?.SubnetId ?? '', subnet2.Subnet?.SubnetId ?? ''],
-        }),
-      );
+    this.topicArn = seeded.notifications?.topicArn ?? '';
+    this.queueUrl = seeded.notifications?.queueUrl ?? '';
+    this.liveVolumeId = seeded.volumeIds[0] ?? '';
+    this.sandboxSecurityGroup = seeded.run?.sandboxSecurityGroupId ?? '';
+    const db = seeded.database;
+    if (
+      db?.subnetGroup !== undefined &&
+      db.securityGroupId !== undefined &&
+      db.sandboxSecurityGroupId !== undefined
+    )
       this.database = {
-        instance: `${this.siteName}-db`,
-        subnetGroup,
-        securityGroup: await sg('db'),
-        sandboxSecurityGroup: await sg('sandbox-db'),
+        instance: db.id,
+        subnetGroup: db.subnetGroup,
+        securityGroup: db.securityGroupId,
+        sandboxSecurityGroup: db.sandboxSecurityGroupId,
       };
-      await rds.send(
-        new CreateDBInstanceCommand({
-          DBInstanceIdentifier: this.database.instance,
-          Engine: 'mysql',
-          DBInstanceClass: 'db.t3.micro',
-          AllocatedStorage: 20,
-          MasterUsername: 'admin',
-          MasterUserPassword: 'local-only-1',
-          DBSubnetGroupName: subnetGroup,
-          VpcSecurityGroupIds: [this.database.securityGroup],
-          BackupRetentionPeriod: 7,
-        }),
-      );
-    }
-    this.config = buildConfig(
-      rawSite({
-        name: this.siteName,
-        protect: {
-          volumes: { tags: { 'lifeboat:site': this.siteName } },
-          ...(this.database === undefined ? {} : { database: { instance: this.database.instance } }),
-        },
-        run: {
-          cluster,
-          taskDefinition: family,
-          containerName: 'wordpress',
-          containerPort: 80,
-          volumeName: 'wp-content',
-          volumeFilesystemType: 'ext4',
-          subnets: [subnet.Subnet?.SubnetId],
-          securityGroups: [siteSg],
-          assignPublicIp: true,
-          infrastructureRoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
-        },
-        dns: { hostedZoneId, recordName: `www.${zoneName}`, ttl: 60 },
-        health: {
-          path: '/wp-login.php',
-          expectedStatus: 200,
-          timeoutSeconds: 1,
-          deadlineSeconds: 10,
-          healthyThreshold: 2,
-        },
-        sandbox: {
-          recordName: `sandbox.${zoneName}`,
-          allowedCidr: '203.0.113.0/24',
-          securityGroups: [sandboxSg],
-          ...(this.database === undefined
-            ? {}
-            : { databaseSecurityGroups: [this.database.sandboxSecurityGroup] }),
-        },
-        triggers: { cloudwatchAlarms: [] },
+    this.config = siteConfig([seeded], {
+      health: { timeoutSeconds: 1, deadlineSeconds: 10 },
+      overrides: {
         recovery: {
           maxWalkBack: 2,
           database: options.database ?? 'keep',
           pointInTimeMarginSeconds: options.pointInTimeMarginSeconds ?? 300,
         },
-      }),
-    );
+      },
+    });
     this.site = this.config.sites[0] as Site;
     this.fallback = await startSiteServer(defaultBehaviour);
     return this;
@@ -253,14 +147,27 @@ export class RecoveryWorld {
     };
   }
 
-  /** A completed scheduled backup taken at `at`, with a real moto snapshot; its task will answer `behaviour`. */
+  /** Runs `machine` locally on this world, its steps on a clock that starts at `at`. */
+  run(machine: MachineName, input: unknown, at: string, executionName?: string): Promise<LocalRunResult> {
+    return runStateMachineLocally({
+      machine,
+      input,
+      executionName,
+      context: this.context(new SteppingClock(at)),
+    });
+  }
+
+  /**
+   * A completed scheduled backup taken at `at`, with a real moto snapshot (`snapshotId`, e.g. one
+   * built with the EBS direct APIs, or a new CreateSnapshot one); its task will answer `behaviour`.
+   */
   async completedBackup(
     at: string,
     behaviour: SiteBehaviour = 'healthy',
     drill?: 'passed' | 'failed',
+    snapshotId?: string,
   ): Promise<Backup> {
-    const volumeId = await this.volume({ Name: 'old wp-content' });
-    const snap = await this.clients.ec2(REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    const volumeId = await seedVolume(this.clients, REGION, { Name: 'old wp-content' });
     const backup = buildBackup({
       site: this.siteName,
       at,
@@ -269,28 +176,46 @@ export class RecoveryWorld {
         {
           kind: 'ebs-volume',
           sourceId: volumeId,
-          snapshotId: snap.SnapshotId ?? '',
           state: 'completed',
           copy: { region: 'us-west-2', state: 'completed', snapshotId: 'snap-0dr' },
         },
       ],
     });
+    const [part] = backup.status.parts;
+    if (part === undefined) throw new Error('the seeded backup has no part');
+    // Tagged as lifeboat tags its snapshots: the recovery checks each one in AWS before launching it.
+    const tags = toTagList(snapshotTags(backup, part, trustIdentityFromEnv().stage));
+    if (snapshotId === undefined) {
+      const snap = await this.clients.ec2(REGION).send(
+        new CreateSnapshotCommand({
+          VolumeId: volumeId,
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
+        }),
+      );
+      part.snapshotId = snap.SnapshotId ?? '';
+    } else {
+      // A snapshot made with the EBS direct APIs (what ListChangedBlocks compares), tagged like a backup's.
+      await this.clients.ec2(REGION).send(new CreateTagsCommand({ Resources: [snapshotId], Tags: tags }));
+      part.snapshotId = snapshotId;
+    }
     if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: 'seeded' };
     if (this.database !== undefined) {
       const identifier = rdsSnapshotIdentifier(this.siteName, backup.id);
+      const dbPart = {
+        kind: 'rds-instance' as const,
+        sourceId: this.database.instance,
+        snapshotId: identifier,
+        state: 'completed' as const,
+        copy: { region: 'us-west-2', state: 'completed' as const, snapshotId: identifier },
+      };
       await this.clients.rds(REGION).send(
         new CreateDBSnapshotCommand({
           DBInstanceIdentifier: this.database.instance,
           DBSnapshotIdentifier: identifier,
+          Tags: toTagList(snapshotTags(backup, dbPart, trustIdentityFromEnv().stage)),
         }),
       );
-      backup.status.parts.push({
-        kind: 'rds-instance',
-        sourceId: this.database.instance,
-        snapshotId: identifier,
-        state: 'completed',
-        copy: { region: 'us-west-2', state: 'completed', snapshotId: identifier },
-      });
+      backup.status.parts.push(dbPart);
     }
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));
@@ -327,6 +252,9 @@ export class RecoveryWorld {
     return (out.tasks ?? []).map((t) => ({
       taskArn: t.taskArn ?? '',
       lastStatus: t.lastStatus ?? '',
+      privateIp: (t.attachments ?? [])
+        .flatMap((a) => a.details ?? [])
+        .find((d) => d.name === 'privateIPv4Address')?.value,
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
     }));
   }
@@ -364,15 +292,7 @@ export class RecoveryWorld {
 
   /** Subjects and messages published to the topic so far. */
   async notifications(): Promise<{ subject: string; message: string }[]> {
-    const out = await this.clients
-      .sqs()
-      .send(
-        new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-    return (out.Messages ?? []).map((m) => {
-      const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
-      return { subject: envelope.Subject ?? '', message: envelope.Message ?? '' };
-    });
+    return receivedNotifications(this.clients, this.queueUrl);
   }
 
   async close(): Promise<void> {
@@ -381,16 +301,5 @@ export class RecoveryWorld {
         (s) => s.close(),
       ),
     );
-  }
-
-  private async volume(tags: Record<string, string>): Promise<string> {
-    const out = await this.clients.ec2(REGION).send(
-      new CreateVolumeCommand({
-        AvailabilityZone: `${REGION}a`,
-        Size: 8,
-        TagSpecifications: [{ ResourceType: 'volume', Tags: toTagList(tags) }],
-      }),
-    );
-    return out.VolumeId ?? '';
   }
 }

@@ -138,3 +138,42 @@ describe('Ec2Adapter (backup additions)', () => {
     });
   });
 });
+
+describe('Ec2Adapter.describeSnapshot (the trust checks)', () => {
+  const ec2 = new Ec2Adapter(new EC2Client({ region: 'us-east-1' }), 'us-east-1');
+
+  beforeEach(() => ec2Mock.reset());
+
+  it('describes one snapshot by id whoever owns it, with its owner', async () => {
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        {
+          SnapshotId: 'snap-1',
+          VolumeId: 'vol-1',
+          State: 'completed',
+          Encrypted: false,
+          OwnerId: '999999999999',
+        },
+      ],
+    });
+
+    await expect(ec2.describeSnapshot('snap-1')).resolves.toMatchObject({
+      snapshotId: 'snap-1',
+      ownerId: '999999999999',
+    });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSnapshotsCommand, { SnapshotIds: ['snap-1'] });
+    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.OwnerIds).toBeUndefined();
+  });
+
+  it('answers undefined for an id EC2 does not know (or will not show this account)', async () => {
+    ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('InvalidSnapshot.NotFound'));
+
+    await expect(ec2.describeSnapshot('snap-9')).resolves.toBeUndefined();
+  });
+
+  it('fails on any other error, naming the call', async () => {
+    ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation'));
+
+    await expect(ec2.describeSnapshot('snap-1')).rejects.toThrow(AwsCallError);
+  });
+});

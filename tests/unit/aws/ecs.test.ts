@@ -39,7 +39,7 @@ describe('EcsAdapter', () => {
       .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     const task = await adapter.runTask(
-      runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
+      runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
     );
 
     expect(task).toMatchObject({ taskArn: TASK_ARN, cluster: 'blog', lastStatus: 'PROVISIONING' });
@@ -90,7 +90,7 @@ describe('EcsAdapter', () => {
         .on(RunTaskCommand)
         .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
-      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate, 'prod'));
 
       expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
         volumeConfigurations: [
@@ -110,7 +110,7 @@ describe('EcsAdapter', () => {
         .on(RunTaskCommand)
         .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
-      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate, 'prod'));
 
       expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
         volumeConfigurations: [
@@ -131,7 +131,9 @@ describe('EcsAdapter', () => {
       run: { ...site.run, volumeFilesystemType: 'xfs', volumeInitializationRateMiBps: undefined },
     });
 
-    await adapter.runTask(runTaskRequest(xfsSite, '20261122t093900z-1a2b3c4d', 'replacement', candidate));
+    await adapter.runTask(
+      runTaskRequest(xfsSite, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+    );
 
     const volume = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.volumeConfigurations?.[0];
     expect(volume?.managedEBSVolume?.filesystemType).toBe('xfs');
@@ -144,7 +146,9 @@ describe('EcsAdapter', () => {
       .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
     const io2Site = buildSite({ run: { ...site.run, volumeType: 'io2', volumeIops: 4000 } });
 
-    await adapter.runTask(runTaskRequest(io2Site, '20261122t093900z-1a2b3c4d', 'replacement', candidate));
+    await adapter.runTask(
+      runTaskRequest(io2Site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+    );
 
     expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
       volumeConfigurations: [
@@ -161,7 +165,7 @@ describe('EcsAdapter', () => {
       .on(RunTaskCommand)
       .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
-    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
+    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate, 'prod'));
 
     const volume = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.volumeConfigurations?.[0];
     expect(volume?.managedEBSVolume?.roleArn).toBe(site.run.infrastructureRoleArn);
@@ -189,7 +193,7 @@ describe('EcsAdapter', () => {
         .on(RunTaskCommand)
         .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
-      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate));
+      await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', role, candidate, 'prod'));
 
       const input = ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input;
       // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
@@ -210,7 +214,7 @@ describe('EcsAdapter', () => {
       .on(RunTaskCommand)
       .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
-    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate));
+    await adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'sandbox', candidate, 'prod'));
 
     expect(
       ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.networkConfiguration?.awsvpcConfiguration,
@@ -237,7 +241,7 @@ describe('EcsAdapter', () => {
 
     await adapter.runTask(
       withDatabase(
-        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate),
+        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
         site,
         database,
       ),
@@ -262,9 +266,13 @@ describe('EcsAdapter', () => {
       .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
 
     await adapter.runTask(
-      withDatabase(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate), site, {
-        method: 'keep',
-      }),
+      withDatabase(
+        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+        site,
+        {
+          method: 'keep',
+        },
+      ),
     );
 
     expect(ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.overrides).toBeUndefined();
@@ -274,7 +282,7 @@ describe('EcsAdapter', () => {
     ecsMock.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
 
     await expect(
-      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod')),
     ).rejects.toThrow(new TaskLaunchFailedError('ECS RunTask started no task: RESOURCE:ENI'));
   });
 
@@ -284,7 +292,7 @@ describe('EcsAdapter', () => {
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     await expect(
-      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+      adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod')),
     ).rejects.toBeInstanceOf(ThrottledError);
   });
 
@@ -382,7 +390,9 @@ describe('EcsAdapter', () => {
         arrange: () =>
           ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }] }),
         act: () =>
-          adapter.runTask(runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate)),
+          adapter.runTask(
+            runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+          ),
       },
       {
         call: 'EC2 DescribeSecurityGroups',

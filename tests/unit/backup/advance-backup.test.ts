@@ -3,7 +3,7 @@ import { startBackup } from '../../../lib/backup/start-backup';
 import { AwsCallError, ThrottledError } from '../../../lib/errors';
 import { buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
-import { FakeWorld } from './fake-ports';
+import { FAKE_STAGE, FakeWorld } from './fake-ports';
 
 const at = new Date('2026-11-22T02:00:00Z');
 const PRIMARY = 'us-east-1';
@@ -53,6 +53,7 @@ describe('startBackup', () => {
       'lifeboat:backup-id': '20261122t020000z-scheduled',
       'lifeboat:kind': 'scheduled',
       'lifeboat:managed': 'true',
+      'lifeboat:stage': FAKE_STAGE,
       Name: 'wp-1',
     });
     expect([...world.rds(PRIMARY).snapshots.keys()]).toEqual(['lifeboat-blog-20261122t020000z-scheduled']);

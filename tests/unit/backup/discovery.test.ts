@@ -6,7 +6,7 @@ import type { Site } from '../../../lib/config/schema';
 import { AwsCallError, ThrottledError } from '../../../lib/errors';
 import { buildConfig, rawSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
-import { FakeWorld } from './fake-ports';
+import { FAKE_STAGE, FakeWorld } from './fake-ports';
 
 const at = new Date('2026-11-22T02:00:00Z');
 const PRIMARY = 'us-east-1';
@@ -165,7 +165,12 @@ describe('discovery of what a backup covers', () => {
 
   it('discovers later what the request covered, not what the site protects (a pre-promote capture)', async () => {
     const { world, clock, site, ports } = setup(1);
-    world.ebs(PRIMARY).addVolume('vol-0000000a', { 'lifeboat:role': 'sandbox' });
+    // As ECS tags the sandbox's volume (taskTags): its role, site and the stage that launched it.
+    world.ebs(PRIMARY).addVolume('vol-0000000a', {
+      'lifeboat:role': 'sandbox',
+      'lifeboat:site': 'blog',
+      'lifeboat:stage': FAKE_STAGE,
+    });
     const sandboxView: Site = {
       ...site,
       protect: { ...site.protect, volumes: { tags: { 'lifeboat:role': 'sandbox' } }, database: undefined },

@@ -11,9 +11,16 @@ import type {
   VolumeInfo,
 } from '../../../lib/backup/ports';
 import { Catalog } from '../../../lib/catalog/catalog';
+import { ACCEPT_UNSTAGED, snapshotTrust, type TrustAction } from '../../../lib/trust/snapshot-trust';
 import { MemoryObjectStore } from '../../support/memory-object-store';
 
 type Failure = () => Error;
+
+/** The account the fake world is (the snapshots it makes are owned by). */
+export const FAKE_ACCOUNT = '123456789012';
+
+/** The stage the fake world's lifeboat runs as. */
+export const FAKE_STAGE = 'test';
 
 /** Everything matches when every wanted tag is present with its value. */
 const hasTags = (tags: Tags, wanted: Tags = {}) => Object.entries(wanted).every(([k, v]) => tags[k] === v);
@@ -91,6 +98,12 @@ export class FakeEbs implements EbsPort {
           hasTags(s.tags, selector.tags),
       )
       .map((s) => ({ ...s, tags: { ...s.tags } }));
+  }
+
+  async describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined> {
+    this.maybeFail('describeSnapshot');
+    const s = this.snapshots.get(snapshotId);
+    return s === undefined ? undefined : { ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } };
   }
 
   async copySnapshotFrom(input: {
@@ -249,6 +262,8 @@ export class FakeWorld {
   readonly store = new MemoryObjectStore();
   readonly catalog = new Catalog(this.store, { retryDelayMs: 0 });
   readonly finished: Backup[] = [];
+  /** Every refusal of the snapshot checks, as the metric would count it. */
+  readonly refused: { site: string; action: TrustAction }[] = [];
   private readonly ebsRegions = new Map<string, FakeEbs>();
   private readonly rdsRegions = new Map<string, FakeRds>();
 
@@ -275,6 +290,11 @@ export class FakeWorld {
       catalog: this.catalog,
       ebs: (region) => this.ebs(region),
       rds: (region) => this.rds(region),
+      trust: snapshotTrust(
+        { stage: FAKE_STAGE, accountId: FAKE_ACCOUNT, acceptUnstaged: ACCEPT_UNSTAGED },
+        { ebs: (region) => this.ebs(region), rds: (region) => this.rds(region) },
+        { snapshotRefused: (site, action) => this.refused.push({ site, action }) },
+      ),
       telemetry: { backupFinished: (b) => this.finished.push(b) },
     };
   }

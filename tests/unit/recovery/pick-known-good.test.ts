@@ -71,7 +71,7 @@ describe('rankCandidates', () => {
       expected: ['20261122t020000z-pre-promote', '20261121t020000z-manual'],
     },
   ])('$name', ({ backups, preferDrilled, expected }) => {
-    const ranked = rankCandidates(backups, { before, limit: 5, preferDrilled });
+    const ranked = rankCandidates(backups, { before, limit: 5, preferDrilled }, 'wp-content');
 
     expect(ranked.map((c) => c.backupId)).toEqual(expected);
   });
@@ -79,7 +79,7 @@ describe('rankCandidates', () => {
   it('keeps at most `limit` candidates (the first plus maxWalkBack)', () => {
     const backups = ['18', '19', '20', '21', '22'].map((d) => backup(`2026-11-${d}T02:00:00Z`));
 
-    expect(rankCandidates(backups, { before, limit: 3, preferDrilled: true })).toHaveLength(3);
+    expect(rankCandidates(backups, { before, limit: 3, preferDrilled: true }, 'wp-content')).toHaveLength(3);
   });
 });
 

@@ -32,7 +32,14 @@ const CLASS_NAMES = (Object.values(errors) as unknown[])
   .filter((value): value is new (message: string) => Error => {
     return typeof value === 'function' && value.prototype instanceof Error;
   })
-  .map((ErrorClass) => new ErrorClass('probe').name);
+  .map((ErrorClass) => {
+    try {
+      return new ErrorClass('probe').name;
+    } catch {
+      // A class whose constructor needs more than a message (e.g. SnapshotMismatchError): its name is the class's.
+      return ErrorClass.name;
+    }
+  });
 const LIFEBOAT_NAMES = new Set(CLASS_NAMES);
 
 const TRANSIENT = [...RETRIED_ERRORS.transient, ...RETRIED_ERRORS.lambda];

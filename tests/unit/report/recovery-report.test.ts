@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Backup } from '../../../lib/backup/model';
-import type { Recovery } from '../../../lib/recovery/model';
 import { buildRecoveryReport } from '../../../lib/report/recovery-report';
 import { buildBackup } from '../../support/builders';
+import { recordedRecovery } from '../../support/recorded-recoveries';
 
-interface Fixture {
-  recovery: Recovery;
-  backups: Backup[];
-}
-
-function recorded(): Fixture {
-  const path = join(__dirname, '../../fixtures/report/walk-back-recovery.json');
-  return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
-}
+const recorded = () => recordedRecovery('walk-back');
 
 describe('buildRecoveryReport', () => {
   it('measures alarm → DNS in sync and outage → DNS in sync', () => {

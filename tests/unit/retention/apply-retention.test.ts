@@ -4,7 +4,9 @@ import { catalogKeys } from '../../../lib/catalog/keys';
 import { applyRetention } from '../../../lib/retention/apply-retention';
 import { buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
+import { stagedPorts } from '../../support/staged-ports';
 import { FakeWorld } from '../backup/fake-ports';
+import { fakeRetentionPorts, TRUST } from './fake-retention-ports';
 
 /** Three completed nightly backups of a volume and a database, in both regions. */
 async function history() {
@@ -13,25 +15,25 @@ async function history() {
   world.ebs('us-east-1').addVolume('vol-00000001', { 'lifeboat:site': 'blog' });
   world.rds('us-east-1').addDatabase('blog-db');
   const site = buildSite({ retention: { daily: 1, weekly: 0, monthly: 0 } });
-  const ports = world.ports();
+  const pipeline = stagedPorts(world.ports(), TRUST.stage);
   for (const day of ['20', '21', '22']) {
     const at = new Date(`2026-11-${day}T02:00:00Z`);
     clock.set(at);
-    const b = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    const b = await startBackup(pipeline, clock, { site, kind: 'scheduled', at });
     for (const r of ['us-east-1', 'us-west-2']) {
       world.ebs(r).complete();
       world.rds(r).complete();
     }
-    await advanceBackup(ports, clock, site, b.id);
+    await advanceBackup(pipeline, clock, site, b.id);
     for (const r of ['us-east-1', 'us-west-2']) {
       world.ebs(r).complete();
       world.rds(r).complete();
     }
-    const done = await advanceBackup(ports, clock, site, b.id);
+    const done = await advanceBackup(pipeline, clock, site, b.id);
     if (done.status.phase !== 'Completed') throw new Error(`setup: ${done.id} is ${done.status.phase}`);
   }
   clock.set('2026-11-22T12:00:00Z');
-  return { world, clock, site, ports };
+  return { world, clock, site, ports: fakeRetentionPorts(world) };
 }
 
 const count = (world: FakeWorld) =>
@@ -41,7 +43,7 @@ describe('applyRetention', () => {
   it('in a dry run lists what would go, and why, and deletes nothing', async () => {
     const { world, clock, site, ports } = await history();
 
-    const report = await applyRetention(ports, clock, site, { dryRun: true });
+    const report = await applyRetention(ports, clock, site, { dryRun: true, trust: TRUST });
 
     expect(report.items.map((i) => [i.backupId, i.action])).toEqual([
       ['20261122t020000z-scheduled', 'keep'],
@@ -63,7 +65,7 @@ describe('applyRetention', () => {
   it('deletes expired backups in both regions, snapshots first, then the record', async () => {
     const { world, clock, site, ports } = await history();
 
-    const report = await applyRetention(ports, clock, site, { dryRun: false });
+    const report = await applyRetention(ports, clock, site, { dryRun: false, trust: TRUST });
 
     expect(report.deleted).toBe(2);
     expect(count(world)).toEqual([2, 2]);
@@ -78,11 +80,13 @@ describe('applyRetention', () => {
     const snapshot = world.rds('us-west-2').snapshots.get(identifier);
     if (snapshot !== undefined) snapshot.tags = {};
 
-    const report = await applyRetention(ports, clock, site, { dryRun: false });
+    const report = await applyRetention(ports, clock, site, { dryRun: false, trust: TRUST });
 
     const item = report.items.find((i) => i.backupId === '20261120t020000z-scheduled');
     expect(item?.error).toBe(
-      `DB snapshot ${identifier} in us-west-2 is not tagged lifeboat:managed=true; left alone`,
+      `refusing to delete DB snapshot ${identifier} in us-west-2: lifeboat:managed is missing, expected "true"; ` +
+        'lifeboat:stage is missing, expected "dev"; lifeboat:site is missing, expected "blog"; ' +
+        'lifeboat:backup-id is missing, expected "20261120t020000z-scheduled"',
     );
     expect(world.rds('us-west-2').snapshots.has(identifier)).toBe(true);
     expect(await ports.catalog.getBackup('blog', '20261120t020000z-scheduled')).toBeDefined();
@@ -97,11 +101,17 @@ describe('applyRetention', () => {
     world.store.objects.set(key, { ...stored, body: stored.body.replace('"Completed"', '"Finished"') });
     const counted: [string, number][] = [];
     const telemetry = {
-      backupFinished: () => undefined,
-      unreadableRecords: (s: string, n: number) => counted.push([s, n]),
+      refused: () => undefined,
+      deleted: () => undefined,
+      unreadableRecords: (s: string, n: number) => {
+        counted.push([s, n]);
+      },
     };
 
-    const report = await applyRetention({ ...ports, telemetry }, clock, site, { dryRun: false });
+    const report = await applyRetention({ ...ports, telemetry }, clock, site, {
+      dryRun: false,
+      trust: TRUST,
+    });
 
     expect(report.items.map((i) => [i.backupId, i.action])).toEqual([
       ['20261122t020000z-scheduled', 'keep'],
@@ -120,7 +130,7 @@ describe('applyRetention', () => {
     const key = catalogKeys.recovery('blog', recovery.id);
     world.store.objects.set(key, { body: JSON.stringify({ ...recovery, status: {} }), etag: '"x"' });
 
-    const report = await applyRetention(ports, clock, site, { dryRun: false });
+    const report = await applyRetention(ports, clock, site, { dryRun: false, trust: TRUST });
 
     expect(report.items.every((i) => i.action === 'keep')).toBe(true);
     expect(report.items[1]?.reasons).toEqual([expect.stringContaining(key)]);

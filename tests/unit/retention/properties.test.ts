@@ -8,7 +8,9 @@ import { applyRetention } from '../../../lib/retention/apply-retention';
 import { isoWeekKey, planRetention, type RetentionPolicy } from '../../../lib/retention/policy';
 import { buildBackup, buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
+import { stagedPorts } from '../../support/staged-ports';
 import { FakeWorld } from '../backup/fake-ports';
+import { fakeRetentionPorts, TRUST } from './fake-retention-ports';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;
@@ -313,7 +315,7 @@ describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () 
           world.ebs('us-east-1').addVolume('vol-00000001', { 'lifeboat:site': 'blog' });
           world.rds('us-east-1').addDatabase('blog-db');
           const site = buildSite({ retention });
-          const ports = world.ports();
+          const ports = stagedPorts(world.ports(), TRUST.stage);
           const ids: string[] = [];
           for (const ago of [...daysAgo].sort((a, b) => b - a)) {
             const at = new Date(Date.parse('2026-11-22T02:00:00Z') - ago * DAY);
@@ -349,7 +351,7 @@ describe('retention deletes only what lifeboat made (fast-check, fake AWS)', () 
           const newest = ids[ids.length - 1];
           clock.set('2026-11-22T12:00:00Z');
 
-          await applyRetention(ports, clock, site, { dryRun: false });
+          await applyRetention(fakeRetentionPorts(world), clock, site, { dryRun: false, trust: TRUST });
 
           const after = new Set(
             REGIONS.flatMap((r) => [...world.ebs(r).snapshots.keys()].map((id) => `${r}:${id}`)),

@@ -70,16 +70,20 @@ describe('the tag vocabulary', () => {
   });
 
   it('tags a recovery task with who made it, for what, and from which backup', () => {
-    expect(taskTags('blog', '20261122t093900z-1a2b3c4d', 'sandbox', '20261122t020000z-scheduled')).toEqual({
+    expect(
+      taskTags('blog', '20261122t093900z-1a2b3c4d', 'sandbox', '20261122t020000z-scheduled', 'prod'),
+    ).toEqual({
       'lifeboat:managed': 'true',
       'lifeboat:site': 'blog',
       'lifeboat:recovery-id': '20261122t093900z-1a2b3c4d',
       'lifeboat:role': 'sandbox',
       'lifeboat:backup-id': '20261122t020000z-scheduled',
+      'lifeboat:stage': 'prod',
     });
-    expect(taskVolumeSelector('20261122t093900z-1a2b3c4d', 'sandbox')).toEqual({
+    expect(taskVolumeSelector('20261122t093900z-1a2b3c4d', 'sandbox', 'prod')).toEqual({
       'lifeboat:recovery-id': '20261122t093900z-1a2b3c4d',
       'lifeboat:role': 'sandbox',
+      'lifeboat:stage': 'prod',
     });
     expect(isManaged({ 'lifeboat:managed': 'true' })).toBe(true);
     expect(isManaged({ 'lifeboat:managed': 'false' })).toBe(false);

@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { backupMetrics, metricsIdentity } from '../../../lib/telemetry/metrics';
+import { backupMetrics, metricsIdentity, trustMetrics } from '../../../lib/telemetry/metrics';
 import { buildBackup } from '../../support/builders';
 
 /** Captures the EMF lines Powertools writes to stdout, one JSON document per metric. */
@@ -56,5 +56,19 @@ describe('metricsIdentity', () => {
     expect(
       metricsIdentity({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Backups', POWERTOOLS_SERVICE_NAME: 'acme' }),
     ).toEqual({ namespace: 'Acme/Backups', service: 'acme' });
+  });
+});
+
+describe('trust metrics', () => {
+  it('counts every refused snapshot per site and action, in backups and recoveries alike', () => {
+    const { metrics, lines } = capture();
+
+    trustMetrics(metrics).snapshotRefused('blog', 'launch');
+    backupMetrics(metrics).snapshotRefused?.('shop', 'copy');
+
+    expect(lines).toEqual([
+      expect.objectContaining({ site: 'blog', action: 'launch', SnapshotsRefused: 1 }),
+      expect.objectContaining({ site: 'shop', action: 'copy', SnapshotsRefused: 1 }),
+    ]);
   });
 });

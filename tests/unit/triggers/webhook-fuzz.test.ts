@@ -1,29 +1,17 @@
 import 'aws-sdk-client-mock-jest';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
-import { createPingdomWebhookHandler } from '../../../functions/pingdom-webhook';
 import { logger } from '../../../lib/middleware/lambda';
-import type { HttpResult } from '../../../lib/triggers/http';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../../lib/triggers/webhook';
-import { buildConfig } from '../../support/builders';
-import { FakeClock } from '../../support/fake-clock';
-import { lambdaContext, sampleEvent, triggerFixture, webhookRequest } from './support';
+import { sampleEvent, webhookRequest } from './support';
+import { webhookHarness } from './webhook-harness';
 
 const TOKEN = 'fuzz-token-7b1c0e9a4f';
 const down = sampleEvent('events/pingdom/down.json');
 const RUNS = 300;
 
 /** A fresh catalog, Step Functions and handler per run, so one run cannot hide another's execution. */
-function harness() {
-  const fx = triggerFixture();
-  const handler = createPingdomWebhookHandler(() => ({
-    ports: { ...fx.ports, expectedToken: async () => TOKEN },
-    clock: new FakeClock('2016-01-01T01:01:05Z'),
-    config: buildConfig(),
-  }));
-  const invoke = async (event: unknown) => (await handler(event, lambdaContext)) as HttpResult;
-  return { fx, invoke };
-}
+const harness = () => webhookHarness(TOKEN);
 
 /** Values Pingdom fields might carry when a sender gets them wrong. */
 const oddValue = fc.oneof(

@@ -1,21 +1,31 @@
 import type { Backup } from '../../../../lib/backup/model';
 import { Catalog } from '../../../../lib/catalog/catalog';
+import { SnapshotMismatchError } from '../../../../lib/errors';
 import type { ProbeRequest, ProbeResult } from '../../../../lib/health/http-probe';
-import type { Recovery } from '../../../../lib/recovery/model';
+import type { DatabaseWrites, Recovery } from '../../../../lib/recovery/model';
 import type {
   BackupService,
+  BlockChanges,
+  BlockChangesPort,
   DatabaseRestorePort,
   DatabaseRestoreRequest,
+  DatabaseWritesPort,
   DnsPort,
   GroupIngress,
   NotifierPort,
   RecoveryPorts,
   RestoredDatabaseState,
   RunTaskRequest,
+  SnapshotInfo,
+  SnapshotPort,
   SourceDatabase,
+  Tags,
   TaskInfo,
   TaskPort,
+  VolumeInfo,
 } from '../../../../lib/recovery/ports';
+import type { SnapshotTrust, TrustAction, TrustTarget } from '../../../../lib/trust/snapshot-trust';
+import type { ObservedSnapshot } from '../../../../lib/trust/verify-snapshot';
 import { buildRecovery } from '../../../support/builders';
 import { MemoryObjectStore } from '../../../support/memory-object-store';
 
@@ -114,6 +124,59 @@ export class FakeDatabases implements DatabaseRestorePort {
   }
 }
 
+/**
+ * The snapshot checks, scripted: every snapshot checks out unless a test refuses it (the checks
+ * themselves are tested in tests/unit/trust against the real verification).
+ */
+export class FakeTrust implements SnapshotTrust {
+  readonly stage = 'test';
+  readonly checked: { snapshotId: string; backupId: string; action: TrustAction }[] = [];
+  readonly refusals = new Map<string, string>();
+
+  refuse(snapshotId: string, reason = 'lifeboat:stage is other, not test'): void {
+    this.refusals.set(snapshotId, reason);
+  }
+
+  async ebsSnapshot(_region: string, snapshotId: string, target: TrustTarget, action: TrustAction) {
+    return this.check(snapshotId, target, action);
+  }
+
+  async dbSnapshot(
+    _region: string,
+    _kind: string,
+    identifier: string,
+    target: TrustTarget,
+    action: TrustAction,
+  ) {
+    return this.check(identifier, target, action);
+  }
+
+  observed(observed: ObservedSnapshot, target: TrustTarget, action: TrustAction): ObservedSnapshot {
+    this.check(observed.id, target, action);
+    return observed;
+  }
+
+  private check(snapshotId: string, target: TrustTarget, action: TrustAction): ObservedSnapshot {
+    this.checked.push({ snapshotId, backupId: target.backupId, action });
+    const reason = this.refusals.get(snapshotId);
+    if (reason !== undefined) {
+      throw new SnapshotMismatchError(`snapshot ${snapshotId} is not backup ${target.backupId}: ${reason}`, {
+        snapshotId,
+        backupId: target.backupId,
+        mismatches: [reason],
+      });
+    }
+    return {
+      service: 'ebs',
+      region: 'us-east-1',
+      id: snapshotId,
+      ownerAccountId: '123456789012',
+      state: 'completed',
+      tags: {},
+    };
+  }
+}
+
 export class FakeDns implements DnsPort {
   readonly upserts: { recordName: string; ip: string; ttl: number }[] = [];
   status: 'PENDING' | 'INSYNC' = 'INSYNC';
@@ -141,6 +204,68 @@ export class FakeNotifier implements NotifierPort {
   }
 }
 
+const matches = (tags: Tags, selector: Tags | undefined) =>
+  Object.entries(selector ?? {}).every(([k, v]) => tags[k] === v);
+
+/**
+ * EBS in memory: volumes and snapshots by tag, and the changed blocks between two snapshots as the
+ * test scripts them (`changes.set('snap-a→snap-b', 312)`); an unscripted pair answers an error.
+ */
+export class FakeEbs implements SnapshotPort, BlockChangesPort {
+  readonly volumes: VolumeInfo[] = [];
+  readonly snapshots: SnapshotInfo[] = [];
+  readonly created: { volumeId: string; tags: Tags }[] = [];
+  readonly compared: [string, string][] = [];
+  readonly changes = new Map<string, number>();
+  blockSize = 524_288;
+  /** State of the snapshots CreateSnapshot makes. */
+  newSnapshotState: SnapshotInfo['state'] = 'completed';
+
+  volume(volumeId: string, tags: Tags): void {
+    this.volumes.push({ volumeId, availabilityZone: 'us-east-1a', sizeGiB: 8, encrypted: false, tags });
+  }
+
+  async findVolumes(selector: { tags?: Tags }): Promise<VolumeInfo[]> {
+    return this.volumes.filter((v) => matches(v.tags, selector.tags));
+  }
+
+  async findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]> {
+    return this.snapshots.filter(
+      (s) =>
+        (selector.ids === undefined || selector.ids.includes(s.snapshotId)) && matches(s.tags, selector.tags),
+    );
+  }
+
+  async createSnapshot(volumeId: string, _description: string, tags: Tags): Promise<SnapshotInfo> {
+    this.created.push({ volumeId, tags });
+    const snapshot: SnapshotInfo = {
+      snapshotId: `snap-now${this.created.length}`,
+      volumeId,
+      state: this.newSnapshotState,
+      encrypted: false,
+      tags,
+    };
+    this.snapshots.push(snapshot);
+    return { ...snapshot };
+  }
+
+  async changedBlocks(first: string, second: string): Promise<BlockChanges> {
+    this.compared.push([first, second]);
+    const count = this.changes.get(`${first}→${second}`);
+    if (count === undefined) throw new Error(`no changed blocks scripted for ${first}→${second}`);
+    return { changedBlocks: count, blockSize: this.blockSize, changedBytes: count * this.blockSize };
+  }
+}
+
+/** Database writes as the test sets them (default: no database restored). */
+export class FakeDatabaseWrites implements DatabaseWritesPort {
+  answer: DatabaseWrites = { restored: false };
+
+  async writesSince(): Promise<DatabaseWrites> {
+    return this.answer;
+  }
+}
+
 /** Probes that answer healthy (200) or unhealthy (500) as the test sets `healthy`. */
 export class ScriptedProbe {
   readonly requests: ProbeRequest[] = [];
@@ -164,6 +289,9 @@ export interface Fakes {
   dns: FakeDns;
   notifier: FakeNotifier;
   probe: ScriptedProbe;
+  trust: FakeTrust;
+  ebs: FakeEbs;
+  databaseWrites: FakeDatabaseWrites;
   backups: { started: Parameters<BackupService['start']>[0][]; advanced: string[] };
 }
 
@@ -176,6 +304,9 @@ export function fakePorts(): Fakes {
   const dns = new FakeDns();
   const notifier = new FakeNotifier();
   const probe = new ScriptedProbe();
+  const trust = new FakeTrust();
+  const ebs = new FakeEbs();
+  const databaseWrites = new FakeDatabaseWrites();
   const backups: Fakes['backups'] = { started: [], advanced: [] };
   const ports: RecoveryPorts = {
     catalog,
@@ -185,6 +316,10 @@ export function fakePorts(): Fakes {
     notifier,
     probe: probe.probe,
     endpointOf: (task) => (task.privateIp === undefined ? undefined : `http://${task.privateIp}:80`),
+    trust,
+    snapshots: () => ebs,
+    blockChanges: () => ebs,
+    databaseWrites,
     backups: {
       async start(request) {
         backups.started.push(request);
@@ -196,7 +331,20 @@ export function fakePorts(): Fakes {
       },
     },
   };
-  return { ports, catalog, store, tasks, databases, dns, notifier, probe, backups };
+  return {
+    ports,
+    catalog,
+    store,
+    tasks,
+    databases,
+    dns,
+    notifier,
+    probe,
+    trust,
+    ebs,
+    databaseWrites,
+    backups,
+  };
 }
 
 /** A running recovery record as Begin creates it. */
