@@ -17,13 +17,14 @@ table { width:100%; border-collapse:collapse; background:#fff; border:1px solid 
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; cursor:pointer; user-select:none; white-space:nowrap; background:#f8f9fa; }
 th[aria-sort=ascending]::after { content:" ▲"; } th[aria-sort=descending]::after { content:" ▼"; }
+td.site { white-space:nowrap; font-weight:600; }
 td code { font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; }
 .v-ok { color:var(--ok); font-weight:600; } .v-warn { color:var(--warn); font-weight:600; } .v-fail, .v-failed { color:var(--bad); font-weight:600; }
 .v-passed { color:var(--ok); font-weight:600; } .v-none { color:var(--muted); }
 .strip { display:flex; gap:2px; flex-direction:row-reverse; justify-content:flex-end; }
 .strip span { width:10px; height:18px; border-radius:2px; display:inline-block; }
 .p-Completed { background:var(--ok); } .p-PartiallyFailed { background:var(--warn); } .p-Failed { background:var(--bad); }
-.p-Pending, .p-Copying { background:var(--run); }
+.p-Copying { background:var(--run); } .p-Pending { background:#74c0fc; }
 details { margin-top:4px; } summary { cursor:pointer; color:var(--muted); font-size:12px; }
 details ul { margin:4px 0 0; padding-left:16px; font-size:12px; }
 .legend { color:var(--muted); font-size:12px; margin-top:10px; display:flex; gap:12px; flex-wrap:wrap; align-items:center; }
@@ -79,7 +80,9 @@ function strip(s: FleetSite): string {
 
 function row(s: FleetSite, now: Date): string {
   const c = fleetCells(s, now);
-  const td = (label: string, body: string, attrs = '') => `<td data-label="${h(label)}"${attrs}>${body}</td>`;
+  // One wrapper per cell: on a phone each cell is a two-column grid (label, content).
+  const td = (label: string, body: string, attrs = '') =>
+    `<td data-label="${h(label)}"${attrs}><div>${body}</div></td>`;
   const readiness = s.readiness;
   const failing =
     readiness === undefined || readiness.failing.length === 0

@@ -158,7 +158,7 @@ describe('fleet renderers', () => {
     expect(html.match(/<tbody>[\s\S]*<\/tbody>/)?.[0].match(/<tr>/g)).toHaveLength(2);
     expect(html).toContain('class="p-Completed" title="20261122t020000z-scheduled: Completed');
     expect(html).toContain("addEventListener('click'");
-    expect(html).toContain('<td data-label="Age" data-sort="36000">');
+    expect(html).toContain('<td data-label="Age" data-sort="36000"><div>10 h 00 min</div></td>');
   });
 
   it('escapes what it shows', async () => {
