@@ -16,6 +16,8 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 interface CommandSpec {
   /** Names of the positional arguments, all required. */
   positionals: string[];
+  /** Names of positional arguments after those that may be left out. */
+  optional?: string[];
   options: Record<string, OptionSpec>;
   summary: string;
 }
@@ -44,9 +46,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'start a recovery (--dry-run: print the plan, change nothing)',
   },
   status: {
-    positionals: ['recovery-id'],
+    positionals: [],
+    optional: ['recovery-id'],
     options: { follow: { type: 'boolean' }, site: { type: 'string' }, ...POLL },
-    summary: "a recovery's steps (--follow: live until it ends)",
+    summary: "a recovery's steps (--follow: live until it ends); without an id, every site in one table",
   },
   promote: {
     positionals: ['site'],
@@ -59,9 +62,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'start a restore drill of the newest backup (or --backup ID)',
   },
   report: {
-    positionals: ['recovery-id'],
-    options: { out: { type: 'string' }, site: { type: 'string' } },
-    summary: 'write the recovery report (HTML and Markdown) to --out DIR (default out/)',
+    positionals: [],
+    optional: ['recovery-id'],
+    options: { out: { type: 'string' }, site: { type: 'string' }, fleet: { type: 'boolean' } },
+    summary:
+      'write the recovery report (HTML and Markdown), or with --fleet the fleet page, to --out DIR (default out/)',
+  },
+  check: {
+    positionals: [],
+    optional: ['site'],
+    options: {},
+    summary: 'readiness: would a recovery of each site (or of <site>) succeed now? exit 1 if not',
   },
 };
 
@@ -74,7 +85,15 @@ export interface Invocation {
 /** `lifeboat --help` text: commands, global options, exit codes. */
 export function usage(): string {
   const heads = Object.entries(COMMANDS).map(
-    ([name, spec]) => [`${name} ${spec.positionals.map((p) => `<${p}>`).join(' ')}`, spec.summary] as const,
+    ([name, spec]) =>
+      [
+        [
+          name,
+          ...spec.positionals.map((p) => `<${p}>`),
+          ...(spec.optional ?? []).map((p) => `[<${p}>]`),
+        ].join(' '),
+        spec.summary,
+      ] as const,
   );
   const width = Math.max(...heads.map(([head]) => head.length));
   const commands = heads.map(([head, summary]) => `  ${head.padEnd(width + 2)}${summary}`);
@@ -88,7 +107,7 @@ Options for every command:
   --endpoint URL        talk to an AWS emulator (moto_server) instead of AWS
   --bucket NAME         catalog bucket (default: env CATALOG_BUCKET)
   --region REGION       region of the catalog bucket and state machines (default: AWS_REGION or the site's primary)
-  --json                machine-readable output (list, status)
+  --json                machine-readable output (list, status, check, report)
   -h, --help            this text
 
 Command options:
@@ -96,7 +115,7 @@ Command options:
   recover: --dry-run, --backup ID, --since TIME (when the outage began; default now), --skip-sandbox, --follow
   status: --follow, --site NAME;  promote: --from RECOVERY_ID, --follow;  drill: --backup ID
   recover, promote, drill: --state-machine ARN (default: env RECOVERY_/PROMOTE_/DRILL_STATE_MACHINE_ARN)
-  report: --out DIR, --site NAME
+  report: --out DIR, --site NAME, --fleet (every site on one page instead of a recovery)
 
 Exit codes: 0 ok, 1 operation failed, 2 usage or config error,
             3 AWS or emulator unreachable or no credentials, 4 not found.
@@ -148,9 +167,10 @@ export function parseInvocation(argv: string[]): Invocation {
   if (options.help === true) return { command: 'help', args: {}, options };
   const missing = spec.positionals.slice(parsed.positionals.length);
   if (missing.length > 0) throw new UsageError(`${command}: missing <${missing.join('> <')}>`);
-  const extra = parsed.positionals.slice(spec.positionals.length);
+  const names = [...spec.positionals, ...(spec.optional ?? [])];
+  const extra = parsed.positionals.slice(names.length);
   if (extra.length > 0) throw new UsageError(`${command}: unexpected argument "${extra[0]}"`);
-  const args = Object.fromEntries(spec.positionals.map((name, i) => [name, parsed.positionals[i] ?? '']));
+  const args = Object.fromEntries(parsed.positionals.map((value, i) => [names[i] ?? '', value]));
   return { command, args, options };
 }
 

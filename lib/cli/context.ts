@@ -1,6 +1,7 @@
 import { AllAwsClients } from '../aws/all-clients';
 import { S3ObjectStore } from '../aws/s3';
 import { Catalog } from '../catalog/catalog';
+import type { ObjectStore } from '../catalog/object-store';
 import type { Clock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import type { LifeboatConfig, Site } from '../config/schema';
@@ -22,6 +23,8 @@ export interface CliContext {
   sleep(ms: number): Promise<void>;
   /** The catalog in --bucket or CATALOG_BUCKET; ConfigError if neither is given. */
   catalog(): Catalog;
+  /** The catalog bucket's object store (records outside the Catalog class, e.g. readiness). */
+  objectStore(): ObjectStore;
 }
 
 /** The emulator is not answering on its endpoint (exit code 3). */
@@ -85,6 +88,14 @@ export async function createContext(
   });
   const bucket = stringOption(invocation, 'bucket') ?? env.CATALOG_BUCKET;
   let catalog: Catalog | undefined;
+  let store: S3ObjectStore | undefined;
+  const objectStore = () => {
+    if (bucket === undefined || bucket.trim() === '') {
+      throw new ConfigError('no catalog bucket: pass --bucket NAME or set CATALOG_BUCKET');
+    }
+    store ??= new S3ObjectStore(clients.s3(), bucket);
+    return store;
+  };
   return {
     config,
     clients,
@@ -95,12 +106,10 @@ export async function createContext(
     json: invocation.options.json === true,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     catalog() {
-      if (bucket === undefined || bucket.trim() === '') {
-        throw new ConfigError('no catalog bucket: pass --bucket NAME or set CATALOG_BUCKET');
-      }
-      catalog ??= new Catalog(new S3ObjectStore(clients.s3(), bucket));
+      catalog ??= new Catalog(objectStore());
       return catalog;
     },
+    objectStore,
   };
 }
 

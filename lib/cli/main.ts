@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock';
 import { asError } from '../errors';
 import { type Invocation, parseInvocation, usage } from './args';
 import { backupCommand } from './commands/backup';
+import { checkCommand } from './commands/check';
 import { drillCommand } from './commands/drill';
 import { listCommand } from './commands/list';
 import { promoteCommand } from './commands/promote';
@@ -22,6 +23,7 @@ const HANDLERS: Record<string, Command> = {
   promote: promoteCommand,
   drill: drillCommand,
   report: reportCommand,
+  check: checkCommand,
 };
 
 export interface CliIo {

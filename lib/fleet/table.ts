@@ -1,8 +1,11 @@
 import { formatDuration } from '../report/format';
 import type { FleetSite, FleetView } from './fleet-view';
 
-const age = (iso: string | undefined, now: Date) =>
-  iso === undefined ? '—' : formatDuration(Math.max(0, now.getTime() - new Date(iso).getTime()));
+function age(iso: string | undefined, now: Date): string {
+  if (iso === undefined) return '—';
+  const ms = Math.max(0, now.getTime() - new Date(iso).getTime());
+  return ms < 60_000 ? '<1 min' : formatDuration(ms);
+}
 
 /** The cells of one site's row, as `lifeboat status` prints them and the fleet page shows them. */
 export function fleetCells(s: FleetSite, now: Date): Record<string, string> {

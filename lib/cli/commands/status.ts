@@ -2,10 +2,12 @@ import { type Invocation, secondsOption, stringOption } from '../args';
 import { type CliContext, findRecovery } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { exitCodeOf, followRecovery, printRecovery } from '../follow';
+import { fleetStatusCommand } from './fleet';
 
-/** `lifeboat status <recovery-id> [--follow]`: a recovery's steps, live with --follow. */
+/** `lifeboat status <recovery-id> [--follow]`: a recovery's steps, live with --follow; no id: the fleet. */
 export async function statusCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
-  const id = invocation.args['recovery-id'] ?? '';
+  const id = invocation.args['recovery-id'];
+  if (id === undefined) return fleetStatusCommand(ctx);
   const { site, recovery } = await findRecovery(ctx, id, stringOption(invocation, 'site'));
   if (invocation.options.follow !== true || recovery.status.phase !== 'Running') {
     printRecovery(ctx, recovery);

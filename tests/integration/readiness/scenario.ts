@@ -45,7 +45,7 @@ export async function provisionReadySite(clients: AllAwsClients, sitePort: numbe
   );
   const raw = rawSiteConfig(provisioned);
   (raw.run as Record<string, unknown>).containerPort = sitePort;
-  raw.triggers = { pingdom: { checkIds: [12345] }, cloudwatchAlarms: [`${name}-5xx`] };
+  raw.triggers = { pingdom: { checkIds: [10_000 + counter] }, cloudwatchAlarms: [`${name}-5xx`] };
   const site = parseConfig({ sites: [raw] }).sites[0] as Site;
   // The played site listens on sitePort: the task definition maps that port, as a real one maps its own.
   await clients.ecs('us-east-1').send(
