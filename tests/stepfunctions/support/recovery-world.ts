@@ -147,14 +147,12 @@ export class RecoveryWorld {
     // Tagged as lifeboat tags its snapshots: the recovery checks each one in AWS before launching it.
     const tags = toTagList(snapshotTags(backup, part, trustIdentityFromEnv().stage));
     if (snapshotId === undefined) {
-      const snap = await this.clients
-        .ec2(REGION)
-        .send(
-          new CreateSnapshotCommand({
-            VolumeId: volumeId,
-            TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
-          }),
-        );
+      const snap = await this.clients.ec2(REGION).send(
+        new CreateSnapshotCommand({
+          VolumeId: volumeId,
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
+        }),
+      );
       part.snapshotId = snap.SnapshotId ?? '';
     } else {
       // A snapshot made with the EBS direct APIs (what ListChangedBlocks compares), tagged like a backup's.
