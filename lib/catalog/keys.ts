@@ -10,6 +10,7 @@ import { timestampOfId } from '../ids';
  *   sites/<site>/open-backups/<id>        marker while a backup is unfinished (the sweeper's work list)
  *   sites/<site>/lock                     one recovery or promote at a time
  *   sites/<site>/incidents/<key>          first delivery of an incident wins (duplicate alarms)
+ *   sites/<site>/readiness.json           the latest readiness check (lib/readiness)
  */
 const MAX_EPOCH_SECONDS = 9_999_999_999;
 
@@ -24,6 +25,7 @@ function idFromRecordKey(key: string): string {
 }
 
 export const catalogKeys = {
+  readiness: (site: string) => `sites/${site}/readiness.json`,
   backupsPrefix: (site: string) => `sites/${site}/backups/`,
   backup: (site: string, id: string) => `sites/${site}/backups/${inverted(id)}_${id}.json`,
   recoveriesPrefix: (site: string) => `sites/${site}/recoveries/`,

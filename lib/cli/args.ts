@@ -16,6 +16,8 @@ export interface OptionSpec {
 export interface CommandSpec {
   /** The positional arguments, all required, in order. */
   positionals: { name: string; help: string }[];
+  /** Positional arguments after those that may be left out. */
+  optional?: { name: string; help: string }[];
   options: Record<string, OptionSpec>;
   /** One line for the command list. */
   summary: string;
@@ -130,7 +132,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     description: `Starts the recovery state machine for the site, as an alarm would: capture the broken state, launch a replacement from the known-good backup (walking back if it fails the health gate), switch DNS, open the sandbox. Prints the recovery id; --follow prints each step and exits 1 if the recovery failed. Exits 1 without starting anything while another recovery holds the site. ${ON_EMULATOR}`,
   },
   status: {
-    positionals: [RECOVERY_ID],
+    positionals: [],
+    optional: [RECOVERY_ID],
     options: {
       follow: FOLLOW,
       site: {
@@ -140,9 +143,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
       ...POLL,
     },
-    summary: "a recovery's steps (--follow: live until it ends)",
+    summary: "a recovery's steps (--follow: live until it ends); without an id, every site in one table",
     description:
-      'A recovery, promote or drill from the catalog: its phase, trigger, the backup in use, the DNS switch, the sandbox and every step with its duration. With --follow, a run started a moment ago is waited for (up to 30 s) until its first step records it. Exits 1 if it failed, 4 if there is no such run.',
+      'With an id: a recovery, promote or drill from the catalog: its phase, trigger, the backup in use, the DNS switch, the sandbox and every step with its duration. With --follow, a run started a moment ago is waited for (up to 30 s) until its first step records it. Exits 1 if it failed, 4 if there is no such run. Without an id: the fleet, one row per site: newest backup and its age, DR copy age, last drill verdict, readiness, open recovery.',
   },
   promote: {
     positionals: [SITE],
@@ -175,7 +178,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     description: `Starts the drill state machine: restore the backup into a throw-away task, probe it, record the verdict on the backup (see lifeboat list) and tear it down. ${ON_EMULATOR}`,
   },
   report: {
-    positionals: [RECOVERY_ID],
+    positionals: [],
+    optional: [RECOVERY_ID],
     options: {
       out: { type: 'string', value: 'DIR', help: 'where to write the files (default out/)' },
       site: {
@@ -183,10 +187,23 @@ export const COMMANDS: Record<string, CommandSpec> = {
         value: 'NAME',
         help: 'look only in this site (default: every site of the config)',
       },
+      fleet: {
+        type: 'boolean',
+        help: 'write the fleet page (every site on one page) instead of a recovery report',
+      },
     },
-    summary: 'write the recovery report (HTML and Markdown) to --out DIR (default out/)',
+    summary:
+      'write the recovery report (HTML and Markdown), or with --fleet the fleet page, to --out DIR (default out/)',
     description:
-      'Writes <site>-<recovery-id>.html (self-contained, with a Gantt timeline of the steps) and .md, and prints their paths (--json: as an object).',
+      'Writes <site>-<recovery-id>.html (self-contained, with a Gantt timeline of the steps) and .md, and prints their paths (--json: as an object). With --fleet instead of an id: fleet.html, a sortable table of every site with a strip of its recent backups.',
+  },
+  check: {
+    positionals: [],
+    optional: [SITE],
+    options: {},
+    summary: 'readiness: would a recovery of each site (or of <site>) succeed now? exit 1 if not',
+    description:
+      'Checks against the account, for each site (or <site>), that a recovery would work now: task definition and its volume configured at launch, the running site on its port and health path, subnets and security groups, sandbox exposure, hosted zone and records, the newest known-good backup verified in both regions, the last drill, the database restore, the triggers and the quotas. Each check ok, warn or fail with its reason; the result is saved to the catalog. Exits 1 when any check fails.',
   },
 };
 
@@ -238,7 +255,11 @@ const EXIT_CODES = `Exit codes: 0 ok, 1 operation failed, 2 usage or config erro
 /** `lifeboat --help` text: commands, global options, exit codes. */
 export function usage(): string {
   const commands = Object.entries(COMMANDS).map(([name, spec]) => {
-    const head = [name, ...spec.positionals.map((p) => `<${p.name}>`)].join(' ');
+    const head = [
+      name,
+      ...spec.positionals.map((p) => `<${p.name}>`),
+      ...(spec.optional ?? []).map((p) => `[<${p.name}>]`),
+    ].join(' ');
     return `  ${head.padEnd(WIDTH)}${spec.summary}`;
   });
   return `Usage: lifeboat <command> [options]
@@ -258,11 +279,18 @@ ${EXIT_CODES}
 export function commandUsage(command: string): string {
   const spec = COMMANDS[command];
   if (spec === undefined) throw new UsageError(`unknown command "${command}"`);
-  const head = ['lifeboat', command, ...spec.positionals.map((p) => `<${p.name}>`)].join(' ');
+  const optional = spec.optional ?? [];
+  const head = [
+    'lifeboat',
+    command,
+    ...spec.positionals.map((p) => `<${p.name}>`),
+    ...optional.map((p) => `[<${p.name}>]`),
+  ].join(' ');
   const sections = [`Usage: ${head} [options]`, wrap(spec.description, LINE)];
-  if (spec.positionals.length > 0) {
+  const positionals = [...spec.positionals, ...optional];
+  if (positionals.length > 0) {
     sections.push(
-      `Arguments:\n${spec.positionals.map((p) => `  ${`<${p.name}>`.padEnd(WIDTH)}${p.help}`).join('\n')}`,
+      `Arguments:\n${positionals.map((p) => `  ${`<${p.name}>`.padEnd(WIDTH)}${p.help}`).join('\n')}`,
     );
   }
   if (Object.keys(spec.options).length > 0) {
@@ -327,12 +355,13 @@ export function parseInvocation(argv: string[]): Invocation {
   const options = parsed.values as Invocation['options'];
   if (options.version === true) return { command: 'version', args: {}, options };
   if (options.help === true) return { command: 'help', args: { command }, options };
-  const names = spec.positionals.map((p) => p.name);
-  const missing = names.slice(parsed.positionals.length);
+  const required = spec.positionals.map((p) => p.name);
+  const missing = required.slice(parsed.positionals.length);
   if (missing.length > 0) throw new UsageError(`${command}: missing <${missing.join('> <')}>`);
+  const names = [...spec.positionals, ...(spec.optional ?? [])].map((p) => p.name);
   const extra = parsed.positionals.slice(names.length);
   if (extra.length > 0) throw new UsageError(`${command}: unexpected argument "${extra[0]}"`);
-  const args = Object.fromEntries(names.map((name, i) => [name, parsed.positionals[i] ?? '']));
+  const args = Object.fromEntries(parsed.positionals.map((value, i) => [names[i] ?? '', value]));
   return { command, args, options };
 }
 

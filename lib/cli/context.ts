@@ -3,6 +3,7 @@ import { CloudFormationAdapter, cloudFormationClient } from '../aws/cloudformati
 import { S3ObjectStore } from '../aws/s3';
 import { SfnAdapter } from '../aws/sfn';
 import { Catalog } from '../catalog/catalog';
+import type { ObjectStore } from '../catalog/object-store';
 import type { Clock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import type { LifeboatConfig, Site } from '../config/schema';
@@ -31,6 +32,8 @@ export interface CliContext {
   catalog(): Promise<Catalog>;
   /** Runs started executions in this process (on the emulator, when the caller provides a runner). */
   localRunner?: () => Promise<LocalRunner>;
+  /** The catalog bucket's object store (records outside the Catalog class, e.g. readiness). */
+  objectStore(): Promise<ObjectStore>;
 }
 
 /** The emulator is not answering on its endpoint (exit code 3). */
@@ -100,6 +103,13 @@ export async function createContext(
   const deployment = new Deployment(stage, region, env, (name) => stacks.describeStack(name));
   const bucketFlag = stringOption(invocation, 'bucket');
   let catalog: Promise<Catalog> | undefined;
+  let store: Promise<S3ObjectStore> | undefined;
+  const objectStore = () => {
+    store ??= deployment
+      .require('catalogBucket', bucketFlag)
+      .then((bucket) => new S3ObjectStore(clients.s3(), bucket));
+    return store;
+  };
   return {
     config,
     configPath,
@@ -112,11 +122,10 @@ export async function createContext(
     json: invocation.options.json === true,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     catalog() {
-      catalog ??= deployment
-        .require('catalogBucket', bucketFlag)
-        .then((bucket) => new Catalog(new S3ObjectStore(clients.s3(), bucket)));
+      catalog ??= objectStore().then((store) => new Catalog(store));
       return catalog;
     },
+    objectStore,
     localRunner: endpoint === undefined ? undefined : io.localRunner,
   };
 }

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock';
 import { asError } from '../errors';
 import { commandUsage, type Invocation, parseInvocation, usage, version } from './args';
 import { backupCommand } from './commands/backup';
+import { checkCommand } from './commands/check';
 import { drillCommand } from './commands/drill';
 import { infoCommand } from './commands/info';
 import { listCommand } from './commands/list';
@@ -25,6 +26,7 @@ const HANDLERS: Record<string, Command> = {
   promote: promoteCommand,
   drill: drillCommand,
   report: reportCommand,
+  check: checkCommand,
 };
 
 export interface CliIo {

@@ -108,6 +108,14 @@ const ROWS: [fn: string, row: Row][] = [
     },
   ],
   [
+    'check-readiness',
+    {
+      event: () => ({ site: 'blog' }),
+      check: (answer) =>
+        expect(answer.sites).toEqual([{ site: 'blog', verdict: expect.stringMatching(/\S/) }]),
+    },
+  ],
+  [
     'pingdom-webhook',
     {
       event: ({ site }) => ({
@@ -348,6 +356,17 @@ const ROWS: [fn: string, row: Row][] = [
           backupId: expect.stringMatching(/pre-promote$/),
           sourceRecoveryId: RECOVERY_ID,
         }),
+    },
+  ],
+  [
+    'promote-measure-changes',
+    {
+      // Told to discard, the step records that it does and goes on (no database was restored here).
+      event: ({ promote }) => ({
+        run: { ...promote, options: { ...promote.options, discardChanges: true } },
+        subject: 'replacement',
+      }),
+      check: (answer) => expect(answer).toMatchObject({ discarded: true, database: { restored: false } }),
     },
   ],
   [

@@ -3,11 +3,14 @@ import type { Backup } from '../../backup/model';
 import { writeRecoveryReport } from '../../report/write-report';
 import { type Invocation, stringOption } from '../args';
 import { type CliContext, findRecovery } from '../context';
-import { EXIT, type ExitCode } from '../exit-codes';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes';
+import { fleetReportCommand } from './fleet';
 
-/** `lifeboat report <recovery-id> [--out DIR]`: writes the HTML and Markdown report. */
+/** `lifeboat report <recovery-id> [--out DIR]`: writes the HTML and Markdown report; --fleet: the fleet page. */
 export async function reportCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
-  const id = invocation.args['recovery-id'] ?? '';
+  if (invocation.options.fleet === true) return fleetReportCommand(ctx, invocation);
+  const id = invocation.args['recovery-id'];
+  if (id === undefined) throw new UsageError('report: missing <recovery-id> (or --fleet for every site)');
   const { site, recovery } = await findRecovery(ctx, id, stringOption(invocation, 'site'));
   const backups: Backup[] = [];
   for await (const backup of (await ctx.catalog()).allBackups(site.name)) backups.push(backup);

@@ -5,6 +5,7 @@ import { type Invocation, secondsOption, stringOption } from '../args';
 import { type CliContext, findRecovery } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { exitCodeOf, followRecovery, printRecovery } from '../follow';
+import { fleetStatusCommand } from './fleet';
 
 /** How long --follow waits for a run's record: its first step writes it a moment after the start. */
 const APPEAR_MS = 30_000;
@@ -31,9 +32,10 @@ async function findOrAwait(
   }
 }
 
-/** `lifeboat status <recovery-id> [--follow]`: a recovery's steps, live with --follow. */
+/** `lifeboat status <recovery-id> [--follow]`: a recovery's steps, live with --follow; no id: the fleet. */
 export async function statusCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
-  const id = invocation.args['recovery-id'] ?? '';
+  const id = invocation.args['recovery-id'];
+  if (id === undefined) return fleetStatusCommand(ctx);
   const poll =
     invocation.options.follow === true
       ? {

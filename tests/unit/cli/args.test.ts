@@ -50,13 +50,25 @@ describe('parseInvocation', () => {
   it.each([
     [[], 'no command given'],
     [['explode'], 'unknown command "explode"'],
-    [['status'], 'status: missing <recovery-id>'],
+    [['check', 'blog', 'shop'], 'check: unexpected argument "shop"'],
     [['list', 'blog', 'shop'], 'list: unexpected argument "shop"'],
     [['list', 'blog', '--dry-run'], "list: Unknown option '--dry-run'"],
     [['help', 'explode'], 'unknown command "explode"'],
     [['help', 'list', 'blog'], 'help: unexpected argument "blog"'],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseInvocation(argv as string[])).toThrow(new UsageError(message));
+  });
+});
+
+describe('optional positionals', () => {
+  it('leaves out what is not given: status and check without an id mean every site', () => {
+    expect(parseInvocation(['status']).args).toEqual({});
+    expect(parseInvocation(['check']).args).toEqual({});
+    expect(parseInvocation(['check', 'blog']).args).toEqual({ site: 'blog' });
+    expect(parseInvocation(['report', '--fleet', '--out', 'x']).options).toMatchObject({
+      fleet: true,
+      out: 'x',
+    });
   });
 });
 

@@ -54,6 +54,7 @@ async function world(): Promise<Fakes & { clock: FakeClock }> {
   fakes.ebs.volume('vol-repl', {
     'lifeboat:recovery-id': SOURCE,
     'lifeboat:role': 'replacement',
+    'lifeboat:stage': 'test',
     'lifeboat:backup-id': '20261122t020000z-scheduled',
   });
   return { ...fakes, clock: new FakeClock('2026-11-22T11:00:05Z') };
