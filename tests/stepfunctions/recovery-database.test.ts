@@ -3,6 +3,7 @@ import { AwsCallError } from '../../lib/errors';
 import type { DatabaseRestorePort, RunTaskRequest, TaskPort } from '../../lib/recovery/ports';
 import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';
+import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';
@@ -108,6 +109,7 @@ describe('recovery state machine with the database (aws-local-stepfunctions, rea
       'lifeboat:role': 'replacement',
       'lifeboat:recovery-id': input.recoveryId,
       'lifeboat:backup-id': newest.id,
+      'lifeboat:stage': trustIdentityFromEnv().stage,
     });
     expect(runs.map((r) => r.environment)).toEqual([
       { container: 'wordpress', variables: { WORDPRESS_DB_HOST: restored?.Endpoint?.Address } },

@@ -1,4 +1,9 @@
-import { DatabaseRestoreFailedError, NotReadyError, SandboxExposedError } from '../../../lib/errors';
+import {
+  DatabaseRestoreFailedError,
+  NotReadyError,
+  SandboxExposedError,
+  SnapshotMismatchError,
+} from '../../../lib/errors';
 import type { Candidate, RestoredDatabase, RunHeader } from '../../../lib/recovery/model';
 import { awaitDatabase, pointInTimeFor, restoreDatabase } from '../../../lib/recovery/restore-database';
 import { buildSite } from '../../support/builders';
@@ -57,6 +62,7 @@ describe('restoreDatabase / awaitDatabase', () => {
           'lifeboat:managed': 'true',
           'lifeboat:role': 'replacement',
           'lifeboat:recovery-id': recovery.id,
+          'lifeboat:stage': 'test',
         }),
       }),
     ]);
@@ -102,6 +108,25 @@ describe('restoreDatabase / awaitDatabase', () => {
     const restored = await restoreDatabase(fakes.ports, clock, site, run(), 'replacement', candidate('22'));
 
     expect(restored).toMatchObject({ method: 'snapshot', fellBack: 'InvalidRestoreFault: too early' });
+  });
+
+  it('checks the DB snapshot in AWS before restoring it, and restores nothing it refuses', async () => {
+    const older = candidate('21');
+    const snapshotId = older.database?.snapshotId ?? '';
+    await restoreDatabase(fakes.ports, clock, site, run(), 'replacement', candidate('22'));
+    fakes.trust.refuse(snapshotId);
+
+    await expect(
+      restoreDatabase(fakes.ports, clock, site, run(), 'replacement', older),
+    ).rejects.toBeInstanceOf(SnapshotMismatchError);
+    expect(fakes.trust.checked).toContainEqual({ snapshotId, backupId: older.backupId, action: 'launch' });
+    expect(
+      fakes.databases.restores.some((r) => 'snapshotId' in r.from && r.from.snapshotId === snapshotId),
+    ).toBe(false);
+    const refusal = (await fakes.catalog.getRecovery(site.name, recovery.id))?.status.timeline.find(
+      (t) => t.step === 'verify-snapshot',
+    );
+    expect(refusal).toMatchObject({ outcome: 'failed', detail: { role: 'replacement' } });
   });
 
   it('walk-back and an operator-chosen backup restore that backup snapshot, never a point in time', async () => {
