@@ -250,6 +250,7 @@ export class SnapshotMismatchError extends LifeboatError {
     action: string,
     resource: { service: 'ebs' | 'rds'; region: string; id: string },
     mismatches: readonly { field: string; expected: string; actual: string | undefined }[],
+    context: ErrorContext = {},
   ): SnapshotMismatchError {
     const what = `${resource.service === 'ebs' ? 'EBS snapshot' : 'DB snapshot'} ${resource.id} in ${resource.region}`;
     const why = mismatches
@@ -260,8 +261,10 @@ export class SnapshotMismatchError extends LifeboatError {
       })
       .join('; ');
     return new SnapshotMismatchError(`refusing to ${action} ${what}: ${why}`, {
+      ...context,
       action,
       resource,
+      snapshotId: resource.id,
       mismatches,
     });
   }

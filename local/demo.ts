@@ -530,7 +530,10 @@ class Demo {
         'one of a good backup: verdict passed',
       ],
       [`recover ${site} --follow`, 'a whole recovery, run here on the emulator'],
-      [`promote ${site} --follow`, "promote that recovery's sandbox"],
+      [
+        `promote ${site} --discard-changes --follow`,
+        "promote that recovery's sandbox (the emulator cannot compare its snapshots' blocks)",
+      ],
       [`list ${site} --json`, 'every read command has --json for scripts'],
       ['help <command>', 'what each one does, and its options'],
     ];

@@ -65,6 +65,48 @@ function stateOf(status: string): DbSnapshotInfo['state'] {
   return 'pending';
 }
 
+/** Where the two snapshot shapes keep the same facts (DBSnapshot, DBClusterSnapshot). */
+const INSTANCE_FIELDS = {
+  identifier: 'DBSnapshotIdentifier',
+  arn: 'DBSnapshotArn',
+  source: 'DBInstanceIdentifier',
+  encrypted: 'Encrypted',
+} as const;
+const CLUSTER_FIELDS = {
+  identifier: 'DBClusterSnapshotIdentifier',
+  arn: 'DBClusterSnapshotArn',
+  source: 'DBClusterIdentifier',
+  encrypted: 'StorageEncrypted',
+} as const;
+type SnapshotFields = typeof INSTANCE_FIELDS | typeof CLUSTER_FIELDS;
+
+/** A DB (cluster) snapshot as lifeboat sees it; a field AWS must send is an error naming it when absent. */
+function snapshotInfo(
+  kind: DatabaseKind,
+  s: DBSnapshot | DBClusterSnapshot,
+  fields: SnapshotFields,
+  operation: string,
+): DbSnapshotInfo {
+  const answer = s as Record<string, unknown>;
+  const text = (name: string) => answer[name] as string | undefined;
+  const field = (name: string) => `${operation}.${name}`;
+  const identifier = required(text(fields.identifier), field(fields.identifier));
+  const status = required(s.Status, field('Status'), { identifier });
+  return {
+    kind,
+    identifier,
+    arn: required(text(fields.arn), field(fields.arn), { identifier }),
+    sourceId: required(text(fields.source), field(fields.source), { identifier }),
+    state: stateOf(status),
+    status,
+    encrypted: required(answer[fields.encrypted] as boolean | undefined, field(fields.encrypted), {
+      identifier,
+    }),
+    createdAt: s.SnapshotCreateTime?.toISOString(),
+    tags: fromTagList(s.TagList),
+  };
+}
+
 /**
  * What differs between DB instances and Aurora clusters: the calls, their names for errors, the
  * error codes that mean "not there" or "already there", and the shapes of their answers. The
@@ -100,22 +142,7 @@ function instanceStrategy(rds: RDSClient): KindStrategy {
     deleteSnapshot: 'RDS DeleteDBSnapshot',
   };
 
-  function toInfo(s: DBSnapshot, operation: string): DbSnapshotInfo {
-    const identifier = required(s.DBSnapshotIdentifier, `${operation}.DBSnapshotIdentifier`);
-    const field = (name: string) => `${operation}.${name}`;
-    const status = required(s.Status, field('Status'), { identifier });
-    return {
-      kind,
-      identifier,
-      arn: required(s.DBSnapshotArn, field('DBSnapshotArn'), { identifier }),
-      sourceId: required(s.DBInstanceIdentifier, field('DBInstanceIdentifier'), { identifier }),
-      state: stateOf(status),
-      status,
-      encrypted: required(s.Encrypted, field('Encrypted'), { identifier }),
-      createdAt: s.SnapshotCreateTime?.toISOString(),
-      tags: fromTagList(s.TagList),
-    };
-  }
+  const toInfo = (s: DBSnapshot, operation: string) => snapshotInfo(kind, s, INSTANCE_FIELDS, operation);
 
   return {
     kind,
@@ -199,22 +226,8 @@ function clusterStrategy(rds: RDSClient): KindStrategy {
     deleteSnapshot: 'RDS DeleteDBClusterSnapshot',
   };
 
-  function toInfo(s: DBClusterSnapshot, operation: string): DbSnapshotInfo {
-    const identifier = required(s.DBClusterSnapshotIdentifier, `${operation}.DBClusterSnapshotIdentifier`);
-    const field = (name: string) => `${operation}.${name}`;
-    const status = required(s.Status, field('Status'), { identifier });
-    return {
-      kind,
-      identifier,
-      arn: required(s.DBClusterSnapshotArn, field('DBClusterSnapshotArn'), { identifier }),
-      sourceId: required(s.DBClusterIdentifier, field('DBClusterIdentifier'), { identifier }),
-      state: stateOf(status),
-      status,
-      encrypted: required(s.StorageEncrypted, field('StorageEncrypted'), { identifier }),
-      createdAt: s.SnapshotCreateTime?.toISOString(),
-      tags: fromTagList(s.TagList),
-    };
-  }
+  const toInfo = (s: DBClusterSnapshot, operation: string) =>
+    snapshotInfo(kind, s, CLUSTER_FIELDS, operation);
 
   return {
     kind,

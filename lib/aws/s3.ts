@@ -46,26 +46,28 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: string): Promise<string> {
-    try {
-      const out = await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: 'application/json',
-          IfNoneMatch: '*',
-        }),
-      );
-      return out.ETag ?? '';
-    } catch (error) {
-      if (isPreconditionFailed(error) || isConditionalConflict(error)) {
-        throw new AlreadyExistsError(`catalog object ${key} already exists`, { key }, { cause: error });
-      }
-      throw translateAwsError(error, 'S3 PutObject', { bucket: this.bucket, key });
-    }
+    return this.putConditionally(key, body, { IfNoneMatch: '*' }, (cause) => {
+      return new AlreadyExistsError(`catalog object ${key} already exists`, { key }, { cause });
+    });
   }
 
   async putIfMatch(key: string, body: string, etag: string): Promise<string> {
+    return this.putConditionally(key, body, { IfMatch: etag }, (cause) => {
+      return new ConcurrentUpdateError(`catalog object ${key} changed since it was read`, { key }, { cause });
+    });
+  }
+
+  /**
+   * PutObject with an S3 conditional-write header; a failed condition (412, or 409 for a write
+   * racing another) becomes `conflict`'s error.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   */
+  private async putConditionally(
+    key: string,
+    body: string,
+    condition: { IfNoneMatch: string } | { IfMatch: string },
+    conflict: (cause: unknown) => Error,
+  ): Promise<string> {
     try {
       const out = await this.s3.send(
         new PutObjectCommand({
@@ -73,18 +75,12 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           Body: body,
           ContentType: 'application/json',
-          IfMatch: etag,
+          ...condition,
         }),
       );
       return out.ETag ?? '';
     } catch (error) {
-      if (isPreconditionFailed(error) || isConditionalConflict(error)) {
-        throw new ConcurrentUpdateError(
-          `catalog object ${key} changed since it was read`,
-          { key },
-          { cause: error },
-        );
-      }
+      if (isPreconditionFailed(error) || isConditionalConflict(error)) throw conflict(error);
       throw translateAwsError(error, 'S3 PutObject', { bucket: this.bucket, key });
     }
   }

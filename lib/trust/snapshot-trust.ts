@@ -99,11 +99,15 @@ function missing(
   service: 'ebs' | 'rds',
   id: string,
   region: string,
+  target: TrustTarget,
   action: TrustAction,
 ): SnapshotMismatchError {
-  return SnapshotMismatchError.refusing(VERB[action], { service, region, id }, [
-    { field: 'existence', expected: 'exists', actual: undefined },
-  ]);
+  return SnapshotMismatchError.refusing(
+    VERB[action],
+    { service, region, id },
+    [{ field: 'existence', expected: 'exists', actual: undefined }],
+    { site: target.site.name, backupId: target.backupId },
+  );
 }
 
 /** EBS snapshot states in lifeboat's words: only `completed` is usable. */
@@ -153,7 +157,7 @@ export function snapshotTrust(
       const found = await sources.ebs(region).describeSnapshot(snapshotId);
       if (found === undefined) {
         refuse(target, action);
-        throw missing('ebs', snapshotId, region, action);
+        throw missing('ebs', snapshotId, region, target, action);
       }
       return check(ebsObserved(found, region), target, action);
     },
@@ -164,7 +168,7 @@ export function snapshotTrust(
       const found = await sources.rds(region).findSnapshot(kind, identifier);
       if (found === undefined) {
         refuse(target, action);
-        throw missing('rds', identifier, region, action);
+        throw missing('rds', identifier, region, target, action);
       }
       return check(
         {

@@ -84,5 +84,8 @@ export function assertSnapshot(action: string, observed: ObservedSnapshot, expec
   const verdict = verifySnapshot(observed, expected);
   if (verdict.ok) return;
   const { service, region, id } = observed;
-  throw SnapshotMismatchError.refusing(action, { service, region, id }, verdict.mismatches);
+  throw SnapshotMismatchError.refusing(action, { service, region, id }, verdict.mismatches, {
+    site: expected.site,
+    backupId: expected.backupId,
+  });
 }
