@@ -218,6 +218,26 @@ async function hostedZoneArns(context) {
 async function recordNames(context) {
   return unique((await sites(context)).flatMap((s) => [s.dns.recordName, s.sandbox.recordName]));
 }
+/**
+ * What a point-in-time restore reads from and writes to: each site's live database (the source)
+ * and the databases lifeboat restores (named lifeboat-*, lib/tags/vocabulary.ts), with the DB
+ * subnet groups the restores are placed in.
+ */
+async function pointInTimeRestoreArns(context) {
+  const rds = (path) => sub(`arn:\${AWS::Partition}:rds:*:\${AWS::AccountId}:${path}`);
+  const sources = unique(
+    (await sites(context))
+      .filter((s) => s.recovery.database === 'point-in-time' && s.protect.database !== undefined)
+      .map((s) => {
+        const db = s.protect.database;
+        return `${s.regions.primary}|${'instance' in db ? `db:${db.instance}` : `cluster:${db.cluster}`}`;
+      }),
+  ).map((key) => {
+    const [region, path] = key.split('|');
+    return sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${path}`);
+  });
+  return [...sources, rds('db:lifeboat-*'), rds('cluster:lifeboat-*'), rds('subgrp:*')];
+}
 
 /** The deploy stage (`${sls:stage}`), for the tags of what the stack makes. */
 async function stage(context) {
@@ -289,4 +309,5 @@ module.exports = {
   snapshotTagKeys,
   hostedZoneArns,
   recordNames,
+  pointInTimeRestoreArns,
 };

@@ -1,8 +1,8 @@
 import { lambda } from '../lib/middleware/lambda';
 import { recoverySteps } from '../lib/recovery/steps';
-import { defaultRecoveryContext, ecsTaskPort } from '../lib/recovery/wiring';
+import { defaultRecoveryContext, ecsTaskPort, rdsRestorePort } from '../lib/recovery/wiring';
 
-const context = defaultRecoveryContext({ tasks: ecsTaskPort });
+const context = defaultRecoveryContext({ tasks: ecsTaskPort, databases: rdsRestorePort });
 
 /** Step Functions task: stop an unhealthy candidate's task and walk back to the next backup. */
 export const handler = lambda(async function recoveryRejectCandidate(event: unknown) {

@@ -125,6 +125,17 @@ export class SnapshotRestoreFailedError extends LifeboatError {
   }
 }
 
+/**
+ * A backup's database could not be restored (its DB snapshot is missing or unusable, or the
+ * restored database ended failed): the backup is at fault, so a recovery walks back.
+ */
+export class DatabaseRestoreFailedError extends LifeboatError {
+  constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, context, options);
+    this.name = 'DatabaseRestoreFailedError';
+  }
+}
+
 /** A catalog object is not a valid record (not JSON, wrong kind, a field that does not parse); `context.key` names it. */
 export class UnreadableRecordError extends LifeboatError {
   constructor(message: string, context: ErrorContext = {}, options?: ErrorOptions) {
@@ -149,11 +160,12 @@ export const RETRIED_ERRORS = {
 } as const;
 
 /**
- * Errors of LaunchReplacement that walk back to the previous backup, because the backup is bad.
+ * Errors of LaunchReplacement (and of its database restore) that walk back to the previous backup,
+ * because the backup is bad.
  * A replacement that starts and then stops or fails its gate walks back through the gate's
  * verdict; anything else (AccessDenied, a config or input error, capacity) fails the recovery.
  */
-export const WALK_BACK_ERRORS = ['SnapshotRestoreFailedError'] as const;
+export const WALK_BACK_ERRORS = ['SnapshotRestoreFailedError', 'DatabaseRestoreFailedError'] as const;
 
 const RETRIED_NAMES: ReadonlySet<string> = new Set([...RETRIED_ERRORS.transient, ...RETRIED_ERRORS.poll]);
 

@@ -199,6 +199,9 @@ class Demo {
       `  data         EBS ${p.volumeIds.join(', ')} tagged lifeboat:site=blog, RDS ${p.database.id}`,
     );
     this.print.line(
+      `               database groups ${p.database.securityGroupId} (site), ${p.database.sandboxSecurityGroupId} (sandbox database: the sandbox only)`,
+    );
+    this.print.line(
       `  DNS          zone ${p.dns.hostedZoneId}: ${p.dns.recordName} A ${p.dns.productionAddress}`,
     );
     this.print.line(
@@ -418,6 +421,17 @@ class Demo {
       this.print.line(
         `    tried ${a.backupId}: ${a.verdict}${a.verdict === 'healthy' ? '' : ' → walked back'}`,
       );
+    }
+    for (const d of status.databases ?? []) {
+      const from =
+        d.method === 'point-in-time'
+          ? `point in time ${d.restoreTime ?? 'latest'} of ${d.sourceId ?? '?'}`
+          : `DB snapshot ${d.snapshotId ?? '?'}${d.fellBack === undefined ? '' : ' (point in time not possible: the restore window does not reach back)'}`;
+      const now =
+        d.retiredAt === undefined
+          ? `at ${d.address ?? '?'}`
+          : `deleted, final snapshot ${d.finalSnapshotId ?? 'none'}`;
+      this.print.line(`  database for the ${d.role} (${d.backupId}): ${d.identifier} from ${from}; ${now}`);
     }
     if (status.sandbox !== undefined) {
       this.print.line(

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AllAwsClients } from '../lib/aws/all-clients';
-import { type SeededSite, type SiteSeed, seedSite } from './seed';
+import { type SeededDatabase, type SeededSite, type SiteSeed, seedSite } from './seed';
 
-/** A site with everything seeded: what the demo and the CLI run against. */
-export type ProvisionedSite = Required<SeededSite> & { dns: { productionAddress: string } };
+/** A site with everything seeded: what the demo and the CLI run against (its database in the VPC). */
+export type ProvisionedSite = Required<SeededSite> & {
+  database: Required<SeededDatabase>;
+  dns: { productionAddress: string };
+};
 
 /** The reference WordPress site, everything lifeboat needs: blog on us-east-1, DR in us-west-2. */
 export function referenceBlueprint(overrides: Partial<SiteSeed> = {}): SiteSeed {
@@ -27,7 +30,8 @@ export function referenceBlueprint(overrides: Partial<SiteSeed> = {}): SiteSeed 
 
 /**
  * Provisions the reference site in the emulator (local/seed.ts): network, the tagged EBS data
- * volume, ECS cluster and task definition, the RDS database, the hosted zone and record, the
+ * volume, ECS cluster and task definition, the RDS database in the VPC (its subnet group and the
+ * site's and the sandbox's database groups), the hosted zone and record, the
  * catalog bucket, the webhook token in SSM, the SNS topic and stand-in state machines.
  */
 export async function provisionSite(
@@ -37,7 +41,9 @@ export async function provisionSite(
   const site = await seedSite(clients, blueprint);
   const { database, run, dns, catalogBucket, webhook, notifications, stateMachines } = site;
   if (
-    database === undefined ||
+    database?.subnetGroup === undefined ||
+    database.securityGroupId === undefined ||
+    database.sandboxSecurityGroupId === undefined ||
     run === undefined ||
     dns?.productionAddress === undefined ||
     catalogBucket === undefined ||
@@ -48,7 +54,12 @@ export async function provisionSite(
     throw new Error(`blueprint of ${blueprint.name} leaves out part of the site: give it everything`);
   return {
     ...site,
-    database,
+    database: {
+      ...database,
+      subnetGroup: database.subnetGroup,
+      securityGroupId: database.securityGroupId,
+      sandboxSecurityGroupId: database.sandboxSecurityGroupId,
+    },
     run,
     dns: { ...dns, productionAddress: dns.productionAddress },
     catalogBucket,

@@ -11,7 +11,11 @@ import {
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateDBClusterCommand, CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBSubnetGroupCommand,
+} from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
@@ -45,7 +49,8 @@ export interface SiteSeed {
   /**
    * What a recovery launches into: a VPC with DNS hostnames, subnets, the site's and the sandbox's
    * security groups (the sandbox's open to `operatorCidr` only), an ECS cluster and task definition
-   * (default: not seeded; the site's config then carries ids that exist nowhere).
+   * (default: not seeded; the site's config then carries ids that exist nowhere). With a database,
+   * the database is placed in the VPC too (SeededDatabase's groups and subnet group).
    */
   run?: boolean | { subnets?: number; operatorCidr?: string };
   /** A hosted zone for `domain` with `www.` and `sandbox.` names; the www A record only with `productionAddress`. */
@@ -90,13 +95,25 @@ export interface StateMachineArns {
   drill: string;
 }
 
+/**
+ * The site's database; seeded with the site's network, it is in the VPC: a subnet group, its own
+ * security group (MySQL from the site's tasks only) and the sandbox database's (from the sandbox only).
+ */
+export interface SeededDatabase {
+  kind: DatabaseKind;
+  id: string;
+  subnetGroup?: string;
+  securityGroupId?: string;
+  sandboxSecurityGroupId?: string;
+}
+
 /** The ids the emulator gave what was seeded, enough to write the site's config and run lifeboat. */
 export interface SeededSite {
   name: string;
   primaryRegion: string;
   drRegion: string;
   volumeIds: string[];
-  database?: { kind: DatabaseKind; id: string };
+  database?: SeededDatabase;
   run?: SeededRun;
   dns?: SeededDns;
   catalogBucket?: string;
@@ -138,17 +155,32 @@ export async function seedVolume(
   return required(out.VolumeId, 'volume id');
 }
 
-/** Creates a MySQL RDS instance or an Aurora MySQL cluster `id` tagged with `tags` (and Name). */
+/**
+ * Creates a MySQL RDS instance or an Aurora MySQL cluster `id` tagged with `tags` (and Name);
+ * with `network`, in that subnet group and security group.
+ */
 export async function seedDatabase(
   clients: AllAwsClients,
   region: string,
   id: string,
-  options: { kind?: DatabaseKind; tags?: Record<string, string> } = {},
+  options: {
+    kind?: DatabaseKind;
+    tags?: Record<string, string>;
+    network?: { subnetGroup: string; securityGroupId: string };
+  } = {},
 ): Promise<string> {
   const common = {
     MasterUsername: 'wordpress',
     MasterUserPassword: randomBytes(12).toString('hex'),
     Tags: toTagList({ Name: id, ...options.tags }),
+    ...(options.network === undefined
+      ? {}
+      : {
+          DBSubnetGroupName: options.network.subnetGroup,
+          VpcSecurityGroupIds: [options.network.securityGroupId],
+          // Automated backups (7 days) give the point-in-time restore window.
+          BackupRetentionPeriod: 7,
+        }),
   };
   const rds = clients.rds(region);
   if (options.kind === 'cluster')
@@ -215,6 +247,53 @@ async function seedNetwork(
     }),
   );
   return { vpcId, subnetIds, securityGroupId, sandboxSecurityGroupId, operatorCidr: options.operatorCidr };
+}
+
+/**
+ * The database's place in the site's VPC: a subnet group over its subnets, the database's group
+ * (MySQL from the site's tasks only) and the sandbox database's (MySQL from the sandbox only).
+ */
+async function seedDatabaseNetwork(
+  clients: AllAwsClients,
+  region: string,
+  name: string,
+  net: { vpcId: string; subnetIds: string[]; securityGroupId: string; sandboxSecurityGroupId: string },
+) {
+  const ec2 = clients.ec2(region);
+  const mysqlFrom = async (suffix: string, description: string, from: string) => {
+    const group = await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: `${name}-${suffix}`,
+        Description: description,
+        VpcId: net.vpcId,
+      }),
+    );
+    const groupId = required(group.GroupId, 'security group id');
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: from }] },
+        ],
+      }),
+    );
+    return groupId;
+  };
+  const securityGroupId = await mysqlFrom('db', 'site database: the site tasks only', net.securityGroupId);
+  const sandboxSecurityGroupId = await mysqlFrom(
+    'sandbox-db',
+    'sandbox database: the sandbox only',
+    net.sandboxSecurityGroupId,
+  );
+  const subnetGroup = `${name}-db-subnets`;
+  await clients.rds(region).send(
+    new CreateDBSubnetGroupCommand({
+      DBSubnetGroupName: subnetGroup,
+      DBSubnetGroupDescription: 'site database subnets',
+      SubnetIds: net.subnetIds,
+    }),
+  );
+  return { subnetGroup, securityGroupId, sandboxSecurityGroupId };
 }
 
 /** The ECS cluster `<name>` and the WordPress task definition `<name>-wordpress`. */
@@ -417,22 +496,33 @@ async function seedSiteWith(clients: AllAwsClients, seed: SiteSeed, run: Runner)
     volumeIds: await Promise.all(volumes),
   };
   const kind = seed.database ?? DEFAULTS.database;
+  // The network first: a database seeded with it goes into its VPC.
+  const runOptions = seed.run === true ? {} : seed.run === false ? undefined : seed.run;
+  const network =
+    runOptions === undefined
+      ? undefined
+      : await run(() =>
+          seedNetwork(clients, region, name, {
+            subnets: runOptions.subnets ?? DEFAULTS.subnets,
+            operatorCidr: runOptions.operatorCidr ?? DEFAULTS.operatorCidr,
+          }),
+        );
   if (kind !== false) {
+    const place =
+      network === undefined
+        ? undefined
+        : await run(() => seedDatabaseNetwork(clients, region, name, network));
     const id = await run(() =>
-      seedDatabase(clients, region, `${name}-db`, { kind, tags: { [TAG.site]: name } }),
-    );
-    site.database = { kind, id };
-  }
-  if (seed.run !== undefined && seed.run !== false) {
-    const options = seed.run === true ? {} : seed.run;
-    const network = await run(() =>
-      seedNetwork(clients, region, name, {
-        subnets: options.subnets ?? DEFAULTS.subnets,
-        operatorCidr: options.operatorCidr ?? DEFAULTS.operatorCidr,
+      seedDatabase(clients, region, `${name}-db`, {
+        kind,
+        tags: { [TAG.site]: name },
+        ...(place === undefined ? {} : { network: place }),
       }),
     );
-    site.run = { ...network, ...(await run(() => seedService(clients, region, name))) };
+    site.database = { kind, id, ...place };
   }
+  if (network !== undefined)
+    site.run = { ...network, ...(await run(() => seedService(clients, region, name))) };
   const { dns, catalogBucket, notifications } = seed;
   if (dns !== undefined) site.dns = await run(() => seedZone(clients, dns.domain, dns.productionAddress));
   if (catalogBucket !== undefined)

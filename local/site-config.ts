@@ -78,12 +78,20 @@ export function rawSiteConfig(site: SeededSite, options: SiteConfigOptions = {})
       recordName: dns?.sandboxRecordName ?? `sandbox.${domain}`,
       allowedCidr: run?.operatorCidr ?? UNSEEDED_RUN.operatorCidr,
       securityGroups: run === undefined ? UNSEEDED_RUN.sandboxSecurityGroups : [run.sandboxSecurityGroupId],
+      ...(database?.sandboxSecurityGroupId === undefined
+        ? {}
+        : { databaseSecurityGroups: [database.sandboxSecurityGroupId] }),
     },
     triggers: {
       pingdom: { checkIds: [options.pingdomCheckId ?? 12345] },
       cloudwatchAlarms: [`${site.name}-5xx`],
     },
-    recovery: { maxWalkBack: 2, restoreDatabase: false },
+    // A database seeded into the site's VPC can be restored: to a point in time, with a margin of a
+    // second since the emulator's database is seconds old (minutes would reach back before it existed).
+    recovery:
+      database?.subnetGroup === undefined
+        ? { maxWalkBack: 2, database: 'keep' }
+        : { maxWalkBack: 2, database: 'point-in-time', pointInTimeMarginSeconds: 1 },
     ...options.overrides,
   };
 }

@@ -8,6 +8,13 @@ interface Lane {
   firstAt: number;
   /** The last round's output, which holds a health gate's verdict. */
   output?: unknown;
+  /** The gate the state was entered with: a state that leaves it as it was is no gate round. */
+  gateIn?: string;
+}
+
+function gateOf(data: unknown): string | undefined {
+  const gate = (data as { attempt?: { gate?: unknown } } | undefined)?.attempt?.gate;
+  return gate === undefined ? undefined : JSON.stringify(gate);
 }
 
 /**
@@ -76,7 +83,7 @@ export class StateProgressPrinter {
       return;
     }
     this.flush(key);
-    this.lanes.set(key, { name: state.name, count: 1, firstAt: this.now() });
+    this.lanes.set(key, { name: state.name, count: 1, firstAt: this.now(), gateIn: gateOf(state.input) });
     this.print(`${this.at()} ▶ ${this.label(state.name)}`);
   }
 
@@ -91,7 +98,9 @@ export class StateProgressPrinter {
     const lane = this.lanes.get(this.laneOf(state.name));
     if (lane !== undefined && lane.name === state.name) lane.output = state.output;
     if (lane !== undefined && lane.name === state.name && lane.count > 1) return;
-    const { mark, note } = outcomeOf(state.output);
+    // Steps after a rejected candidate (walk-back, the next database restore) carry its gate along.
+    const carried = lane?.gateIn !== undefined && lane.gateIn === gateOf(state.output);
+    const { mark, note } = carried ? { mark: '✓', note: undefined } : outcomeOf(state.output);
     this.print(
       `${this.at()} ${mark} ${this.label(state.name)} (${formatDuration(state.elapsedMs ?? 0)})${note === undefined ? '' : `: ${note}`}`,
     );

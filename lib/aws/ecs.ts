@@ -28,6 +28,22 @@ function detail(task: Task, type: string, name: string): string | undefined {
   return attachment?.details?.find((d) => d.name === name)?.value;
 }
 
+/** RunTask's `overrides` for the request's environment (the restored database's host), if any. */
+function containerOverrides(request: RunTaskRequest) {
+  const env = request.environment;
+  if (env === undefined) return {};
+  return {
+    overrides: {
+      containerOverrides: [
+        {
+          name: env.container,
+          environment: Object.entries(env.variables).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    },
+  };
+}
+
 /** ECS tasks in one region: run from a snapshot, describe (with addresses), stop. */
 export class EcsAdapter implements TaskPort {
   constructor(
@@ -81,6 +97,7 @@ export class EcsAdapter implements TaskPort {
           ],
           tags: toEcsTagList(request.tags),
           propagateTags: 'NONE',
+          ...containerOverrides(request),
         }),
       );
     } catch (error) {

@@ -38,7 +38,7 @@ export async function startRun(
       receivedAt: now.toISOString(),
       summary: `${kind} from the lifeboat command line${ctx.env.USER === undefined ? '' : ` by ${ctx.env.USER}`}`,
     },
-    options: { dryRun: false, skipSandbox: kind === 'drill', restoreDatabase: false, ...options },
+    options: { dryRun: false, skipSandbox: kind === 'drill', database: 'keep', ...options },
   };
   const started = await executions.start(recoveryExecutionName(site.name, recoveryId), input);
   return { kind, recoveryId, executionArn: started.executionArn, localRun: executions.localRun() };

@@ -39,6 +39,12 @@ const volumeSelector = z
     message: 'give volume ids or at least one tag to select the volumes by',
   });
 
+/** What a recovery does with the database (site config `recovery.database`, execution option `database`). */
+export const databaseModeSchema = z.enum(['keep', 'snapshot', 'point-in-time'], {
+  error: 'keep, snapshot or point-in-time',
+});
+export type DatabaseMode = z.infer<typeof databaseModeSchema>;
+
 const database = z.union([
   z.object({ instance: z.string().min(1) }).strict(),
   z.object({ cluster: z.string().min(1) }).strict(),
@@ -182,6 +188,15 @@ export const siteSchema = z
         recordName: dnsName,
         allowedCidr: cidr,
         securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)')).min(1),
+        /**
+         * Security groups of the sandbox's own database, restored from the broken-state DB snapshot
+         * (they must admit the database port from the sandbox's groups only). Without them the
+         * sandbox runs against the database its task definition names.
+         */
+        databaseSecurityGroups: z
+          .array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id (sg-...)'))
+          .min(1)
+          .optional(),
       })
       .strict(),
     triggers: z
@@ -213,13 +228,51 @@ export const siteSchema = z
       .object({
         /** How many older backups to try after the first known-good one fails the health gate. */
         maxWalkBack: z.number().int().min(0).max(10).default(2),
-        /** Restore the database from the known-good backup too (off: keep the live database). */
-        restoreDatabase: z.boolean().default(false),
+        /**
+         * What the replacement runs against: `keep` the live database, the known-good backup's DB
+         * `snapshot`, or an RDS `point-in-time` restore to just before the outage (the snapshot when
+         * the restore window does not reach back that far; walk-back always uses each backup's snapshot).
+         */
+        database: databaseModeSchema.default('keep'),
+        /** How long before the outage's first failing probe a point-in-time restore aims. */
+        pointInTimeMarginSeconds: z.number().int().min(0).max(86400).default(300),
+        /** The container environment variable that names the database host (overridden per task). */
+        databaseHostVariable: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as WORDPRESS_DB_HOST')
+          .default('WORDPRESS_DB_HOST'),
+        /** DB instance class of the restored database (default: the source's). */
+        databaseInstanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'a DB instance class such as db.t3.micro')
+          .optional(),
+        restoreDatabase: z.unknown().optional(),
       })
       .strict()
-      .default({ maxWalkBack: 2, restoreDatabase: false }),
+      .superRefine((recovery, ctx) => {
+        if (recovery.restoreDatabase !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['restoreDatabase'],
+            message:
+              'replaced by recovery.database: keep | snapshot | point-in-time (restoreDatabase: true is database: snapshot)',
+          });
+        }
+      })
+      .transform(({ restoreDatabase: _old, ...recovery }) => recovery)
+      .default({
+        maxWalkBack: 2,
+        database: 'keep',
+        pointInTimeMarginSeconds: 300,
+        databaseHostVariable: 'WORDPRESS_DB_HOST',
+      }),
   })
   .strict()
+  .refine((s) => s.recovery.database === 'keep' || s.protect.database !== undefined, {
+    message: 'a database restore needs protect.database (the database the backups snapshot)',
+    path: ['recovery', 'database'],
+  })
+
   .refine((s) => s.regions.primary !== s.regions.dr, {
     message: 'the DR region must differ from the primary region',
     path: ['regions', 'dr'],

@@ -8,7 +8,15 @@ export function catalogFleetPorts(catalog: Catalog, readiness: ReadinessStore): 
     backups: (site) => catalog.allBackups(site),
     recoveries: (site) => catalog.allRecoveries(site),
     readiness: (site) => readiness.latest(site),
-    // No record names a restored database yet (database restore is still to come).
-    restoredDatabases: async () => [],
+    // A recovery records every database it restored, and when it retired one.
+    async restoredDatabases(site) {
+      const running: string[] = [];
+      for await (const recovery of catalog.allRecoveries(site)) {
+        for (const d of recovery.status.databases ?? []) {
+          if (d.retiredAt === undefined && !running.includes(d.identifier)) running.push(d.identifier);
+        }
+      }
+      return running;
+    },
   };
 }

@@ -11,10 +11,7 @@ export interface FleetPorts {
   /** A site's recoveries, promotes and drills, newest first. */
   recoveries(site: string): AsyncIterable<Recovery>;
   readiness(site: string): Promise<Readiness | undefined>;
-  /**
-   * Databases a recovery restored that are still running (they cost money until retired). Empty
-   * until lifeboat restores databases: no record names one yet.
-   */
+  /** Databases a recovery restored that are still running (they cost money until retired). */
   restoredDatabases(site: string): Promise<string[]>;
 }
 

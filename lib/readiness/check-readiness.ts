@@ -1,6 +1,6 @@
 import type { Backup, BackupPart } from '../backup/model';
 import type { Clock } from '../clock';
-import type { Site } from '../config/schema';
+import type { DatabaseMode, Site } from '../config/schema';
 import { asError, ThrottledError } from '../errors';
 import { rankCandidates } from '../recovery/pick-known-good';
 import type { GroupIngress } from '../recovery/ports';
@@ -319,13 +319,12 @@ async function drillCheck({ now, options, backups }: Context): Promise<Outcome> 
   return ok(`the drill of ${last.id} passed ${age} ago`);
 }
 
-/**
- * How a recovery treats the database: keep the live one, or restore it from the backup's DB
- * snapshot (site config recovery.restoreDatabase).
- */
-function databaseMode(site: Site): 'keep' | 'snapshot' {
-  return site.recovery.restoreDatabase ? 'snapshot' : 'keep';
-}
+/** What a recovery does with the database (site config recovery.database), as the operator reads it. */
+const DATABASE_MODE_TEXT: Record<DatabaseMode, string> = {
+  keep: 'recovery keeps the live database',
+  snapshot: 'recovery restores it from the backup',
+  'point-in-time': 'recovery restores it to just before the outage (else from the backup)',
+};
 
 async function databaseCheck({ ports, site, now, options }: Context): Promise<Outcome> {
   const db = site.protect.database;
@@ -338,13 +337,18 @@ async function databaseCheck({ ports, site, now, options }: Context): Promise<Ou
       `${id} does not exist in ${site.regions.primary}: backups and the broken-state capture would fail`,
     );
   }
-  const mode = databaseMode(site);
+  const mode = site.recovery.database;
+  const latest = info.backupRetentionDays === 0 ? undefined : info.latestRestorableTime;
+  const pitrOff = latest === undefined;
   const window =
-    info.backupRetentionDays === 0 || info.latestRestorableTime === undefined
+    latest === undefined
       ? 'point-in-time restore off (backup retention 0)'
-      : `restorable to ${ageText(info.latestRestorableTime, now)} ago, ${info.backupRetentionDays} days kept`;
-  const head = `${id} ${info.status}, ${mode === 'keep' ? 'recovery keeps the live database' : 'recovery restores it from the backup'}; ${window}`;
+      : `restorable to ${ageText(latest, now)} ago, ${info.backupRetentionDays} days kept`;
+  const head = `${id} ${info.status}, ${DATABASE_MODE_TEXT[mode]}; ${window}`;
   if (info.status !== 'available') return warn(`${head}: RDS snapshots only an available database`);
+  if (mode === 'point-in-time' && pitrOff) {
+    return warn(`${head}: a recovery can only restore the backup's DB snapshot`);
+  }
   if (
     info.latestRestorableTime !== undefined &&
     info.backupRetentionDays > 0 &&

@@ -60,10 +60,7 @@ export async function beginRun(
     await journal(ports.catalog, site.name, run.recoveryId, [
       entry('begin', now, clock.now(), 'ok', true, {
         lockExpiresAt: lock.expiresAt,
-        // Restoring the database is not built yet: say so on the record instead of ignoring the option.
-        ...(run.options.restoreDatabase
-          ? { restoreDatabase: 'not supported yet: the live database is kept' }
-          : {}),
+        database: run.options.database,
       }),
     ]);
     return run;

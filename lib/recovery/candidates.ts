@@ -22,15 +22,26 @@ export function volumeSnapshotOf(backup: Backup, volumeName: string): string | u
   return part?.state === 'completed' ? part.snapshotId : undefined;
 }
 
+/** The completed DB (cluster) snapshot of a backup's database, or undefined if it has none. */
+export function databaseSnapshotOf(backup: Backup): Candidate['database'] {
+  const part = backup.status.parts.find(
+    (p) => (p.kind === 'rds-instance' || p.kind === 'rds-cluster') && p.state === 'completed',
+  );
+  if (part?.snapshotId === undefined || part.kind === 'ebs-volume') return undefined;
+  return { kind: part.kind, snapshotId: part.snapshotId };
+}
+
 /** A backup as a candidate for the task volume `volumeName`, if it has a usable snapshot of it. */
 export function toCandidate(backup: Backup, volumeName: string): Candidate | undefined {
   const snapshotId = volumeSnapshotOf(backup, volumeName);
   if (snapshotId === undefined) return undefined;
+  const database = databaseSnapshotOf(backup);
   return {
     backupId: backup.id,
     snapshotId,
     takenAt: backup.status.createdAt,
     drilled: backup.status.drill?.verdict === 'passed',
+    ...(database === undefined ? {} : { database }),
   };
 }
 

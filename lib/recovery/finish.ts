@@ -3,6 +3,7 @@ import type { Site } from '../config/schema';
 import { entry, journal } from './journal';
 import type { Recovery } from './model';
 import type { RecoveryPorts } from './ports';
+import { retireDatabases } from './restore-database';
 
 export interface Failure {
   error: string;
@@ -45,6 +46,21 @@ export function summarise(recovery: Recovery): { subject: string; message: strin
   }
   if (status.brokenStateBackupId !== undefined)
     lines.push(`Broken state kept as backup ${status.brokenStateBackupId}.`);
+  for (const d of status.databases ?? []) {
+    const from =
+      d.method === 'snapshot'
+        ? `from snapshot ${d.snapshotId ?? '?'}${d.fellBack === undefined ? '' : ` (point in time not possible: ${d.fellBack})`}`
+        : `to ${d.restoreTime ?? 'the latest restorable time'} of ${d.sourceId ?? 'the live database'}`;
+    const now =
+      d.retiredAt === undefined
+        ? d.address === undefined
+          ? 'not available yet'
+          : `at ${d.address}`
+        : `deleted${d.finalSnapshotId === undefined ? '' : `, final snapshot ${d.finalSnapshotId}`}`;
+    lines.push(
+      `Database for the ${d.role} (backup ${d.backupId}): ${d.identifier} restored ${from}; ${now}.`,
+    );
+  }
   lines.push('', 'Timeline:');
   for (const t of status.timeline) {
     const took = seconds(t.startedAt, t.endedAt);
@@ -85,7 +101,8 @@ The sandbox and the final summary follow.`,
 /**
  * Ends a run. On failure it first rolls back: every task the run launched is stopped, except the
  * sandbox (kept for debugging) and a task DNS already points at (it passed the gate; stopping it
- * would take the site down again). Then it records the outcome, notifies and releases the lock.
+ * would take the site down again); every database it restored is deleted after a final snapshot,
+ * except the sandbox's and the one the serving task runs on. Then it records the outcome, notifies and releases the lock.
  * A run already ended is not ended (or notified) twice.
  */
 export async function finishRun(
@@ -111,8 +128,8 @@ export async function finishRun(
     return { phase: before.status.phase, subject: summarise(before).subject, stopped: [] };
   }
   const stopped: string[] = [];
+  const serving = before.status.dnsChange === undefined ? undefined : before.status.replacement?.taskArn;
   if (failure !== undefined) {
-    const serving = before.status.dnsChange === undefined ? undefined : before.status.replacement?.taskArn;
     for (const task of before.status.tasks ?? []) {
       if (task.role === 'sandbox' || task.stoppedAt !== undefined || task.taskArn === serving) continue;
       await ports
@@ -121,6 +138,16 @@ export async function finishRun(
       stopped.push(task.taskArn);
     }
   }
+  // Restored databases never stay behind billing: only the one the site now runs on, and the
+  // sandbox's (kept with the sandbox), survive the run.
+  const servingBackup = (before.status.tasks ?? []).find((t) => t.taskArn === serving)?.backupId;
+  await retireDatabases(
+    ports,
+    clock,
+    site,
+    before,
+    (d) => d.role !== 'sandbox' && !(d.role === 'replacement' && d.backupId === servingBackup),
+  );
   const ended = clock.now();
   const recovery = await journal(
     ports.catalog,

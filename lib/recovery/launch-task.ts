@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import {
   AwsCallError,
+  InvalidInputError,
   SandboxExposedError,
   SnapshotMismatchError,
   SnapshotRestoreFailedError,
@@ -10,7 +11,7 @@ import {
 } from '../errors';
 import { taskStartedBy, taskTags } from '../tags/vocabulary';
 import { entry, journal } from './journal';
-import type { Attempt, Candidate, TaskRole } from './model';
+import type { Attempt, Candidate, TaskDatabase, TaskRole } from './model';
 import { recordRefusal } from './pick-known-good';
 import type { RecoveryPorts, RunTaskRequest } from './ports';
 import { exposureOf } from './sandbox-exposure';
@@ -59,6 +60,27 @@ export function runTaskRequest(
       .update(`${recoveryId}/${role}/${candidate.backupId}`)
       .digest('hex')
       .slice(0, 64),
+  };
+}
+
+/**
+ * The request started against a restored database: the container's database host variable is
+ * overridden with its address, so the task definition stays as it is. `keep` changes nothing.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html
+ */
+export function withDatabase(request: RunTaskRequest, site: Site, database?: TaskDatabase): RunTaskRequest {
+  if (database === undefined || database.method === 'keep') return request;
+  if (database.address === undefined) {
+    throw new InvalidInputError(`database ${database.identifier} has no address yet: wait for it first`, {
+      identifier: database.identifier,
+    });
+  }
+  return {
+    ...request,
+    environment: {
+      container: site.run.containerName,
+      variables: { [site.recovery.databaseHostVariable]: database.address },
+    },
   };
 }
 
@@ -112,6 +134,7 @@ export async function launchTask(
   recoveryId: string,
   role: TaskRole,
   candidate: Candidate,
+  database?: TaskDatabase,
 ): Promise<Attempt> {
   const started = clock.now();
   const region = site.regions.primary;
@@ -126,7 +149,9 @@ export async function launchTask(
     });
   const task = await ports
     .tasks(region)
-    .runTask(runTaskRequest(site, recoveryId, role, candidate, ports.trust.stage))
+    .runTask(
+      withDatabase(runTaskRequest(site, recoveryId, role, candidate, ports.trust.stage), site, database),
+    )
     .catch((error: unknown) => {
       throw asSnapshotFailure(error, candidate);
     });
@@ -140,6 +165,7 @@ export async function launchTask(
         taskArn: task.taskArn,
         backupId: candidate.backupId,
         snapshotId: candidate.snapshotId,
+        ...(database === undefined || database.method === 'keep' ? {} : { database: database.identifier }),
       }),
     ],
     (recovery) => {

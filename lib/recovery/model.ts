@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseModeSchema } from '../config/schema';
 import { isLifeboatId } from '../ids';
 
 /**
@@ -38,7 +39,8 @@ export const recoveryOptionsSchema = z.object({
   dryRun: z.boolean().default(false),
   backupId: nonEmpty.optional(),
   skipSandbox: z.boolean().default(false),
-  restoreDatabase: z.boolean().default(false),
+  /** What the replacement runs against (default: the site's recovery.database). */
+  database: databaseModeSchema.default('keep'),
   /** Promote only: the recovery whose sandbox is promoted (default: the newest one with a sandbox). */
   sourceRecoveryId: nonEmpty.optional(),
   /** Promote only: go ahead although the replacement changed blocks or data since it was launched. */
@@ -80,6 +82,47 @@ const launchedFromSchema = taskRefSchema.extend({
 /** A task launched by a recovery, promote or drill, as the record keeps it. */
 export const launchedTaskSchema = launchedFromSchema.extend({ stoppedAt: z.string().optional() });
 export type LaunchedTask = z.infer<typeof launchedTaskSchema>;
+
+/** An RDS DB instance or an Aurora cluster (the kinds of a backup's database part). */
+export const databaseKindSchema = z.enum(['rds-instance', 'rds-cluster']);
+export type DatabaseKind = z.infer<typeof databaseKindSchema>;
+
+/** How a database was restored: from a backup's DB snapshot, or to a point in time of the live one. */
+export const restoreMethodSchema = z.enum(['snapshot', 'point-in-time']);
+
+/**
+ * A database a recovery restored for one of its tasks, as the steps pass it on and the record keeps
+ * it: where it came from, and (once available) the address the task is started against.
+ */
+export const restoredDatabaseSchema = z.object({
+  role: taskRoleSchema,
+  backupId: nonEmpty,
+  kind: databaseKindSchema,
+  /** The restored DB instance, or the restored Aurora cluster. */
+  identifier: nonEmpty,
+  /** Aurora: the instance created in the restored cluster. */
+  instanceIdentifier: nonEmpty.optional(),
+  method: restoreMethodSchema,
+  /** The DB (cluster) snapshot restored from (method snapshot). */
+  snapshotId: nonEmpty.optional(),
+  /** Point in time: the source database and the time asked for (absent: its latest restorable time). */
+  sourceId: nonEmpty.optional(),
+  restoreTime: isoTime.optional(),
+  /** Why a point-in-time restore fell back to the snapshot. */
+  fellBack: z.string().optional(),
+  startedAt: isoTime,
+  availableAt: isoTime.optional(),
+  address: nonEmpty.optional(),
+  port: z.number().int().optional(),
+  /** When it was deleted (or stopped), and the final snapshot kept of it. */
+  retiredAt: z.string().optional(),
+  finalSnapshotId: z.string().optional(),
+});
+export type RestoredDatabase = z.infer<typeof restoredDatabaseSchema>;
+
+/** What a task is started against: a restored database, or the live one the task definition names. */
+export const taskDatabaseSchema = z.union([z.object({ method: z.literal('keep') }), restoredDatabaseSchema]);
+export type TaskDatabase = z.infer<typeof taskDatabaseSchema>;
 
 /** How a candidate's health gate went, as the record keeps it. */
 export const attemptVerdictSchema = z.enum(['healthy', 'unhealthy', 'launch-failed']);
@@ -175,6 +218,8 @@ export const recoverySchema = z.object({
     sandbox: z.object({ taskArn: nonEmpty, address: nonEmpty, recordName: nonEmpty }).optional(),
     /** Every task this run launched, so a failure (or a promote) knows what to stop. */
     tasks: z.array(launchedTaskSchema).optional(),
+    /** Every database this run restored, so a failure or a walk-back knows what to retire. */
+    databases: z.array(restoredDatabaseSchema).optional(),
     /** Promote only: what it measured before switching. */
     changes: promoteChangesSchema.optional(),
     timeline: z.array(timelineEntrySchema),
@@ -195,16 +240,18 @@ export const runHeaderSchema = z.object({
   recoveryId: recoveryIdSchema,
   kind: recoveryKindSchema,
   trigger: triggerSchema,
-  options: recoveryOptionsSchema.default({ dryRun: false, skipSandbox: false, restoreDatabase: false }),
+  options: recoveryOptionsSchema.default({ dryRun: false, skipSandbox: false, database: 'keep' }),
 });
 export type RunHeader = z.infer<typeof runHeaderSchema>;
 
-/** A backup a task can be launched from: its id and the EBS snapshot of the site's volume. */
+/** A backup a task can be launched from: its id, the EBS snapshot of the site's volume and its DB snapshot. */
 export const candidateSchema = z.object({
   backupId: nonEmpty,
   snapshotId: nonEmpty,
   takenAt: z.string(),
   drilled: z.boolean(),
+  /** The backup's completed DB (cluster) snapshot, when it has one. */
+  database: z.object({ kind: databaseKindSchema, snapshotId: nonEmpty }).optional(),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
@@ -255,7 +302,8 @@ export type CaughtError = z.infer<typeof caughtErrorSchema>;
  * `incidentKey` from manualIncidentKey, `recoveryId` from recoveryIdFor (the CLI computes both;
  * from the console, any `<yyyymmddThhmmssZ>-<8 hex>` id works) and the execution named
  * `<site>-<recoveryId>`. Options: `dryRun` (plan only), `backupId` (restore this backup instead of
- * picking the known-good one), `skipSandbox`, `restoreDatabase` (default: the site's config).
+ * picking the known-good one), `skipSandbox`, `database` (keep | snapshot | point-in-time; default
+ * the site's recovery.database).
  * Drills and promotes may leave out the id and trigger (Begin derives them).
  */
 export const recoveryExecutionInputSchema = runHeaderSchema.extend({ kind: z.literal('recovery') });

@@ -6,7 +6,7 @@ import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
 import type { Tags } from '../tags/vocabulary';
 import type { SnapshotTrust } from '../trust/snapshot-trust';
-import type { DatabaseWrites, Recovery } from './model';
+import type { DatabaseKind, DatabaseWrites, Recovery } from './model';
 
 export type { BlockChanges, SnapshotInfo, Tags, VolumeInfo };
 
@@ -33,6 +33,8 @@ export interface RunTaskRequest {
     tags: Tags;
   };
   tags: Tags;
+  /** Container environment overrides (the restored database's host), so the task definition stays as it is. */
+  environment?: { container: string; variables: Record<string, string> };
   startedBy: string;
   /** Same token, same task: RunTask is idempotent per clientToken (at most 64 characters). */
   clientToken: string;
@@ -64,6 +66,65 @@ export interface TaskPort {
   describeTask(cluster: string, taskArn: string): Promise<TaskInfo>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
   ingressOf(groupIds: string[]): Promise<GroupIngress[]>;
+}
+
+/** The live database a restore copies its network and size from, and how far back it can be restored. */
+export interface SourceDatabase {
+  kind: DatabaseKind;
+  id: string;
+  engine: string;
+  /** DB instance class (Aurora: of the cluster's writer). */
+  instanceClass: string;
+  subnetGroup?: string;
+  securityGroups: string[];
+  /** The point-in-time restore window; undefined when automated backups are off. */
+  restoreWindow?: { earliest: string; latest: string };
+}
+
+/** A restore of a DB (cluster) snapshot, or of the live database to a point in time. */
+export interface DatabaseRestoreRequest {
+  kind: DatabaseKind;
+  identifier: string;
+  /** Aurora: the instance to create in the restored cluster. */
+  instanceIdentifier?: string;
+  from: { snapshotId: string } | { sourceId: string; restoreTime?: string };
+  engine: string;
+  instanceClass: string;
+  subnetGroup?: string;
+  securityGroups: string[];
+  tags: Tags;
+}
+
+/** A restored database as RDS reports it, reduced to what a recovery waits for. */
+export interface RestoredDatabaseState {
+  state: 'pending' | 'available' | 'failed';
+  /** RDS's own status text (creating, available, incompatible-restore, ...). */
+  status: string;
+  address?: string;
+  port?: number;
+}
+
+/** Restores of a site's database in one region, and their retirement (lib/aws/rds-restore.ts). */
+export interface DatabaseRestorePort {
+  describeSource(kind: DatabaseKind, id: string): Promise<SourceDatabase>;
+  /** Starts the restore; a database already there under `identifier` (a retried call) is accepted. */
+  restore(request: DatabaseRestoreRequest): Promise<void>;
+  /** Undefined once it is gone. */
+  describeRestored(
+    kind: DatabaseKind,
+    identifier: string,
+    instanceIdentifier?: string,
+  ): Promise<RestoredDatabaseState | undefined>;
+  /**
+   * Deletes a restored database, after a final snapshot when it is available (one never available
+   * has no writes to keep). IAM allows this only on databases tagged managed with a role.
+   */
+  retire(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    finalSnapshotId: string;
+  }): Promise<{ finalSnapshotId?: string; status: string }>;
 }
 
 /** Route 53 (lib/aws/route53.ts Route53Adapter). */
@@ -138,6 +199,7 @@ export interface DatabaseWritesPort {
 export interface RecoveryPorts {
   catalog: Catalog;
   tasks(region: string): TaskPort;
+  databases(region: string): DatabaseRestorePort;
   dns: DnsPort;
   notifier: NotifierPort;
   backups: BackupService;

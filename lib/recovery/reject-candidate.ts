@@ -3,10 +3,12 @@ import type { Site } from '../config/schema';
 import { entry, journal } from './journal';
 import type { Attempt, CandidateQueue } from './model';
 import type { RecoveryPorts } from './ports';
+import { retireDatabases } from './restore-database';
 
 /**
- * Gives up on the queue's next candidate: stops its task (if it got one) and records why, then
- * returns the queue without it, so the state machine walks back to the next older backup.
+ * Gives up on the queue's next candidate: stops its task (if it got one), retires the database
+ * restored for it (after a final snapshot) and records why, then returns the queue without it, so
+ * the state machine walks back to the next older backup, its files and database together.
  * `attempt` is only this candidate's if it was launched from it (a launch failure leaves the previous one).
  */
 export async function rejectCandidate(
@@ -32,6 +34,17 @@ export async function rejectCandidate(
         own.taskArn,
         `lifeboat: failed the health gate (${own.gate.reason ?? 'unhealthy'})`,
       );
+  }
+  const recorded =
+    rejected === undefined ? undefined : await ports.catalog.getRecovery(site.name, recoveryId);
+  if (recorded !== undefined && rejected !== undefined) {
+    await retireDatabases(
+      ports,
+      clock,
+      site,
+      recorded,
+      (d) => d.role === 'replacement' && d.backupId === rejected.backupId,
+    );
   }
   const [next, ...rest] = queue.rest;
   await journal(

@@ -147,7 +147,7 @@ function optionsFor(site: Site, given: Partial<RecoveryOptions> = {}): RecoveryO
   const options: RecoveryOptions = {
     dryRun: given.dryRun ?? false,
     skipSandbox: given.skipSandbox ?? false,
-    restoreDatabase: given.restoreDatabase ?? site.recovery.restoreDatabase,
+    database: given.database ?? site.recovery.database,
   };
   if (given.backupId !== undefined) options.backupId = given.backupId;
   return options;

@@ -20,14 +20,17 @@ import {
   caughtErrorSchema,
   dnsTargetSchema,
   type RunHeader,
+  restoredDatabaseSchema,
   runHeaderSchema,
   submittedChangeSchema,
+  taskDatabaseSchema,
   taskRefSchema,
   taskRoleSchema,
 } from './model';
 import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
 import type { RecoveryPorts } from './ports';
 import { rejectCandidate } from './reject-candidate';
+import { awaitDatabase, planDatabase, restoreDatabase } from './restore-database';
 import { retireTasks } from './retire-tasks';
 import { awaitDnsInsync, switchDns } from './switch-dns';
 
@@ -53,6 +56,16 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, step: string): z.
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidInputError(`invalid ${step} input: ${z.prettifyError(result.error)}`);
   return result.data;
+}
+
+/** `options.restoreDatabase` was replaced by `options.database`: say so instead of dropping it. */
+function refuseOldDatabaseOption(event: unknown): void {
+  const options = (event as { input?: { options?: Record<string, unknown> } } | null)?.input?.options;
+  if (options !== undefined && options !== null && 'restoreDatabase' in options) {
+    throw new InvalidInputError(
+      'invalid recovery input: options.restoreDatabase was replaced by options.database (keep, snapshot or point-in-time)',
+    );
+  }
 }
 
 /** The run header of a drill or promote started without one (a schedule gives only the site). */
@@ -188,6 +201,7 @@ const measureFix = runStep(
  */
 export const recoverySteps = {
   recoveryBegin: async (ctx, event) => {
+    refuseOldDatabaseOption(event);
     const input = parse(beginInput, event, 'recoveryBegin');
     const run = header(input);
     return beginRun(ctx.ports, ctx.clock, findSite(ctx.config, run.site), run, input.executionArn);
@@ -202,7 +216,14 @@ export const recoverySteps = {
     };
     if (run.options.dryRun) {
       const found = await findCandidates(ctx.ports, site, request);
-      return { ...found, plan: planOf(site, found) };
+      const database = planDatabase(
+        site,
+        run.options.database,
+        found.next,
+        run.trigger.outageStartedAt,
+        run.options.backupId !== undefined,
+      );
+      return { ...found, plan: { ...planOf(site, found), database } };
     }
     return pickKnownGood(ctx.ports, ctx.clock, site, run.recoveryId, request);
   }),
@@ -215,12 +236,32 @@ export const recoverySteps = {
     false,
     (ctx, site, input) => awaitBackup(ctx.ports, site, input.backupId),
   ),
-  recoveryLaunchTask: runStep(
-    'launch-task',
+  recoveryRestoreDatabase: runStep(
+    'restore-database',
     stepInput({ role: taskRoleSchema, candidate: candidateSchema }),
     true,
+    (ctx, site, input) => restoreDatabase(ctx.ports, ctx.clock, site, input.run, input.role, input.candidate),
+  ),
+  recoveryAwaitDatabase: runStep(
+    'database-available',
+    stepInput({ database: restoredDatabaseSchema }),
+    true,
+    (ctx, site, input) => awaitDatabase(ctx.ports, ctx.clock, site, input.run.recoveryId, input.database),
+  ),
+  recoveryLaunchTask: runStep(
+    'launch-task',
+    stepInput({ role: taskRoleSchema, candidate: candidateSchema, database: taskDatabaseSchema.optional() }),
+    true,
     (ctx, site, input) =>
-      launchTask(ctx.ports, ctx.clock, site, input.run.recoveryId, input.role, input.candidate),
+      launchTask(
+        ctx.ports,
+        ctx.clock,
+        site,
+        input.run.recoveryId,
+        input.role,
+        input.candidate,
+        input.database,
+      ),
   ),
   recoveryCheckHealth: runStep(
     'health-gate',

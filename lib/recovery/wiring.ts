@@ -2,6 +2,8 @@ import { type AwsClients, defaultClients } from '../aws/clients';
 import { EbsDirectAdapter, ebsClient } from '../aws/ebs-direct';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
+import { RdsAdapter, rdsClient } from '../aws/rds';
+import { RdsRestoreAdapter } from '../aws/rds-restore';
 import { Route53Adapter, route53Client } from '../aws/route53';
 import { SnsAdapter, snsClient } from '../aws/sns';
 import { advanceBackup } from '../backup/advance-backup';
@@ -25,6 +27,7 @@ import {
 import {
   type BackupService,
   type BlockChangesPort,
+  type DatabaseRestorePort,
   type DatabaseWritesPort,
   type DnsPort,
   type EndpointResolver,
@@ -39,6 +42,11 @@ import type { RecoveryContext } from './steps';
 /** ECS tasks in `region`, with EC2 for their network interfaces and security groups. */
 export function ecsTaskPort(clients: AwsClients, region: string): TaskPort {
   return new EcsAdapter(ecsClient(clients, region), ec2Client(clients, region), region);
+}
+
+/** Restores (and retirements) of a site's RDS database in `region`. */
+export function rdsRestorePort(clients: AwsClients, region: string): DatabaseRestorePort {
+  return new RdsRestoreAdapter(rdsClient(clients, region), region);
 }
 
 /** Route 53 record changes. */
@@ -86,6 +94,7 @@ export function backupService(clients: AwsClients, catalog: Catalog, clock: Cloc
  */
 export interface RecoveryAdapters {
   tasks?: (clients: AwsClients, region: string) => TaskPort;
+  databases?: (clients: AwsClients, region: string) => DatabaseRestorePort;
   dns?: (clients: AwsClients) => DnsPort;
   notifier?: (clients: AwsClients, topicArn: string) => NotifierPort;
   backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
@@ -97,6 +106,7 @@ export interface RecoveryAdapters {
 /** Every recovery adapter, for the tools that run outside Lambda. */
 export const ALL_RECOVERY_ADAPTERS = {
   tasks: ecsTaskPort,
+  databases: rdsRestorePort,
   dns: route53DnsPort,
   notifier: snsNotifier,
   backups: backupService,
@@ -122,7 +132,7 @@ export interface RecoveryWiring {
   telemetry?: TrustTelemetry;
 }
 
-/** The snapshot checks on EC2 in each region (clients built on first use). */
+/** The snapshot checks on EC2 and RDS (a restored database's DB snapshot) in each region (clients built on first use). */
 export function ec2SnapshotTrust(
   clients: AwsClients,
   identity: TrustIdentity = trustIdentityFromEnv(),
@@ -137,7 +147,16 @@ export function ec2SnapshotTrust(
     }
     return adapter;
   };
-  return snapshotTrust(identity, { ebs }, telemetry);
+  const rdsAdapters = new Map<string, RdsAdapter>();
+  const rds = (region: string) => {
+    let adapter = rdsAdapters.get(region);
+    if (adapter === undefined) {
+      adapter = new RdsAdapter(rdsClient(clients, region), region);
+      rdsAdapters.set(region, adapter);
+    }
+    return adapter;
+  };
+  return snapshotTrust(identity, { ebs, rds }, telemetry);
 }
 
 function notWired(port: string): ConfigError {
@@ -177,6 +196,7 @@ function perRegion<T>(
 export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
   const { clients, catalog, clock, adapters } = wiring;
   const tasks = new Map<string, TaskPort>();
+  const databases = new Map<string, DatabaseRestorePort>();
   const topicArn = () => (typeof wiring.topicArn === 'function' ? wiring.topicArn() : wiring.topicArn);
   return {
     catalog,
@@ -186,6 +206,15 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
       if (port === undefined) {
         port = adapters.tasks(clients, region);
         tasks.set(region, port);
+      }
+      return port;
+    },
+    databases(region) {
+      if (adapters.databases === undefined) throw notWired('RDS restore');
+      let port = databases.get(region);
+      if (port === undefined) {
+        port = adapters.databases(clients, region);
+        databases.set(region, port);
       }
       return port;
     },

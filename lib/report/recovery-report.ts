@@ -213,7 +213,36 @@ function explainChoice(recovery: Recovery, byId: Map<string, Backup>, backups: B
   } else if (status.attempts.length === 1) {
     why.push('Its replacement passed the health gate on the first attempt.');
   }
+  why.push(...explainDatabase(recovery, used));
   return why;
+}
+
+/** Where the replacement's database came from, and what became of the databases walked past. */
+function explainDatabase(recovery: Recovery, used: string): string[] {
+  const databases = (recovery.status.databases ?? []).filter((d) => d.role === 'replacement');
+  if (databases.length === 0) {
+    const asked = recovery.spec.options.database;
+    return asked === 'snapshot' || asked === 'point-in-time' ? ['No database was restored.'] : [];
+  }
+  const lines: string[] = [];
+  const serving = databases.find((d) => d.backupId === used);
+  if (serving !== undefined) {
+    lines.push(
+      serving.method === 'point-in-time'
+        ? `Its database is ${serving.sourceId ?? 'the live database'} as it was at ${serving.restoreTime === undefined ? 'its latest restorable time' : formatTime(serving.restoreTime)}, just before the outage (RDS point-in-time restore ${serving.identifier}): minutes of data lost, not a night's.`
+        : `Its database is the backup's own DB snapshot ${serving.snapshotId ?? '?'}, restored as ${serving.identifier}.`,
+    );
+    if (serving.fellBack !== undefined) {
+      lines.push(`A point-in-time restore was not possible (${serving.fellBack}), so the snapshot was used.`);
+    }
+  }
+  const retired = databases.filter((d) => d.retiredAt !== undefined);
+  if (retired.length > 0) {
+    lines.push(
+      `Deleted after a final snapshot: ${retired.map((d) => `${d.identifier} (backup ${d.backupId}${d.finalSnapshotId === undefined ? '' : `, ${d.finalSnapshotId}`})`).join(', ')}.`,
+    );
+  }
+  return lines;
 }
 
 /** `arn:aws:ecs:…:task/blog/4dfe…` → `task/blog/4dfe…`: the account and region are the same everywhere. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Backup, BackupPart } from '../backup/model';
 import type { Site } from '../config/schema';
 
@@ -11,12 +12,14 @@ import type { Site } from '../config/schema';
  *   lifeboat:backup-id=<id>        snapshots and copies of a backup; tasks launched from it
  *   lifeboat:kind=<backup kind>    snapshots and copies
  *   lifeboat:source-snapshot=<id>  DR copies: the snapshot they were copied from
- *   lifeboat:recovery-id=<id>      tasks and volumes a recovery launched
- *   lifeboat:role=<role>           tasks and volumes a recovery launched (ROLES): never protected
+ *   lifeboat:recovery-id=<id>      tasks, volumes and databases a recovery launched or restored
+ *   lifeboat:role=<role>           tasks, volumes and databases a recovery launched or restored
+ *                                  (ROLES): never protected
  *   lifeboat:stage=<stage>         everything lifeboat makes: the stage (deployment) that made it;
  *                                  destructive IAM actions require this stage's
  *
  *   lifeboat-<site>-<backupId>     the DB (cluster) snapshot of a backup, the same in both regions
+ *   lifeboat-<site>-<role>-<hash>  a database a recovery restored (its final snapshot: ...-final)
  */
 export const TAG = {
   managed: 'lifeboat:managed',
@@ -202,4 +205,37 @@ export function changesSnapshotTags(site: string, promoteId: string, role: Role,
 /** RunTask's `startedBy` of a task of `role` (ECS allows 36 characters). */
 export function taskStartedBy(role: Role): string {
   return `lifeboat-${role}`.slice(0, 36);
+}
+
+/** The tags of a database `stage`'s recovery restores for its task of `role` (tagged at creation). */
+export function restoredDatabaseTags(
+  site: string,
+  recoveryId: string,
+  role: Role,
+  backupId: string,
+  stage: string,
+): Tags {
+  return taskTags(site, recoveryId, role, backupId, stage);
+}
+
+/**
+ * The identifier of the database a recovery restores for its task of `role` from `backupId`:
+ * `lifeboat-<site>-<role>-<6 hex>`, the same on every retry (the restore's idempotency key), at
+ * most 60 characters so an Aurora instance (`-w`) stays within RDS's 63, and starting with
+ * RDS_SNAPSHOT_PREFIX so serverless.yml's `db:lifeboat-*` ARNs cover it.
+ */
+export function restoredDatabaseIdentifier(
+  site: string,
+  recoveryId: string,
+  role: Role,
+  backupId: string,
+): string {
+  const hash = createHash('sha256').update(`${recoveryId}/${role}/${backupId}`).digest('hex').slice(0, 6);
+  // RDS identifiers take no two hyphens in a row.
+  return `${RDS_SNAPSHOT_PREFIX}${site}-${role}-${hash}`.replace(/-{2,}/g, '-');
+}
+
+/** The final snapshot kept of a restored database when lifeboat deletes it. */
+export function finalSnapshotIdentifier(restoredIdentifier: string): string {
+  return `${restoredIdentifier}-final`;
 }

@@ -56,7 +56,7 @@ export async function benchRecovery(runs: number): Promise<RecoveryBenchResult> 
           receivedAt: new Date().toISOString(),
           summary: 'bench',
         },
-        options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+        options: { dryRun: false, skipSandbox: false, database: 'keep' },
       };
       const entered = new Map<string, number>();
       const stateMs: Record<string, number> = {};

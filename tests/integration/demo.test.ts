@@ -62,6 +62,18 @@ describe('npm run demo (the CI smoke test)', () => {
       /www\.example\.com {6}A 198\.51\.100\.10 → 10\.\d+\.\d+\.\d+ \(replacement from \d{8}t\d{6}z-scheduled\)/,
     );
     expect(out).toMatch(/sandbox\.example\.com {2}A 10\.\d+\.\d+\.\d+ \(the broken state/);
+    // The database comes back with the files: point in time for the first pick, each older backup's
+    // own snapshot on the walk-back, the rejected one deleted after a final snapshot; the sandbox
+    // runs on its own restore of the broken-state snapshot.
+    expect(out).toMatch(
+      /database for the replacement \(\d{8}t\d{6}z-scheduled\): lifeboat-blog-replacement-[0-9a-f]{6} from point in time \S+ of blog-db; deleted, final snapshot lifeboat-blog-replacement-[0-9a-f]{6}-final/,
+    );
+    expect(out).toMatch(
+      /database for the replacement \(\d{8}t\d{6}z-scheduled\): lifeboat-blog-replacement-[0-9a-f]{6} from DB snapshot lifeboat-blog-\d{8}t\d{6}z-scheduled; at \S+\.rds\.amazonaws\.com/,
+    );
+    expect(out).toMatch(
+      /database for the sandbox \(\d{8}t\d{6}z-broken-state\): lifeboat-blog-sandbox-[0-9a-f]{6} from DB snapshot lifeboat-blog-\d{8}t\d{6}z-broken-state; at /,
+    );
     expect(out).toMatch(/alarm → DNS switched: [\d.]+ (ms|s)/);
     // Last night's and the night before's backups, aged as such.
     expect(out).toMatch(/-scheduled\s+scheduled\s+Completed\s+7 h 0\d min\s+2\/2 copied/);

@@ -35,6 +35,7 @@ interface Walk {
   backupId: string;
   run: Json;
   queue: Json;
+  database: Json;
   brokenState: Json;
   replacement: Json;
   sandbox: Json;
@@ -158,6 +159,31 @@ const ROWS: [fn: string, row: Row][] = [
           snapshotId: expect.stringMatching(/^snap-/),
         });
         walk.queue = answer;
+      },
+    },
+  ],
+  [
+    'recovery-restore-database',
+    {
+      event: ({ run, queue }) => ({ run, role: 'replacement', candidate: queue.next }),
+      check: (answer, walk) => {
+        expect(answer).toMatchObject({
+          role: 'replacement',
+          backupId: BACKUP_ID,
+          method: 'snapshot',
+          snapshotId: `lifeboat-blog-${BACKUP_ID}`,
+        });
+        walk.database = answer;
+      },
+    },
+  ],
+  [
+    'recovery-await-database',
+    {
+      event: ({ run, database }) => ({ run, database }),
+      check: (answer, walk) => {
+        expect(answer).toMatchObject({ identifier: walk.database.identifier, address: expect.any(String) });
+        walk.database = answer;
       },
     },
   ],

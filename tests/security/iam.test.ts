@@ -39,9 +39,9 @@ const DESTRUCTIVE = [
  */
 const MAY_DESTROY: Record<string, readonly string[]> = {
   ApplyRetentionRole: ['ec2:DeleteSnapshot', 'rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
-  RecoveryRejectCandidateRole: ['ecs:StopTask'],
+  RecoveryRejectCandidateRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
   RecoveryRetireTasksRole: ['ecs:StopTask'],
-  RecoveryFinishRole: ['ecs:StopTask'],
+  RecoveryFinishRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
 };
 
 /** Condition keys that restrict a call to resources tagged lifeboat:managed=true (TAG.managed). */

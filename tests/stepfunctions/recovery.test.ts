@@ -1,8 +1,7 @@
 import { AwsCallError, ConfigError, InvalidInputError } from '../../lib/errors';
 import type { RunTaskRequest, TaskPort } from '../../lib/recovery/ports';
-import { recoveryIdFor } from '../../lib/recovery/start-recovery';
 import type { RecoveryContext } from '../../lib/recovery/steps';
-import { type LocalEvent, runStateMachineLocally } from '../../local/local-runner';
+import { runStateMachineLocally } from '../../local/local-runner';
 import { entered, outputsOf, recoveryInput } from './support/executions';
 import { RecoveryWorld } from './support/recovery-world';
 import { SteppingClock } from './support/stepping-clock';

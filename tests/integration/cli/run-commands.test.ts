@@ -86,7 +86,8 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
       recoveryId: id,
       kind: 'recovery',
       trigger: { source: 'manual' },
-      options: { dryRun: false, backupId: drilled.id, skipSandbox: false, restoreDatabase: false },
+      // database: the site's recovery.database (the demo config restores to a point in time).
+      options: { dryRun: false, backupId: drilled.id, skipSandbox: false, database: 'point-in-time' },
     });
   });
 

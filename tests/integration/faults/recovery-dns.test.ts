@@ -1,6 +1,5 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import type { TaskInfo } from '../../../lib/recovery/ports';
-import { recoveryIdFor } from '../../../lib/recovery/start-recovery';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
 import { runStateMachineLocally } from '../../../local/local-runner';
 import { AwsSimulation } from '../../../local/sdk-middleware/aws-simulation';

@@ -236,7 +236,7 @@ export function recoveryInput(recoveryId: string, outageStartedAt: string, optio
       outageStartedAt,
       receivedAt: outageStartedAt,
     },
-    options: { dryRun: false, skipSandbox: false, restoreDatabase: false, ...options },
+    options: { dryRun: false, skipSandbox: false, database: 'keep', ...options },
   };
 }
 

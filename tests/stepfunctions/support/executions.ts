@@ -29,7 +29,7 @@ export function recoveryInput(
       receivedAt: options.receivedAt ?? outage,
       summary: options.summary ?? 'www is DOWN (HTTP 500)',
     },
-    options: { dryRun: false, skipSandbox: false, restoreDatabase: false, ...options.options },
+    options: { dryRun: false, skipSandbox: false, database: 'keep', ...options.options },
   };
 }
 

@@ -4,16 +4,22 @@ import {
   CreateTagsCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateDBSnapshotCommand,
+  type DBInstance,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+} from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { S3ObjectStore } from '../../../lib/aws/s3';
 import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import type { Clock } from '../../../lib/clock';
-import type { LifeboatConfig, Site } from '../../../lib/config/schema';
+import type { DatabaseMode, LifeboatConfig, Site } from '../../../lib/config/schema';
 import type { TaskInfo } from '../../../lib/recovery/ports';
 import type { RecoveryContext } from '../../../lib/recovery/steps';
 import { ALL_RECOVERY_ADAPTERS, recoveryPorts } from '../../../lib/recovery/wiring';
-import { snapshotTags, toTagList } from '../../../lib/tags/vocabulary';
+import { rdsSnapshotIdentifier, snapshotTags, toTagList } from '../../../lib/tags/vocabulary';
 import { trustIdentityFromEnv } from '../../../lib/trust/snapshot-trust';
 import { type LocalRunResult, type MachineName, runStateMachineLocally } from '../../../local/local-runner';
 import { holdEcsTasksRunning } from '../../../local/moto-server';
@@ -43,7 +49,7 @@ export interface ObservedTask {
 
 /**
  * One site on moto, ready for a recovery (seeded by local/seed.ts): VPC, subnet and security
- * groups, an ECS cluster and task definition, a hosted zone, the catalog bucket, an SNS topic with
+ * groups (and, when asked, a live database in the VPC), an ECS cluster and task definition, a hosted zone, the catalog bucket, an SNS topic with
  * an SQS queue to read what was published, the live volume, and local HTTP servers that play the
  * site restored from each backup.
  */
@@ -61,14 +67,26 @@ export class RecoveryWorld {
   private readonly siteName = uniqueSiteName();
   private fallback?: SiteServer;
 
-  /** Creates the AWS side; the site answers `behaviour` unless a backup is given its own. */
-  async setUp(defaultBehaviour: SiteBehaviour = 'healthy'): Promise<this> {
+  /** The site's live RDS instance and its network, when set up with a database. */
+  database?: { instance: string; subnetGroup: string; securityGroup: string; sandboxSecurityGroup: string };
+
+  /**
+   * Creates the AWS side; the site answers `behaviour` unless a backup is given its own. With
+   * `database`, the site has a live MySQL instance (in its own subnet group and security group)
+   * that every backup snapshots, restored as `recovery.database` says.
+   */
+  async setUp(
+    defaultBehaviour: SiteBehaviour = 'healthy',
+    options: { database?: DatabaseMode; pointInTimeMarginSeconds?: number } = {},
+  ): Promise<this> {
     await holdEcsTasksRunning(motoEndpoint());
     const bucket = uniqueName('catalog');
+    const withDatabase = options.database !== undefined;
     const seeded = await seedSite(this.clients, {
       name: this.siteName,
-      database: false,
-      run: { subnets: 1 },
+      database: withDatabase ? 'instance' : false,
+      // A DB subnet group spans two zones.
+      run: { subnets: withDatabase ? 2 : 1 },
       // No www record yet: a recovery that never switches DNS leaves none.
       dns: { domain: `${this.siteName}.example.com` },
       catalogBucket: bucket,
@@ -79,7 +97,28 @@ export class RecoveryWorld {
     this.queueUrl = seeded.notifications?.queueUrl ?? '';
     this.liveVolumeId = seeded.volumeIds[0] ?? '';
     this.sandboxSecurityGroup = seeded.run?.sandboxSecurityGroupId ?? '';
-    this.config = siteConfig([seeded], { health: { timeoutSeconds: 1, deadlineSeconds: 10 } });
+    const db = seeded.database;
+    if (
+      db?.subnetGroup !== undefined &&
+      db.securityGroupId !== undefined &&
+      db.sandboxSecurityGroupId !== undefined
+    )
+      this.database = {
+        instance: db.id,
+        subnetGroup: db.subnetGroup,
+        securityGroup: db.securityGroupId,
+        sandboxSecurityGroup: db.sandboxSecurityGroupId,
+      };
+    this.config = siteConfig([seeded], {
+      health: { timeoutSeconds: 1, deadlineSeconds: 10 },
+      overrides: {
+        recovery: {
+          maxWalkBack: 2,
+          database: options.database ?? 'keep',
+          pointInTimeMarginSeconds: options.pointInTimeMarginSeconds ?? 300,
+        },
+      },
+    });
     this.site = this.config.sites[0] as Site;
     this.fallback = await startSiteServer(defaultBehaviour);
     return this;
@@ -160,6 +199,24 @@ export class RecoveryWorld {
       part.snapshotId = snapshotId;
     }
     if (drill !== undefined) backup.status.drill = { verdict: drill, at, detail: 'seeded' };
+    if (this.database !== undefined) {
+      const identifier = rdsSnapshotIdentifier(this.siteName, backup.id);
+      const dbPart = {
+        kind: 'rds-instance' as const,
+        sourceId: this.database.instance,
+        snapshotId: identifier,
+        state: 'completed' as const,
+        copy: { region: 'us-west-2', state: 'completed' as const, snapshotId: identifier },
+      };
+      await this.clients.rds(REGION).send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: this.database.instance,
+          DBSnapshotIdentifier: identifier,
+          Tags: toTagList(snapshotTags(backup, dbPart, trustIdentityFromEnv().stage)),
+        }),
+      );
+      backup.status.parts.push(dbPart);
+    }
     await this.catalog.createBackup(backup);
     this.servers.set(backup.id, await startSiteServer(behaviour));
     return backup;
@@ -200,6 +257,26 @@ export class RecoveryWorld {
         .find((d) => d.name === 'privateIPv4Address')?.value,
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
     }));
+  }
+
+  /** Every DB instance in the region but the site's live one (what recoveries restored), with its tags. */
+  async restoredDatabases(): Promise<DBInstance[]> {
+    const out = await this.clients.rds(REGION).send(new DescribeDBInstancesCommand({}));
+    return (out.DBInstances ?? []).filter(
+      (db) =>
+        db.DBInstanceIdentifier !== this.database?.instance &&
+        (db.TagList ?? []).some((t) => t.Key === 'lifeboat:site' && t.Value === this.siteName),
+    );
+  }
+
+  /** The identifiers of the manual DB snapshots of the site's restored databases (final snapshots). */
+  async finalSnapshots(): Promise<string[]> {
+    const out = await this.clients
+      .rds(REGION)
+      .send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
+    return (out.DBSnapshots ?? [])
+      .map((s) => s.DBSnapshotIdentifier ?? '')
+      .filter((id) => id.startsWith(`lifeboat-${this.siteName}-`) && id.endsWith('-final'));
   }
 
   /** The A record's value for `name`, or undefined if Route 53 has no such record. */

@@ -7,7 +7,7 @@ import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { EcsAdapter } from '../../../lib/aws/ecs';
 import { AwsCallError, TaskLaunchFailedError, ThrottledError } from '../../../lib/errors';
-import { runTaskRequest } from '../../../lib/recovery/launch-task';
+import { runTaskRequest, withDatabase } from '../../../lib/recovery/launch-task';
 import { buildSite } from '../../support/builders';
 
 const ecsMock = mockClient(ECSClient);
@@ -223,6 +223,59 @@ describe('EcsAdapter', () => {
       securityGroups: ['sg-0fedcba9876543210'],
       assignPublicIp: 'ENABLED',
     });
+  });
+
+  it('starts a task against a restored database by overriding the container DB host variable, the task definition unchanged', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+    const database = {
+      role: 'replacement' as const,
+      backupId: candidate.backupId,
+      kind: 'rds-instance' as const,
+      identifier: 'lifeboat-blog-replacement-0a1b2c',
+      method: 'snapshot' as const,
+      startedAt: '2026-11-22T09:40:00.000Z',
+      address: 'lifeboat-blog-replacement-0a1b2c.c0ffee.us-east-1.rds.amazonaws.com',
+    };
+
+    await adapter.runTask(
+      withDatabase(
+        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+        site,
+        database,
+      ),
+    );
+
+    expect(ecsMock).toHaveReceivedCommandWith(RunTaskCommand, {
+      taskDefinition: 'blog-wordpress',
+      overrides: {
+        containerOverrides: [
+          {
+            name: 'wordpress',
+            environment: [{ name: 'WORDPRESS_DB_HOST', value: database.address }],
+          },
+        ],
+      },
+    });
+  });
+
+  it('sends no overrides when the live database is kept', async () => {
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }] });
+
+    await adapter.runTask(
+      withDatabase(
+        runTaskRequest(site, '20261122t093900z-1a2b3c4d', 'replacement', candidate, 'prod'),
+        site,
+        {
+          method: 'keep',
+        },
+      ),
+    );
+
+    expect(ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input.overrides).toBeUndefined();
   });
 
   it('turns a RunTask that started nothing into TaskLaunchFailedError with ECS reasons', async () => {

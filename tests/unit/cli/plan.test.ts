@@ -39,6 +39,42 @@ describe('planRecovery (lifeboat recover --dry-run)', () => {
     }
   });
 
+  it('shows the database plan: which DB snapshot, or which point in time with the snapshot to fall back to', async () => {
+    const withDb = completed('2026-11-21T12:00:00Z', 'passed');
+    withDb.status.parts.push({
+      kind: 'rds-instance',
+      sourceId: 'blog-db',
+      snapshotId: `lifeboat-blog-${withDb.id}`,
+      state: 'completed',
+      copy: { region: 'us-west-2', state: 'completed' },
+    });
+    await catalog.createBackup(withDb);
+
+    const keep = await planRecovery(catalog, site, outage, { skipSandbox: true });
+    const snapshot = await planRecovery(catalog, site, outage, { skipSandbox: false, database: 'snapshot' });
+    const pitr = await planRecovery(catalog, site, outage, { skipSandbox: true, database: 'point-in-time' });
+
+    expect(keep.database).toEqual({ mode: 'keep' });
+    expect(keep.steps).toContain('database: keep the live one (the task definition names it)');
+    expect(snapshot.database).toEqual({
+      mode: 'snapshot',
+      database: 'blog-db',
+      snapshotId: `lifeboat-blog-${withDb.id}`,
+    });
+    expect(snapshot.steps.at(-2)).toBe(
+      'sandbox database: restore the broken-state DB snapshot (taken with the volume) behind sg-0a1b2c3d4e5f60718, reachable only from the sandbox',
+    );
+    expect(pitr.database).toEqual({
+      mode: 'point-in-time',
+      database: 'blog-db',
+      restoreTime: '2026-11-22T09:34:00.000Z',
+      fallbackSnapshotId: `lifeboat-blog-${withDb.id}`,
+    });
+    expect(pitr.steps.find((step) => step.startsWith('database:'))).toMatch(
+      /^database: restore blog-db to 2026-11-22T09:34:00.000Z \(300 s before the outage began\) .* from DB snapshot lifeboat-blog-20261121t120000z-scheduled instead/,
+    );
+  });
+
   it('picks the backup recovery would pick (restore-proven first) and lists the walk-back', async () => {
     const plan = await planRecovery(catalog, site, outage, { skipSandbox: false });
 

@@ -108,8 +108,55 @@ describe('site config', () => {
       { health: { expectedStatus: 200 } },
       'sites[0](blog).health.path: required (expected string)',
     ],
+    [
+      'the old restoreDatabase key',
+      { recovery: { restoreDatabase: true } },
+      'sites[0](blog).recovery.restoreDatabase: replaced by recovery.database: keep | snapshot | point-in-time (restoreDatabase: true is database: snapshot)',
+    ],
+    [
+      'an unknown database mode',
+      { recovery: { database: 'yesterday' } },
+      'sites[0](blog).recovery.database: keep, snapshot or point-in-time',
+    ],
+    [
+      'a database restore without a database',
+      { protect: { volumes: { tags: { 'lifeboat:site': 'blog' } } }, recovery: { database: 'snapshot' } },
+      'sites[0](blog).recovery.database: a database restore needs protect.database (the database the backups snapshot)',
+    ],
   ])('rejects %s, naming the field alone', (_case, overrides, expected) => {
     expect(issuesOf(() => parseConfig({ sites: [rawSite(overrides)] }))).toEqual([expected]);
+  });
+
+  it('keeps the live database by default and takes a database mode with its settings', () => {
+    const [plain, pitr] = parseConfig({
+      sites: [
+        rawSite(),
+        rawSite({
+          name: 'shop',
+          dns: { hostedZoneId: 'Z1', recordName: 'shop.example.com' },
+          sandbox: { ...(rawSite().sandbox as object), recordName: 'sb.shop.example.com' },
+          protect: { volumes: { tags: { 'lifeboat:site': 'shop' } }, database: { cluster: 'shop-aurora' } },
+          triggers: {},
+          recovery: {
+            database: 'point-in-time',
+            pointInTimeMarginSeconds: 120,
+            databaseInstanceClass: 'db.r6g.large',
+          },
+        }),
+      ],
+    }).sites;
+
+    expect(plain?.recovery).toEqual({
+      maxWalkBack: 2,
+      database: 'keep',
+      pointInTimeMarginSeconds: 300,
+      databaseHostVariable: 'WORDPRESS_DB_HOST',
+    });
+    expect(pitr?.recovery).toMatchObject({
+      database: 'point-in-time',
+      pointInTimeMarginSeconds: 120,
+      databaseInstanceClass: 'db.r6g.large',
+    });
   });
 
   it('accepts regions of the other partitions', () => {

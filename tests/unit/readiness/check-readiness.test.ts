@@ -403,12 +403,24 @@ describe('checkReadiness', () => {
 
   it('says the database is kept when the recovery does not restore it, and restored when it does', async () => {
     const kept = await run(readyAccount(NOW));
-    const restored = await run(readyAccount(NOW), { recovery: { restoreDatabase: true } });
+    const restored = await run(readyAccount(NOW), { recovery: { database: 'snapshot' } });
+    const pointInTime = await run(readyAccount(NOW), { recovery: { database: 'point-in-time' } });
 
     expect(kept.byId.database.reason).toMatch(
       /recovery keeps the live database; restorable to 3 min ago, 7 days kept/,
     );
     expect(restored.byId.database.reason).toMatch(/recovery restores it from the backup/);
+    expect(pointInTime.byId.database.reason).toMatch(/recovery restores it to just before the outage/);
+  });
+
+  it('warns that a point-in-time recovery can only use the snapshot when the database keeps no automated backups', async () => {
+    const account = readyAccount(NOW);
+    if (account.database) account.database.backupRetentionDays = 0;
+
+    const { byId } = await run(account, { recovery: { database: 'point-in-time' } });
+
+    expect(byId.database.verdict).toBe('warn');
+    expect(byId.database.reason).toMatch(/can only restore the backup's DB snapshot/);
   });
 
   it('reports point-in-time restore off when the database keeps no automated backups', async () => {

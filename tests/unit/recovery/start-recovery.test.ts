@@ -72,7 +72,7 @@ describe('startRecovery', () => {
           receivedAt: '2026-11-22T09:40:00.000Z',
           summary: 'Pingdom check (12345) is DOWN',
         },
-        options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+        options: { dryRun: false, skipSandbox: false, database: 'keep' },
       },
     ]);
   });
@@ -160,8 +160,8 @@ describe('startRecovery', () => {
     expect(fx.sfn.executions.size).toBe(1);
   });
 
-  it('takes restoreDatabase from the site config and lets the request override every option', async () => {
-    const dbSite = buildSite({ recovery: { restoreDatabase: true } });
+  it('takes the database mode from the site config and lets the request override every option', async () => {
+    const dbSite = buildSite({ recovery: { database: 'snapshot' } });
     await startRecovery(fx.ports, clock, { ...request(), site: dbSite });
     await startRecovery(fx.ports, clock, {
       ...request({ source: 'manual', incidentKey: manualIncidentKey('blog', outageStartedAt) }),
@@ -169,17 +169,17 @@ describe('startRecovery', () => {
         dryRun: true,
         backupId: '20261122t020000z-scheduled',
         skipSandbox: true,
-        restoreDatabase: false,
+        database: 'keep',
       },
     });
 
     const [fromConfig, manual] = startedInputs(fx.sfn) as { options: unknown; trigger: { source: string } }[];
-    expect(fromConfig?.options).toEqual({ dryRun: false, skipSandbox: false, restoreDatabase: true });
+    expect(fromConfig?.options).toEqual({ dryRun: false, skipSandbox: false, database: 'snapshot' });
     expect(manual?.options).toEqual({
       dryRun: true,
       backupId: '20261122t020000z-scheduled',
       skipSandbox: true,
-      restoreDatabase: false,
+      database: 'keep',
     });
     expect(manual?.trigger.source).toBe('manual');
   });

@@ -47,7 +47,7 @@ describe('recovery steps (the Lambda functions behind the state machines)', () =
       kind: 'drill',
       recoveryId: '20261122t040000z-drill',
       trigger: { source: 'manual', summary: 'scheduled restore drill' },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+      options: { dryRun: false, skipSandbox: false, database: 'keep' },
     });
     expect(await ctx.fakes.catalog.getRecovery('blog', '20261122t040000z-drill')).toBeDefined();
   });

@@ -5,7 +5,6 @@ import type { Recovery } from '../../../lib/recovery/model';
 import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { backupInUse, buildRecoveryReport } from '../../../lib/report/recovery-report';
-import { recordedRecovery } from '../../support/recorded-recoveries';
 import { htmlSections, htmlTimeline, markdownTables, plainMarkdown } from './read-report';
 
 /** A recovery recorded by `npm run demo` (state machine run locally on moto, one walk-back). */

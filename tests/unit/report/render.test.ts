@@ -9,7 +9,6 @@ import { renderHtml } from '../../../lib/report/html';
 import { renderMarkdown } from '../../../lib/report/markdown';
 import { buildRecoveryReport } from '../../../lib/report/recovery-report';
 import { writeRecoveryReport } from '../../../lib/report/write-report';
-import { recordedRecovery } from '../../support/recorded-recoveries';
 import {
   ganttBars,
   htmlHeader,

@@ -52,7 +52,7 @@ function recovery(options: {
         receivedAt: '2026-11-20T09:39:05Z',
         summary: 'down',
       },
-      options: { dryRun: false, skipSandbox: false, restoreDatabase: false },
+      options: { dryRun: false, skipSandbox: false, database: 'keep' },
     },
     status: {
       phase: options.phase,

@@ -7,14 +7,18 @@ import type {
   BackupService,
   BlockChanges,
   BlockChangesPort,
+  DatabaseRestorePort,
+  DatabaseRestoreRequest,
   DatabaseWritesPort,
   DnsPort,
   GroupIngress,
   NotifierPort,
   RecoveryPorts,
+  RestoredDatabaseState,
   RunTaskRequest,
   SnapshotInfo,
   SnapshotPort,
+  SourceDatabase,
   Tags,
   TaskInfo,
   TaskPort,
@@ -72,6 +76,51 @@ export class FakeTasks implements TaskPort {
   setStatus(taskArn: string, lastStatus: string): void {
     const task = this.tasks.get(taskArn);
     if (task !== undefined) task.lastStatus = lastStatus;
+  }
+}
+
+/** RDS restores in memory: each restore is `available` at once unless the test sets a state. */
+export class FakeDatabases implements DatabaseRestorePort {
+  readonly restores: DatabaseRestoreRequest[] = [];
+  readonly retired: { identifier: string; finalSnapshotId: string }[] = [];
+  readonly states = new Map<string, RestoredDatabaseState>();
+  source: SourceDatabase = {
+    kind: 'rds-instance',
+    id: 'blog-db',
+    engine: 'mysql',
+    instanceClass: 'db.t3.micro',
+    subnetGroup: 'blog-db-subnets',
+    securityGroups: ['sg-0db0000000000000a'],
+    restoreWindow: { earliest: '2026-11-15T09:00:00.000Z', latest: '2026-11-22T09:35:00.000Z' },
+  };
+  /** Point-in-time restores refused with this error (e.g. the window moved). */
+  refusePointInTime?: Error;
+
+  async describeSource(): Promise<SourceDatabase> {
+    return this.source;
+  }
+
+  async restore(request: DatabaseRestoreRequest): Promise<void> {
+    if ('sourceId' in request.from && this.refusePointInTime !== undefined) throw this.refusePointInTime;
+    this.restores.push(request);
+    if (!this.states.has(request.identifier)) {
+      this.states.set(request.identifier, {
+        state: 'available',
+        status: 'available',
+        address: `${request.identifier}.c0ffee.us-east-1.rds.amazonaws.com`,
+        port: 3306,
+      });
+    }
+  }
+
+  async describeRestored(_kind: string, identifier: string): Promise<RestoredDatabaseState | undefined> {
+    return this.states.get(identifier);
+  }
+
+  async retire(input: { identifier: string; finalSnapshotId: string }) {
+    this.retired.push({ identifier: input.identifier, finalSnapshotId: input.finalSnapshotId });
+    this.states.delete(input.identifier);
+    return { status: 'deleting', finalSnapshotId: input.finalSnapshotId };
   }
 }
 
@@ -236,6 +285,7 @@ export interface Fakes {
   /** The catalog's objects, for tests that write what a broken writer would. */
   store: MemoryObjectStore;
   tasks: FakeTasks;
+  databases: FakeDatabases;
   dns: FakeDns;
   notifier: FakeNotifier;
   probe: ScriptedProbe;
@@ -250,6 +300,7 @@ export function fakePorts(): Fakes {
   const store = new MemoryObjectStore();
   const catalog = new Catalog(store, { retryDelayMs: 0 });
   const tasks = new FakeTasks();
+  const databases = new FakeDatabases();
   const dns = new FakeDns();
   const notifier = new FakeNotifier();
   const probe = new ScriptedProbe();
@@ -260,6 +311,7 @@ export function fakePorts(): Fakes {
   const ports: RecoveryPorts = {
     catalog,
     tasks: () => tasks,
+    databases: () => databases,
     dns,
     notifier,
     probe: probe.probe,
@@ -279,7 +331,20 @@ export function fakePorts(): Fakes {
       },
     },
   };
-  return { ports, catalog, store, tasks, dns, notifier, probe, trust, ebs, databaseWrites, backups };
+  return {
+    ports,
+    catalog,
+    store,
+    tasks,
+    databases,
+    dns,
+    notifier,
+    probe,
+    trust,
+    ebs,
+    databaseWrites,
+    backups,
+  };
 }
 
 /** A running recovery record as Begin creates it. */

@@ -1,0 +1,363 @@
+import {
+  CreateDBInstanceCommand,
+  type DBCluster,
+  type DBInstance,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
+  RestoreDBClusterToPointInTimeCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+} from '@aws-sdk/client-rds';
+import { DatabaseRestoreFailedError, NotFoundError } from '../errors';
+import type { DatabaseKind } from '../recovery/model';
+import type {
+  DatabaseRestorePort,
+  DatabaseRestoreRequest,
+  RestoredDatabaseState,
+  SourceDatabase,
+} from '../recovery/ports';
+import { toTagList } from '../tags/vocabulary';
+import { awsErrorCode, translateAwsError } from './errors';
+import { required } from './required';
+
+/**
+ * RDS statuses a restored database does not come back from: the restore itself failed.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/accessing-monitoring.html#Overview.DBInstance.Status
+ */
+const FAILED_STATUSES = new Set([
+  'failed',
+  'incompatible-restore',
+  'incompatible-parameters',
+  'incompatible-network',
+  'incompatible-option-group',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+  'restore-error',
+  'storage-full',
+]);
+
+/** Codes that say the backup (its snapshot, or the restore window) cannot give a database: walk back. */
+const RESTORE_REFUSED = new Set([
+  'DBSnapshotNotFound',
+  'DBSnapshotNotFoundFault',
+  'DBClusterSnapshotNotFoundFault',
+  'InvalidDBSnapshotState',
+  'InvalidDBSnapshotStateFault',
+  'InvalidDBClusterSnapshotStateFault',
+  'InvalidRestoreFault',
+  'PointInTimeRestoreNotEnabled',
+  'PointInTimeRestoreNotEnabledFault',
+]);
+const ALREADY_EXISTS = new Set([
+  'DBInstanceAlreadyExists',
+  'DBInstanceAlreadyExistsFault',
+  'DBClusterAlreadyExistsFault',
+]);
+const NOT_FOUND = new Set(['DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
+/** Already being deleted (a retried retire). */
+const GOING = new Set([
+  'InvalidDBInstanceState',
+  'InvalidDBInstanceStateFault',
+  'InvalidDBClusterStateFault',
+]);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function stateOf(status: string): RestoredDatabaseState['state'] {
+  if (status === 'available') return 'available';
+  return FAILED_STATUSES.has(status) ? 'failed' : 'pending';
+}
+
+/**
+ * Restores of a site's DB instance or Aurora cluster in one region, and their retirement. Every
+ * restore is private (PubliclyAccessible false), in the subnet group and security groups given,
+ * tagged at creation, without deletion protection (lifeboat deletes what it restored).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RestoreFromSnapshot.html
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html
+ */
+export class RdsRestoreAdapter implements DatabaseRestorePort {
+  constructor(
+    private readonly rds: RDSClient,
+    readonly region: string,
+  ) {}
+
+  async describeSource(kind: DatabaseKind, id: string): Promise<SourceDatabase> {
+    return kind === 'rds-instance' ? this.sourceInstance(id) : this.sourceCluster(id);
+  }
+
+  async restore(request: DatabaseRestoreRequest): Promise<void> {
+    const { identifier } = request;
+    try {
+      await this.sendRestore(request);
+    } catch (error) {
+      if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) throw this.restoreError(error, request);
+    }
+    if (request.kind === 'rds-cluster') {
+      const instance = required(request.instanceIdentifier, 'RDS CreateDBInstance.DBInstanceIdentifier', {
+        identifier,
+      });
+      try {
+        await this.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: instance,
+            DBClusterIdentifier: identifier,
+            Engine: request.engine,
+            DBInstanceClass: request.instanceClass,
+            PubliclyAccessible: false,
+            Tags: toTagList(request.tags),
+          }),
+        );
+      } catch (error) {
+        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) throw this.restoreError(error, request);
+      }
+    }
+  }
+
+  async describeRestored(
+    kind: DatabaseKind,
+    identifier: string,
+    instanceIdentifier?: string,
+  ): Promise<RestoredDatabaseState | undefined> {
+    if (kind === 'rds-instance') {
+      const db = await this.instance(identifier);
+      if (db === undefined) return undefined;
+      const status = required(db.DBInstanceStatus, 'RDS DescribeDBInstances.DBInstanceStatus', {
+        identifier,
+      });
+      return { state: stateOf(status), status, address: db.Endpoint?.Address, port: db.Endpoint?.Port };
+    }
+    const cluster = await this.cluster(identifier);
+    if (cluster === undefined) return undefined;
+    const clusterStatus = required(cluster.Status, 'RDS DescribeDBClusters.Status', { identifier });
+    const writer = instanceIdentifier === undefined ? undefined : await this.instance(instanceIdentifier);
+    const writerStatus = writer?.DBInstanceStatus ?? 'creating';
+    // The cluster answers on its endpoint only once it has an available instance.
+    const status = clusterStatus === 'available' ? writerStatus : clusterStatus;
+    return { state: stateOf(status), status, address: cluster.Endpoint, port: cluster.Port };
+  }
+
+  async retire(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    finalSnapshotId: string;
+  }): Promise<{ finalSnapshotId?: string; status: string }> {
+    const current = await this.describeRestored(input.kind, input.identifier, input.instanceIdentifier);
+    if (current === undefined) return { status: 'deleted' };
+    // A database that never became available has had no writes: nothing to keep (and RDS can
+    // snapshot only an available one).
+    const keep = current.status === 'available' || current.status === 'stopped';
+    const final = keep
+      ? { FinalDBSnapshotIdentifier: input.finalSnapshotId }
+      : { SkipFinalSnapshot: true as const };
+    try {
+      if (input.kind === 'rds-instance') {
+        await this.rds.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: input.identifier,
+            ...final,
+          }),
+        );
+      } else {
+        // An Aurora cluster is deleted after its instances; its members take no final snapshot.
+        if (input.instanceIdentifier !== undefined) await this.deleteMember(input.instanceIdentifier);
+        await this.rds.send(
+          new DeleteDBClusterCommand({
+            DBClusterIdentifier: input.identifier,
+            ...final,
+          }),
+        );
+      }
+    } catch (error) {
+      const code = awsErrorCode(error) ?? '';
+      if (NOT_FOUND.has(code)) return { status: 'deleted' };
+      if (GOING.has(code)) return { status: current.status };
+      throw translateAwsError(
+        error,
+        input.kind === 'rds-instance' ? 'RDS DeleteDBInstance' : 'RDS DeleteDBCluster',
+        {
+          region: this.region,
+          identifier: input.identifier,
+        },
+      );
+    }
+    return { status: 'deleting', ...(keep ? { finalSnapshotId: input.finalSnapshotId } : {}) };
+  }
+
+  private async deleteMember(instance: string): Promise<void> {
+    try {
+      await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: instance }));
+    } catch (error) {
+      const code = awsErrorCode(error) ?? '';
+      if (NOT_FOUND.has(code) || GOING.has(code)) return;
+      throw translateAwsError(error, 'RDS DeleteDBInstance', { region: this.region, identifier: instance });
+    }
+  }
+
+  private async sendRestore(request: DatabaseRestoreRequest): Promise<void> {
+    const common = {
+      DBSubnetGroupName: request.subnetGroup,
+      VpcSecurityGroupIds: request.securityGroups,
+      Tags: toTagList(request.tags),
+      DeletionProtection: false,
+    };
+    const { from } = request;
+    const instance = {
+      ...common,
+      DBInstanceClass: request.instanceClass,
+      PubliclyAccessible: false,
+      MultiAZ: false,
+    };
+    if ('sourceId' in from) {
+      // Without a time, the latest restorable one: the outage began after it.
+      const latest = from.restoreTime === undefined;
+      if (request.kind === 'rds-instance') {
+        await this.rds.send(
+          new RestoreDBInstanceToPointInTimeCommand({
+            ...instance,
+            SourceDBInstanceIdentifier: from.sourceId,
+            TargetDBInstanceIdentifier: request.identifier,
+            ...(latest
+              ? { UseLatestRestorableTime: true }
+              : { RestoreTime: new Date(from.restoreTime ?? '') }),
+          }),
+        );
+      } else {
+        await this.rds.send(
+          new RestoreDBClusterToPointInTimeCommand({
+            ...common,
+            DBClusterIdentifier: request.identifier,
+            SourceDBClusterIdentifier: from.sourceId,
+            RestoreType: 'full-copy',
+            ...(latest
+              ? { UseLatestRestorableTime: true }
+              : { RestoreToTime: new Date(from.restoreTime ?? '') }),
+          }),
+        );
+      }
+    } else if (request.kind === 'rds-instance') {
+      await this.rds.send(
+        new RestoreDBInstanceFromDBSnapshotCommand({
+          ...instance,
+          DBInstanceIdentifier: request.identifier,
+          DBSnapshotIdentifier: from.snapshotId,
+        }),
+      );
+    } else {
+      await this.rds.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          ...common,
+          DBClusterIdentifier: request.identifier,
+          SnapshotIdentifier: from.snapshotId,
+          Engine: request.engine,
+        }),
+      );
+    }
+  }
+
+  /** A refusal that names the backup's snapshot or the restore window walks back; others fail the run. */
+  private restoreError(error: unknown, request: DatabaseRestoreRequest): Error {
+    const code = awsErrorCode(error) ?? '';
+    const operation =
+      'sourceId' in request.from
+        ? `RDS Restore${request.kind === 'rds-instance' ? 'DBInstance' : 'DBCluster'}ToPointInTime`
+        : request.kind === 'rds-instance'
+          ? 'RDS RestoreDBInstanceFromDBSnapshot'
+          : 'RDS RestoreDBClusterFromSnapshot';
+    const context = { region: this.region, identifier: request.identifier, operation, code };
+    if (RESTORE_REFUSED.has(code)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return new DatabaseRestoreFailedError(`${operation} refused: ${code}: ${message}`, context, {
+        cause: error,
+      });
+    }
+    return translateAwsError(error, operation, context);
+  }
+
+  private async instance(identifier: string): Promise<DBInstance | undefined> {
+    try {
+      const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      return out.DBInstances?.[0];
+    } catch (error) {
+      if (NOT_FOUND.has(awsErrorCode(error) ?? '')) return undefined;
+      throw translateAwsError(error, 'RDS DescribeDBInstances', { region: this.region, identifier });
+    }
+  }
+
+  private async cluster(identifier: string): Promise<DBCluster | undefined> {
+    try {
+      const out = await this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+      return out.DBClusters?.[0];
+    } catch (error) {
+      if (NOT_FOUND.has(awsErrorCode(error) ?? '')) return undefined;
+      throw translateAwsError(error, 'RDS DescribeDBClusters', { region: this.region, identifier });
+    }
+  }
+
+  private missing(kind: DatabaseKind, id: string): NotFoundError {
+    return new NotFoundError(`the site's database ${id} (${kind}) does not exist in ${this.region}`, {
+      region: this.region,
+      id,
+    });
+  }
+
+  /**
+   * The window of an instance: from its creation or its retention period back from the latest
+   * restorable time, whichever is later; none when automated backups are off (retention 0).
+   */
+  private async sourceInstance(id: string): Promise<SourceDatabase> {
+    const db = await this.instance(id);
+    if (db === undefined) throw this.missing('rds-instance', id);
+    const op = 'RDS DescribeDBInstances';
+    const retentionDays = db.BackupRetentionPeriod ?? 0;
+    const latest = db.LatestRestorableTime;
+    const window =
+      retentionDays > 0 && latest !== undefined
+        ? {
+            earliest: new Date(
+              Math.max(latest.getTime() - retentionDays * DAY_MS, db.InstanceCreateTime?.getTime() ?? 0),
+            ).toISOString(),
+            latest: latest.toISOString(),
+          }
+        : undefined;
+    return {
+      kind: 'rds-instance',
+      id,
+      engine: required(db.Engine, `${op}.Engine`, { id }),
+      instanceClass: required(db.DBInstanceClass, `${op}.DBInstanceClass`, { id }),
+      subnetGroup: db.DBSubnetGroup?.DBSubnetGroupName,
+      securityGroups: (db.VpcSecurityGroups ?? []).flatMap((g) =>
+        g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId],
+      ),
+      ...(window === undefined ? {} : { restoreWindow: window }),
+    };
+  }
+
+  private async sourceCluster(id: string): Promise<SourceDatabase> {
+    const cluster = await this.cluster(id);
+    if (cluster === undefined) throw this.missing('rds-cluster', id);
+    const op = 'RDS DescribeDBClusters';
+    const writerId = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+    const writer = writerId === undefined ? undefined : await this.instance(writerId);
+    const { EarliestRestorableTime: earliest, LatestRestorableTime: latest } = cluster;
+    return {
+      kind: 'rds-cluster',
+      id,
+      engine: required(cluster.Engine, `${op}.Engine`, { id }),
+      instanceClass: required(writer?.DBInstanceClass, 'RDS DescribeDBInstances.DBInstanceClass', {
+        id: writerId ?? id,
+      }),
+      subnetGroup: cluster.DBSubnetGroup,
+      securityGroups: (cluster.VpcSecurityGroups ?? []).flatMap((g) =>
+        g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId],
+      ),
+      ...(earliest !== undefined && latest !== undefined
+        ? { restoreWindow: { earliest: earliest.toISOString(), latest: latest.toISOString() } }
+        : {}),
+    };
+  }
+}
