@@ -143,8 +143,9 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     await catalog.createRecovery(recovery);
     const arn = await stateMachine('promote');
 
+    // The start is under test (what the execution is given), not a local run of the machine.
     const result = await runCli(['promote', 'blog', '--discard-changes', ...common()], {
-      ...MOTO_CREDENTIALS,
+      ...START_ONLY,
       PROMOTE_STATE_MACHINE_ARN: arn,
     });
 
