@@ -8,8 +8,9 @@ export type BackupKind = z.infer<typeof backupKindSchema>;
  * A backup's lifecycle (after Velero's phases):
  * - Pending: volumes and database still to be found (`status.discovered: false`), or snapshots
  *   started and not all completed;
- * - Copying: every snapshot completed, DR copies under way;
- * - Completed: every part snapshotted and copied to the DR region;
+ * - Copying: every snapshot completed, DR copies under way or queued for a copy slot;
+ * - Completed: every part snapshotted and its DR copy completed or superseded by a newer
+ *   backup's copy of the same volume;
  * - PartiallyFailed: some parts are usable, some failed;
  * - Failed: nothing usable.
  */
@@ -22,8 +23,12 @@ const partKindSchema = z.enum(['ebs-volume', 'rds-instance', 'rds-cluster']);
 export type PartKind = z.infer<typeof partKindSchema>;
 const snapshotStateSchema = z.enum(['pending', 'completed', 'failed']);
 export type SnapshotState = z.infer<typeof snapshotStateSchema>;
-/** `waiting`: not started because the source snapshot is not done or the copy slots are full. */
-const copyStateSchema = z.enum(['waiting', 'pending', 'completed', 'failed', 'skipped']);
+/**
+ * `waiting`: not started because the source snapshot is not done or the copy slots are full;
+ * `superseded`: dropped before it started because a newer backup's snapshot of the same volume
+ * completed and is copied instead (DR freshness counts the newest copy, not every night's).
+ */
+const copyStateSchema = z.enum(['waiting', 'pending', 'completed', 'failed', 'skipped', 'superseded']);
 export type CopyState = z.infer<typeof copyStateSchema>;
 
 const tagsSchema = z.record(z.string(), z.string());
@@ -67,6 +72,10 @@ const backupPartSchema = z.object({
     startedAt: z.string().optional(),
     completedAt: z.string().optional(),
     error: z.string().optional(),
+    /** When the waiting copy joined its DR region's copy queue (lib/backup/copy-queue.ts). */
+    queuedAt: z.string().optional(),
+    /** The newer backup whose copy of the same volume replaced this one (state `superseded`). */
+    supersededBy: z.string().optional(),
   }),
 });
 export type BackupPart = z.infer<typeof backupPartSchema>;

@@ -1,9 +1,11 @@
 // The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
+
 import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
 import type { Backup } from './model';
+import type { RequestPacer } from './pacer';
 
 export type { DatabaseInfo, DatabaseKind, DbSnapshotInfo, SnapshotInfo, Tags, VolumeInfo };
 
@@ -65,4 +67,6 @@ export interface BackupPorts {
   ebs(region: string): EbsPort;
   rds(region: string): RdsPort;
   telemetry?: BackupTelemetry;
+  /** The region's EC2 request budget that snapshot starts spend (lib/backup/pacer.ts); none: unpaced. */
+  pacer?: RequestPacer;
 }

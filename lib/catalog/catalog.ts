@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CopyQueue, copyQueueSchema, emptyCopyQueue } from '../backup/copy-queue';
 import { type Backup, backupSchema, isTerminal } from '../backup/model';
 import {
   AlreadyExistsError,
@@ -98,6 +99,27 @@ function parseRecord<K extends RecordKind>(body: string, kind: K, key: string): 
     });
   }
   return read.record;
+}
+
+/** A JSON document parsed by `schema`; UnreadableRecordError naming the key otherwise. */
+function parseDocument<T>(body: string, schema: { parse(value: unknown): T }, key: string): T {
+  try {
+    return schema.parse(JSON.parse(body));
+  } catch (error) {
+    throw new UnreadableRecordError(
+      `catalog object ${key} is not readable: ${messageOf(error)}`,
+      { key },
+      { cause: error },
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof z.ZodError
+    ? issuesOf(error)
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }
 
 function parseLock(body: string, key: string): LockRecord {
@@ -304,6 +326,76 @@ export class Catalog {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const existing = await this.store.get(key);
       return { claimed: false, recoveryId: existing?.body ?? recoveryId };
+    }
+  }
+
+  /** The DR copy queue of `region` (empty if none was written yet). */
+  async getCopyQueue(region: string, now: Date): Promise<CopyQueue> {
+    const key = catalogKeys.copyQueue(region);
+    const found = await this.store.get(key);
+    return found === undefined
+      ? emptyCopyQueue(region, now)
+      : parseDocument(found.body, copyQueueSchema, key);
+  }
+
+  /** Compare-and-swap on the DR copy queue of `region`, created on first write. */
+  async updateCopyQueue(
+    region: string,
+    now: Date,
+    mutate: (queue: CopyQueue) => CopyQueue | undefined,
+  ): Promise<CopyQueue> {
+    return this.updateDocument(
+      catalogKeys.copyQueue(region),
+      (body, key) => parseDocument(body, copyQueueSchema, key),
+      () => emptyCopyQueue(region, now),
+      mutate,
+      this.options.maxUpdateAttempts,
+    );
+  }
+
+  /**
+   * Compare-and-swap on the EC2 request budget of `region` (lib/backup/pacer.ts owns its shape),
+   * at most `attempts` tries: a pacer that loses the race more often spends nothing this time.
+   */
+  async updateEc2Budget<T>(
+    region: string,
+    parse: (value: unknown) => T,
+    init: () => T,
+    mutate: (budget: T) => T | undefined,
+    attempts: number,
+  ): Promise<T> {
+    return this.updateDocument(
+      catalogKeys.ec2Budget(region),
+      (body, key) => parseDocument(body, { parse }, key),
+      init,
+      mutate,
+      attempts,
+    );
+  }
+
+  /** A document outside the site records, created by the first writer; compare-and-swap like records. */
+  private async updateDocument<T>(
+    key: string,
+    parse: (body: string, key: string) => T,
+    init: () => T,
+    mutate: (doc: T) => T | undefined,
+    attempts: number,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.store.get(key);
+      const current = found === undefined ? init() : parse(found.body, key);
+      const next = mutate(structuredClone(current));
+      if (next === undefined) return current;
+      try {
+        if (found === undefined) await this.store.putIfAbsent(key, serialise(next));
+        else await this.store.putIfMatch(key, serialise(next), found.etag);
+        return next;
+      } catch (error) {
+        const lost = error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError;
+        if (!lost || attempt >= attempts)
+          throw lost ? new ConcurrentUpdateError(`${key} changed under ${attempt} attempts`, { key }) : error;
+        await sleep(Math.random() * this.options.retryDelayMs * Math.min(attempt, 8));
+      }
     }
   }
 

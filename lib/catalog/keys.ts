@@ -10,6 +10,8 @@ import { timestampOfId } from '../ids';
  *   sites/<site>/open-backups/<id>        marker while a backup is unfinished (the sweeper's work list)
  *   sites/<site>/lock                     one recovery or promote at a time
  *   sites/<site>/incidents/<key>          first delivery of an incident wins (duplicate alarms)
+ *   regions/<region>/copy-queue.json      DR copies into the region: slots, queue, newest per volume
+ *   regions/<region>/ec2-budget.json      the region's EC2 request budget that every start spends
  */
 const MAX_EPOCH_SECONDS = 9_999_999_999;
 
@@ -34,6 +36,8 @@ export const catalogKeys = {
   incident: (site: string, incidentKey: string) =>
     `sites/${site}/incidents/${incidentKey.replace(/[^A-Za-z0-9._-]/g, '_')}`,
   sitesPrefix: () => 'sites/',
+  copyQueue: (region: string) => `regions/${region}/copy-queue.json`,
+  ec2Budget: (region: string) => `regions/${region}/ec2-budget.json`,
   /** The record id stored under a backup or recovery key. */
   idFromRecordKey,
   /** The backup id of an open-backup marker key. */
