@@ -31,8 +31,11 @@ async function advanceOne(body: unknown): Promise<{ site: string; backupId: stri
   if (!parsed.success) {
     throw new InvalidInputError(`invalid advance-backup input: ${z.prettifyError(parsed.error)}`);
   }
-  const site = findSite(defaultConfig(), parsed.data.site);
-  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits);
+  const config = defaultConfig();
+  const site = findSite(config, parsed.data.site);
+  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits, {
+    sites: config.sites,
+  });
   return { site: site.name, backupId: backup.id, phase: backup.status.phase };
 }
 

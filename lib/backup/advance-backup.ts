@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { AwsCallError, NotFoundError } from '../errors';
+import { AwsCallError, ConcurrentUpdateError, NotFoundError, ThrottledError } from '../errors';
 import {
   backupSelector,
   copyTags,
@@ -664,6 +664,26 @@ export async function advanceBackup(
   backupId: string,
   limits: Partial<BackupLimits> = {},
   options: AdvanceOptions = {},
+): Promise<Backup> {
+  try {
+    return await advanceOnce(ports, clock, site, backupId, limits, options);
+  } catch (error) {
+    // Throttled (after the SDK's retries) or outraced on the catalog: the step ends normally with
+    // the work left for the next event or the sweeper; an invocation error would only be retried.
+    if (!(error instanceof ThrottledError || error instanceof ConcurrentUpdateError)) throw error;
+    const recorded = await ports.catalog.getBackup(site.name, backupId);
+    if (recorded === undefined) throw error;
+    return recorded;
+  }
+}
+
+async function advanceOnce(
+  ports: BackupPorts,
+  clock: Clock,
+  site: Site,
+  backupId: string,
+  limits: Partial<BackupLimits>,
+  options: AdvanceOptions,
 ): Promise<Backup> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   const { catalog } = ports;

@@ -49,7 +49,7 @@ export function inlineDispatch(
         const site = config.sites.find((s) => s.name === ref?.site);
         if (site === undefined) continue;
         try {
-          await advanceBackup(ports, clock, site, ref.backupId, options.limits);
+          await advanceBackup(ports, clock, site, ref.backupId, options.limits, { sites: config.sites });
         } catch (error) {
           options.onError?.(ref, error);
         }

@@ -10,6 +10,7 @@ import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import type { WorkTopic } from './dispatch';
+import { CatalogPacer } from './pacer';
 import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
 
 /** EBS volumes and snapshots in `region`. */
@@ -31,8 +32,22 @@ export interface BackupPortOptions {
   telemetry?: BackupTelemetry;
   /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
   copyCountTtlMs?: number;
-  /** The clock that TTL runs on (simulations pass their simulated clock). */
+  /** The clock that TTL and the pacer run on (simulations pass their simulated clock). */
   clock?: Clock;
+  /** How the pacer waits for its turn (default: the clock's own `sleep` if it has one, else a timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Pace snapshot starts by the region's EC2 budget in the catalog (default true). */
+  paced?: boolean;
+}
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A simulated clock (local/sdk-middleware) sleeps on simulated time; the wall clock on a timer. */
+function sleepOf(clock: Clock): (ms: number) => Promise<void> {
+  const own = (clock as { sleep?: unknown }).sleep;
+  return typeof own === 'function'
+    ? (ms) => (own as (ms: number) => Promise<void>).call(clock, ms)
+    : timerSleep;
 }
 
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
@@ -58,12 +73,15 @@ export function backupPorts(
       return port;
     };
   }
-  return { catalog, telemetry: options.telemetry, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
+  const pacer =
+    options.paced === false ? undefined : new CatalogPacer(catalog, clock, options.sleep ?? sleepOf(clock));
+  return { catalog, telemetry: options.telemetry, pacer, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
 }
 
 /**
  * Backup limits from the environment: LIFEBOAT_EBS_COPY_LIMIT (default 20, AWS's quota),
- * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20).
+ * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20),
+ * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout).
  */
 export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BackupLimits {
   return {
@@ -75,6 +93,7 @@ export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Backu
       DEFAULT_BACKUP_LIMITS.maxStartsPerCall,
       env,
     ),
+    pacingWaitMs: getIntFromEnv('LIFEBOAT_PACING_WAIT_MS', DEFAULT_BACKUP_LIMITS.pacingWaitMs, env),
   };
 }
 

@@ -149,7 +149,7 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       if (site === undefined) continue;
       invoke(
         'advance-backup',
-        () => advanceBackup(ports, clock, site, ref.backupId, o.limits),
+        () => advanceBackup(ports, clock, site, ref.backupId, o.limits, { sites: config.sites }),
         LAMBDA_ASYNC_RETRIES,
       );
     }

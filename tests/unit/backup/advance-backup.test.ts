@@ -258,6 +258,19 @@ describe('advanceBackup', () => {
     expect(copying.status.parts[0]?.copy.state).toBe('pending');
   });
 
+  it('ends a throttled step normally, leaving the work for the next call', async () => {
+    const { world, clock, site, ports } = setup({ database: false });
+    const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    world.ebs(PRIMARY).complete();
+    world.ebs(PRIMARY).failNext('findSnapshots', throttled);
+
+    const throttledStep = await advanceBackup(ports, clock, site, backup.id);
+    const next = await advanceBackup(ports, clock, site, backup.id);
+
+    expect(throttledStep.status.parts[0]?.state).toBe('pending');
+    expect(next.status.parts[0]?.state).toBe('completed');
+  });
+
   it('fails a part whose start AWS refuses, with AWS words', async () => {
     const { world, clock, site, ports } = setup({ database: false });
     world
