@@ -301,7 +301,10 @@ async function changeQueue(
   take: boolean,
 ): Promise<QueueOutcome> {
   const inFlightInAws = take ? await copiesInFlightInAws(ports, region) : undefined;
-  const slots = { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight };
+  const slots =
+    take && ports.copyLimits !== undefined
+      ? (await ports.copyLimits(region)).slots
+      : { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight };
   let outcome = NOTHING_QUEUED;
   await ports.catalog.updateCopyQueue(region, clock.now(), (queue) => {
     const result = changeCopyQueue(

@@ -4,6 +4,7 @@ import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
+import type { CopyLimits } from './copy-limits';
 import type { Backup } from './model';
 import type { RequestPacer } from './pacer';
 
@@ -69,4 +70,6 @@ export interface BackupPorts {
   telemetry?: BackupTelemetry;
   /** The region's EC2 request budget that snapshot starts spend (lib/backup/pacer.ts); none: unpaced. */
   pacer?: RequestPacer;
+  /** A DR region's copy-concurrency quotas (Service Quotas); none: the limits the caller passes. */
+  copyLimits?(region: string): Promise<CopyLimits>;
 }

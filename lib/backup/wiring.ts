@@ -1,5 +1,6 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
+import { QuotaReader, serviceQuotasClient } from '../aws/quotas';
 import { RdsAdapter, rdsClient } from '../aws/rds';
 import { SnsAdapter, snsClient } from '../aws/sns';
 import type { Catalog } from '../catalog/catalog';
@@ -9,6 +10,8 @@ import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
+import { cachedCopyLimits } from './copy-limits';
+import type { CopyKind } from './copy-queue';
 import type { WorkTopic } from './dispatch';
 import { CatalogPacer } from './pacer';
 import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort } from './ports';
@@ -38,6 +41,12 @@ export interface BackupPortOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Pace snapshot starts by the region's EC2 budget in the catalog (default true). */
   paced?: boolean;
+  /**
+   * Copy slots per DR region: read from Service Quotas with these as fallback (default: the
+   * published 20 EBS and 5 RDS), or, with `readQuotas: false`, whatever each call passes.
+   */
+  copyLimitsFallback?: Record<CopyKind, number>;
+  readQuotas?: boolean;
 }
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,7 +84,21 @@ export function backupPorts(
   }
   const pacer =
     options.paced === false ? undefined : new CatalogPacer(catalog, clock, options.sleep ?? sleepOf(clock));
-  return { catalog, telemetry: options.telemetry, pacer, ebs: perRegion(ebsPort), rds: perRegion(rdsPort) };
+  const copyLimits =
+    options.readQuotas === false
+      ? undefined
+      : cachedCopyLimits(
+          (region) => new QuotaReader(serviceQuotasClient(clients, region), region),
+          options.copyLimitsFallback,
+        );
+  return {
+    catalog,
+    telemetry: options.telemetry,
+    pacer,
+    copyLimits,
+    ebs: perRegion(ebsPort),
+    rds: perRegion(rdsPort),
+  };
 }
 
 /**
@@ -101,6 +124,10 @@ let processPorts: BackupPorts | undefined;
 
 /** The process-wide backup ports: clients from the environment, the CATALOG_BUCKET catalog, metrics. */
 export function defaultBackupPorts(): BackupPorts {
-  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), { telemetry: backupMetrics() });
+  const limits = backupLimitsFromEnv();
+  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), {
+    telemetry: backupMetrics(),
+    copyLimitsFallback: { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight },
+  });
   return processPorts;
 }

@@ -13,6 +13,7 @@ const IAM_PREFIX: Record<string, string> = {
   'client-sqs': 'sqs',
   'client-ssm': 'ssm',
   'client-cloudwatch': 'cloudwatch',
+  'client-service-quotas': 'servicequotas',
 };
 
 /** S3 commands whose IAM action has another name. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html */
