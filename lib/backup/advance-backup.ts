@@ -11,6 +11,7 @@ import {
 } from '../tags/vocabulary';
 import {
   type CopyKind,
+  type CopyQueue,
   type CopyRelease,
   type CopyRequest,
   changeCopyQueue,
@@ -18,6 +19,7 @@ import {
   type QueueChange,
   type QueueOutcome,
   type Supersession,
+  staleInFlight,
 } from './copy-queue';
 import { discoverParts } from './discover-parts';
 import type { Backup, BackupPart } from './model';
@@ -289,7 +291,29 @@ async function copiesInFlightInAws(ports: BackupPorts, region: string): Promise<
   return { ebs, rds };
 }
 
-const NOTHING_QUEUED: QueueOutcome = { taken: [], superseded: [], rejected: [], queued: [], copied: [] };
+const NOTHING_QUEUED: QueueOutcome & { queue?: CopyQueue } = {
+  taken: [],
+  superseded: [],
+  rejected: [],
+  queued: [],
+  copied: [],
+};
+
+/** A queue change without taking slots, and the queue as it is after it. */
+async function changeQueueAndRead(
+  ports: BackupPorts,
+  clock: Clock,
+  region: string,
+  change: Omit<QueueChange, 'take'>,
+): Promise<{ outcome: QueueOutcome; queue: CopyQueue }> {
+  let outcome: QueueOutcome = NOTHING_QUEUED;
+  const queue = await ports.catalog.updateCopyQueue(region, clock.now(), (q) => {
+    const result = changeCopyQueue(q, change, clock.now());
+    outcome = result.outcome;
+    return result.changed ? q : undefined;
+  });
+  return { outcome, queue };
+}
 
 /** One compare-and-swap on the DR region's copy queue; `take` also moves waiting copies into free slots. */
 async function changeQueue(
@@ -299,14 +323,14 @@ async function changeQueue(
   change: Omit<QueueChange, 'take'>,
   limits: BackupLimits,
   take: boolean,
-): Promise<QueueOutcome> {
+): Promise<QueueOutcome & { queue: CopyQueue }> {
   const inFlightInAws = take ? await copiesInFlightInAws(ports, region) : undefined;
   const slots =
     take && ports.copyLimits !== undefined
       ? (await ports.copyLimits(region)).slots
       : { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight };
-  let outcome = NOTHING_QUEUED;
-  await ports.catalog.updateCopyQueue(region, clock.now(), (queue) => {
+  let outcome: QueueOutcome = NOTHING_QUEUED;
+  const after = await ports.catalog.updateCopyQueue(region, clock.now(), (queue) => {
     const result = changeCopyQueue(
       queue,
       { ...change, take: take ? { slots, inFlightInAws } : undefined },
@@ -315,7 +339,7 @@ async function changeQueue(
     outcome = result.outcome;
     return result.changed ? queue : undefined;
   });
-  return outcome;
+  return { ...outcome, queue: after };
 }
 
 const isOf = (backup: { site: string; id: string }) => (e: { site: string; backupId: string }) =>
@@ -643,6 +667,8 @@ async function completeDiscovery(
 export interface AdvanceOptions {
   /** Sites whose backups' queued copies this caller may start too (default: the backup's own site). */
   sites?: readonly Site[];
+  /** The sweeper's work: the backup was listed as open, so a finished one's marker is stale. */
+  fromSweeper?: boolean;
 }
 
 function siteMap(site: Site, sites: readonly Site[] | undefined): Map<string, Site> {
@@ -696,7 +722,8 @@ async function advanceOnce(
     throw new NotFoundError(`site ${site.name} has no backup ${backupId}`, { site: site.name, backupId });
   }
   if (isTerminal(current.status.phase)) {
-    await catalog.clearOpenMarker(site.name, backupId);
+    // An event for a finished backup costs no write; the sweeper's call clears a marker a crash left.
+    if (options.fromSweeper === true) await catalog.clearOpenMarker(site.name, backupId);
     return current;
   }
   // Past the deadline an undiscovered backup is not searched again: it is closed below as Failed.
@@ -800,8 +827,47 @@ async function advanceOnce(
 }
 
 /**
- * Fills the free copy slots of DR region `region` from its queue, oldest DR copy first, and starts
- * those copies (the sweeper's call, so that slots freed while events were lost are used too).
+ * Slots held past the claim timeout: a copy whose caller crashed after taking the slot is marked
+ * for lookup on its backup (the next advance finds it by its tags, or starts it); a slot whose
+ * copy already ended, or whose backup is gone, is given back.
+ */
+async function reconcileStale(
+  ports: BackupPorts,
+  clock: Clock,
+  stale: readonly InFlightEntry[],
+  limits: BackupLimits,
+): Promise<CopyRelease[]> {
+  const releases: CopyRelease[] = [];
+  for (const entry of stale) {
+    const backup = await ports.catalog.getBackup(entry.site, entry.backupId);
+    const copy = backup === undefined ? undefined : findPart(backup, entry.sourceId)?.copy;
+    if (backup === undefined || copy === undefined || isTerminal(backup.status.phase)) {
+      releases.push({
+        ...entry,
+        outcome: copy?.state === 'completed' ? 'completed' : 'failed',
+        at: copy?.completedAt,
+      });
+    } else if (copy.state === 'waiting') {
+      await updateAndSettle(ports, clock, backup, limits, (b) => {
+        const part = findPart(b, entry.sourceId);
+        if (part?.copy.state === 'waiting')
+          part.copy = { ...part.copy, state: 'pending', startedAt: new Date(0).toISOString() };
+      });
+    } else if (copy.state !== 'pending') {
+      releases.push({
+        ...entry,
+        outcome: copy.state === 'completed' ? 'completed' : 'failed',
+        at: copy.completedAt,
+      });
+    }
+  }
+  return releases;
+}
+
+/**
+ * Fills the free copy slots of DR region `region` from its queue, oldest DR copy first, starts
+ * those copies and gives back slots held too long (the sweeper's call: slots freed while events
+ * were lost are used too). Returns the queue as it left it, for the DR freshness it records.
  */
 export async function fillCopySlots(
   ports: BackupPorts,
@@ -809,18 +875,28 @@ export async function fillCopySlots(
   sites: readonly Site[],
   region: string,
   limits: Partial<BackupLimits> = {},
-): Promise<{ started: number }> {
+): Promise<{ started: number; queue: CopyQueue }> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   const known = new Map(sites.map((s) => [s.name, s]));
+  const before = await ports.catalog.getCopyQueue(region, clock.now());
+  const stale = await reconcileStale(
+    ports,
+    clock,
+    staleInFlight(before, clock.now(), bounds.claimTimeoutMs),
+    bounds,
+  );
   const queued = await changeQueue(
     ports,
     clock,
     region,
-    { canStart: (name) => known.has(name) },
+    { release: stale, canStart: (name) => known.has(name) },
     bounds,
     true,
   );
   const releases = await startQueuedCopies(ports, clock, known, queued.taken, bounds);
-  if (releases.length > 0) await changeQueue(ports, clock, region, { release: releases }, bounds, false);
-  return { started: queued.taken.length - releases.length };
+  const queue =
+    releases.length > 0
+      ? (await changeQueueAndRead(ports, clock, region, { release: releases })).queue
+      : queued.queue;
+  return { started: queued.taken.length - releases.length, queue };
 }

@@ -131,6 +131,27 @@ export function awaitsDiscovery(backup: Backup): boolean {
   return backup.status.discovered === false;
 }
 
+/**
+ * What a backup needs from the sweeper: `active` while it has discovery, snapshots, copies to
+ * queue or copies in flight (events may be lost: the sweeper advances it); `parked` while all it
+ * waits for is a copy slot (the DR copy queue moves it, the sweeper only checks it now and then);
+ * `done` once terminal.
+ */
+export type BackupWork = 'active' | 'parked' | 'done';
+
+/** The sweeper's view of a backup (which open-work index its marker is in). */
+export function workOf(backup: Backup): BackupWork {
+  if (isTerminal(backup.status.phase)) return 'done';
+  if (awaitsDiscovery(backup)) return 'active';
+  const parked = backup.status.parts.every(
+    (p) =>
+      p.state !== 'pending' &&
+      p.copy.state !== 'pending' &&
+      (p.copy.state !== 'waiting' || p.copy.queuedAt !== undefined),
+  );
+  return parked ? 'parked' : 'active';
+}
+
 /** True once a backup will not change phase again. */
 export function isTerminal(phase: BackupPhase): boolean {
   return TERMINAL_BACKUP_PHASES.includes(phase);

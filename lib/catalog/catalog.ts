@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type CopyQueue, copyQueueSchema, emptyCopyQueue } from '../backup/copy-queue';
-import { type Backup, backupSchema, isTerminal } from '../backup/model';
+import { type Backup, type BackupWork, backupSchema, isTerminal, workOf } from '../backup/model';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,
@@ -179,9 +179,30 @@ export class Catalog {
     id: string,
     mutate: (backup: Backup) => Backup | undefined,
   ): Promise<Backup> {
-    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', mutate);
-    if (isTerminal(updated.status.phase)) await this.store.delete(catalogKeys.openBackup(site, id));
+    let was: BackupWork = 'done';
+    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', (b) => {
+      was = workOf(b);
+      return mutate(b);
+    });
+    const now = workOf(updated);
+    if (now !== was) await this.moveMarker(site, id, now);
     return updated;
+  }
+
+  /**
+   * Keeps a backup's marker in the index of the work it needs (none once it is done). Every other
+   * marker goes, not only the one its state implies: a record written outside advance (or before
+   * the parked index existed) may sit in either.
+   */
+  private async moveMarker(site: string, id: string, work: BackupWork): Promise<void> {
+    const open = catalogKeys.openBackup(site, id);
+    const parked = catalogKeys.parkedBackup(site, id);
+    const put = work === 'active' ? open : work === 'parked' ? parked : undefined;
+    if (put !== undefined)
+      await this.store.putIfAbsent(put, id).catch((error) => {
+        if (!(error instanceof AlreadyExistsError)) throw error;
+      });
+    for (const key of [open, parked]) if (key !== put) await this.store.delete(key);
   }
 
   /** One page of a site's backups, newest first, and the keys on it that are not readable backups. */
@@ -202,26 +223,44 @@ export class Catalog {
     yield* this.all((opts) => this.listBackups(site, opts));
   }
 
-  /** Ids of the site's unfinished backups (the sweeper's work list). */
+  /** Ids of the site's unfinished backups, active and parked. */
   async openBackupIds(site: string): Promise<string[]> {
-    const ids: string[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.store.list(catalogKeys.openBackupsPrefix(site), { pageToken });
-      ids.push(...page.keys.map(catalogKeys.idFromMarkerKey));
-      pageToken = page.nextToken;
-    } while (pageToken !== undefined);
-    return ids;
+    const keys = [
+      ...(await this.listKeys(catalogKeys.openBackupsPrefix(site))),
+      ...(await this.listKeys(catalogKeys.parkedBackupsPrefix(site))),
+    ];
+    return [...new Set(keys.map(catalogKeys.idFromMarkerKey))];
   }
 
-  /** Drops the open marker of a backup that is finished or gone (a crash between update and delete). */
+  /**
+   * The fleet's unfinished backups from the open-work index, one listing for every site: `active`
+   * ones (the sweeper advances them) or `parked` ones (waiting only for DR copy slots).
+   */
+  async openWork(work: 'active' | 'parked'): Promise<{ site: string; backupId: string }[]> {
+    const prefix = work === 'active' ? catalogKeys.openBackupsPrefix() : catalogKeys.parkedBackupsPrefix();
+    return (await this.listKeys(prefix)).map(catalogKeys.refFromMarkerKey);
+  }
+
+  private async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.store.list(prefix, { pageToken });
+      keys.push(...page.keys);
+      pageToken = page.nextToken;
+    } while (pageToken !== undefined);
+    return keys;
+  }
+
+  /** Drops the markers of a backup that is finished or gone (a crash between update and delete). */
   async clearOpenMarker(site: string, id: string): Promise<void> {
     await this.store.delete(catalogKeys.openBackup(site, id));
+    await this.store.delete(catalogKeys.parkedBackup(site, id));
   }
 
   /** Deletes a backup's record (retention, after its snapshots are gone). */
   async deleteBackup(site: string, id: string): Promise<void> {
-    await this.store.delete(catalogKeys.openBackup(site, id));
+    await this.clearOpenMarker(site, id);
     await this.store.delete(catalogKeys.backup(site, id));
   }
 

@@ -7,7 +7,8 @@ import { timestampOfId } from '../ids';
  *
  *   sites/<site>/backups/<inverted>_<id>.json
  *   sites/<site>/recoveries/<inverted>_<id>.json
- *   sites/<site>/open-backups/<id>        marker while a backup is unfinished (the sweeper's work list)
+ *   open-backups/<site>/<id>              marker while a backup needs the sweeper (one listing for the fleet)
+ *   parked-backups/<site>/<id>            marker while an unfinished backup waits only for DR copy slots
  *   sites/<site>/lock                     one recovery or promote at a time
  *   sites/<site>/incidents/<key>          first delivery of an incident wins (duplicate alarms)
  *   regions/<region>/copy-queue.json      DR copies into the region: slots, queue, newest per volume
@@ -30,8 +31,11 @@ export const catalogKeys = {
   backup: (site: string, id: string) => `sites/${site}/backups/${inverted(id)}_${id}.json`,
   recoveriesPrefix: (site: string) => `sites/${site}/recoveries/`,
   recovery: (site: string, id: string) => `sites/${site}/recoveries/${inverted(id)}_${id}.json`,
-  openBackupsPrefix: (site: string) => `sites/${site}/open-backups/`,
-  openBackup: (site: string, id: string) => `sites/${site}/open-backups/${id}`,
+  openBackupsPrefix: (site?: string) => (site === undefined ? 'open-backups/' : `open-backups/${site}/`),
+  openBackup: (site: string, id: string) => `open-backups/${site}/${id}`,
+  parkedBackupsPrefix: (site?: string) =>
+    site === undefined ? 'parked-backups/' : `parked-backups/${site}/`,
+  parkedBackup: (site: string, id: string) => `parked-backups/${site}/${id}`,
   lock: (site: string) => `sites/${site}/lock`,
   incident: (site: string, incidentKey: string) =>
     `sites/${site}/incidents/${incidentKey.replace(/[^A-Za-z0-9._-]/g, '_')}`,
@@ -40,6 +44,11 @@ export const catalogKeys = {
   ec2Budget: (region: string) => `regions/${region}/ec2-budget.json`,
   /** The record id stored under a backup or recovery key. */
   idFromRecordKey,
-  /** The backup id of an open-backup marker key. */
+  /** The backup id of an open- or parked-backup marker key. */
   idFromMarkerKey: (key: string) => key.slice(key.lastIndexOf('/') + 1),
+  /** Site and backup id of a marker key (`open-backups/<site>/<id>`). */
+  refFromMarkerKey: (key: string) => {
+    const [, site = '', backupId = ''] = key.split('/');
+    return { site, backupId };
+  },
 };
