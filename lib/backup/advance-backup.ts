@@ -393,15 +393,15 @@ function recordCopyStarts(backup: Backup, outcomes: Outcome[], at: string): bool
   return changed;
 }
 
-/** The queue's view of a copy start that did not leave a copy running: its slot goes back. */
-function releaseOf(backup: { site: string; id: string }, o: Outcome): CopyRelease | undefined {
-  if (o.result === 'started') return undefined;
-  return {
-    site: backup.site,
-    backupId: backup.id,
-    sourceId: o.work.sourceId,
-    outcome: o.result === 'failed' ? 'failed' : 'retry',
-  };
+/**
+ * The queue's view of a copy start that did not leave a copy running (refused, or already ended
+ * in its answer, as a copy of a tiny snapshot may): its slot goes back.
+ */
+function releaseOf(backup: { site: string; id: string }, o: Outcome, at: string): CopyRelease | undefined {
+  const ref = { site: backup.site, backupId: backup.id, sourceId: o.work.sourceId };
+  if (o.result === 'started')
+    return o.observed.state === 'pending' ? undefined : { ...ref, outcome: o.observed.state, at };
+  return { ...ref, outcome: o.result === 'failed' ? 'failed' : 'retry' };
 }
 
 /** Brings the phase in line with the parts; true if that made the backup terminal. */
@@ -493,7 +493,9 @@ async function startQueuedCopies(
       });
       return [
         ...group.filter((e) => !startable.includes(e)).map(drop),
-        ...outcomes.map((o) => releaseOf(backup, o)).filter((r): r is CopyRelease => r !== undefined),
+        ...outcomes
+          .map((o) => releaseOf(backup, o, clock.now().toISOString()))
+          .filter((r): r is CopyRelease => r !== undefined),
       ];
     }),
   );
@@ -819,7 +821,9 @@ async function advanceOnce(
   // Hand back the slots of copies that did not start; the sweeper or the next event takes them again.
   const giveBack = [
     ...othersReleases,
-    ...copyOutcomes.map((o) => releaseOf(backup, o)).filter((r): r is CopyRelease => r !== undefined),
+    ...copyOutcomes
+      .map((o) => releaseOf(backup, o, clock.now().toISOString()))
+      .filter((r): r is CopyRelease => r !== undefined),
   ];
   if (giveBack.length > 0) await changeQueue(ports, clock, drRegion, { release: giveBack }, bounds, false);
   if (queued.superseded.length > 0) await supersedeOlder(ports, clock, queued.superseded, bounds);
