@@ -282,13 +282,25 @@ function copyReleases(before: Backup, after: Backup): CopyRelease[] {
   return out;
 }
 
-/** Copies lifeboat or anyone else has in flight into `region`, as AWS counts them for the quota. */
-async function copiesInFlightInAws(ports: BackupPorts, region: string): Promise<Record<CopyKind, number>> {
+/** Copies of `kinds` lifeboat or anyone else has in flight into `region`, as AWS counts them for the quota. */
+async function copiesInFlightInAws(
+  ports: BackupPorts,
+  region: string,
+  kinds: readonly CopyKind[],
+): Promise<Partial<Record<CopyKind, number>>> {
   const [ebs, rds] = await Promise.all([
-    ports.ebs(region).countPendingCopies(),
-    ports.rds(region).countPendingCopies(),
+    kinds.includes('ebs') ? ports.ebs(region).countPendingCopies() : undefined,
+    kinds.includes('rds') ? ports.rds(region).countPendingCopies() : undefined,
   ]);
   return { ebs, rds };
+}
+
+/** The kinds a change can make room for or ask for: a fill (no change) may take either. */
+function kindsOf(change: Omit<QueueChange, 'take'>): CopyKind[] {
+  const kinds = new Set<CopyKind>();
+  for (const r of change.enqueue ?? []) kinds.add(r.kind);
+  for (const r of change.release ?? []) kinds.add(r.sourceId.startsWith('vol-') ? 'ebs' : 'rds');
+  return kinds.size === 0 ? ['ebs', 'rds'] : [...kinds];
 }
 
 const NOTHING_QUEUED: QueueOutcome & { queue?: CopyQueue } = {
@@ -324,7 +336,8 @@ async function changeQueue(
   limits: BackupLimits,
   take: boolean,
 ): Promise<QueueOutcome & { queue: CopyQueue }> {
-  const inFlightInAws = take ? await copiesInFlightInAws(ports, region) : undefined;
+  const kinds = kindsOf(change);
+  const inFlightInAws = take ? await copiesInFlightInAws(ports, region, kinds) : undefined;
   const slots =
     take && ports.copyLimits !== undefined
       ? (await ports.copyLimits(region)).slots
@@ -333,7 +346,7 @@ async function changeQueue(
   const after = await ports.catalog.updateCopyQueue(region, clock.now(), (queue) => {
     const result = changeCopyQueue(
       queue,
-      { ...change, take: take ? { slots, inFlightInAws } : undefined },
+      { ...change, take: take ? { slots, inFlightInAws, kinds } : undefined },
       clock.now(),
     );
     outcome = result.outcome;

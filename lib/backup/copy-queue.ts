@@ -68,7 +68,12 @@ export interface QueueChange {
   release?: readonly CopyRelease[];
   enqueue?: readonly CopyRequest[];
   /** Slots per kind (the quota), and copies in flight per kind that AWS reports (others' too). */
-  take?: { slots: Record<CopyKind, number>; inFlightInAws?: Partial<Record<CopyKind, number>> };
+  take?: {
+    slots: Record<CopyKind, number>;
+    inFlightInAws?: Partial<Record<CopyKind, number>>;
+    /** Only these kinds (default both): a freed EBS slot is refilled by an EBS copy. */
+    kinds?: readonly CopyKind[];
+  };
   /** Only entries of sites this caller can start (it needs their config). */
   canStart?: (site: string) => boolean;
 }
@@ -197,6 +202,7 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
     const key = queueKey(entry);
     // One copy per volume at a time: the one in flight refreshes it, and the next is ordered after.
     if (free[entry.kind] <= 0 || queue.inFlight[key] !== undefined) continue;
+    if (spec.kinds !== undefined && !spec.kinds.includes(entry.kind)) continue;
     if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
     delete queue.waiting[key];
     const claimed: InFlightEntry = { ...entry, claimedAt: now };
