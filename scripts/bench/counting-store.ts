@@ -19,8 +19,7 @@ export class CountingObjectStore implements ObjectStore {
   /** Backups still open (active or parked markers), read without counting a request. */
   peekOpen(): number {
     let n = 0;
-    for (const key of this.store.objects.keys())
-      if (key.startsWith('open-backups/') || key.startsWith('parked-backups/')) n += 1;
+    for (const key of this.store.objects.keys()) if (key.startsWith('sites/_index/')) n += 1;
     return n;
   }
 

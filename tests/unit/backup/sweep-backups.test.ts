@@ -86,7 +86,7 @@ describe('sweepBackups', () => {
     ]);
     expect(result.dispatched).toHaveLength(2);
     // No listing per site: the open-work index of the fleet (and, once an hour, the parked one).
-    expect(listed.filter((p) => p.startsWith('sites/'))).toEqual([]);
+    expect(listed).toEqual(['sites/_index/open/', 'sites/_index/parked/']);
   });
 
   it('leaves backups that only wait for a copy slot to the queue, and checks them once an hour', async () => {
