@@ -8,6 +8,8 @@ import { asError, InvalidInputError, NotFoundError, UnknownSiteError } from '../
 import { lambda, logger } from '../lib/middleware/lambda';
 
 const ref = z.object({ site: z.string().min(1), backupId: z.string().min(1) });
+/** The sweeper sends one backup, or several (lib/backup/dispatch.ts WORK_PER_MESSAGE). */
+const batch = z.object({ backups: z.array(ref).min(1) });
 
 const limits = backupLimitsFromEnv();
 
@@ -31,8 +33,12 @@ async function advanceOne(body: unknown): Promise<{ site: string; backupId: stri
   if (!parsed.success) {
     throw new InvalidInputError(`invalid advance-backup input: ${z.prettifyError(parsed.error)}`);
   }
-  const site = findSite(defaultConfig(), parsed.data.site);
-  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits);
+  const config = defaultConfig();
+  const site = findSite(config, parsed.data.site);
+  const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits, {
+    sites: config.sites,
+    fromSweeper: true,
+  });
   return { site: site.name, backupId: backup.id, phase: backup.status.phase };
 }
 
@@ -45,16 +51,31 @@ async function advanceOne(body: unknown): Promise<{ site: string; backupId: stri
 export const handler = lambda(async function advanceBackupHandler(event: unknown) {
   const messages = snsMessages(event);
   if (messages === undefined) return advanceOne(event);
-  const results = [];
-  for (const message of messages) {
+  const bodies = messages.flatMap((message): unknown[] => {
     try {
-      results.push(await advanceOne(parseMessage(message)));
+      const body = parseMessage(message);
+      const many = batch.safeParse(body);
+      return many.success ? many.data.backups : [body];
     } catch (error) {
-      if (!isPermanent(error)) throw error;
       logger.error('dropping advance-backup message that can never succeed', {
         error: asError(error).message,
       });
+      return [];
     }
-  }
-  return { advanced: results };
+  });
+  // Together: each waits at most its pacing wait, so the batch fits the function's timeout.
+  const results = await Promise.all(
+    bodies.map(async (body) => {
+      try {
+        return await advanceOne(body);
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        logger.error('dropping advance-backup message that can never succeed', {
+          error: asError(error).message,
+        });
+        return undefined;
+      }
+    }),
+  );
+  return { advanced: results.filter((r) => r !== undefined) };
 });

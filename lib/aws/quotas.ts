@@ -15,6 +15,11 @@ export function serviceQuotasClient(clients: AwsClients, region: string): Servic
 /** The EBS quota that bounds DR copies. https://docs.aws.amazon.com/ebs/latest/userguide/ebs-resource-quotas.html */
 export const EBS_COPY_QUOTA_NAME = 'Concurrent snapshot copies per destination Region';
 
+/** The RDS quota on cross-Region copies in flight. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html */
+export const RDS_COPY_QUOTA_NAME = 'Cross-Region snapshot copy requests';
+
+export type { QuotaReading };
+
 /** Service Quotas in one region: quotas are looked up by their published name, then read applied. */
 export class QuotaReader {
   constructor(
@@ -30,12 +35,13 @@ export class QuotaReader {
   async byName(serviceCode: string, quotaName: string): Promise<QuotaReading> {
     let code: string | undefined;
     let defaultValue: number | undefined;
+    const wanted = quotaName.toLowerCase();
     try {
       for await (const page of paginateListAWSDefaultServiceQuotas(
         { client: this.quotas },
         { ServiceCode: serviceCode },
       )) {
-        const quota = (page.Quotas ?? []).find((q) => q.QuotaName === quotaName);
+        const quota = (page.Quotas ?? []).find((q) => q.QuotaName?.toLowerCase() === wanted);
         if (quota !== undefined) {
           code = quota.QuotaCode;
           defaultValue = quota.Value;

@@ -1,6 +1,12 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
-import { AwsCallError, NotFoundError, SnapshotMismatchError } from '../errors';
+import {
+  AwsCallError,
+  ConcurrentUpdateError,
+  NotFoundError,
+  SnapshotMismatchError,
+  ThrottledError,
+} from '../errors';
 import { lockDrCopies } from '../retention/snapshot-lock';
 import {
   backupSelector,
@@ -12,9 +18,22 @@ import {
 } from '../tags/vocabulary';
 import type { ObservedSnapshot } from '../trust/verify-snapshot';
 import { accountOfArn } from '../trust/verify-snapshot';
+import {
+  type CopyKind,
+  type CopyQueue,
+  type CopyRelease,
+  type CopyRequest,
+  changeCopyQueue,
+  type InFlightEntry,
+  type QueueChange,
+  type QueueOutcome,
+  type Supersession,
+  staleInFlight,
+} from './copy-queue';
 import { discoverParts } from './discover-parts';
 import type { Backup, BackupPart } from './model';
 import { awaitsDiscovery, isTerminal } from './model';
+import { unpaced } from './pacer';
 import { settleBackup } from './phase';
 import type { BackupPorts, DbSnapshotInfo, SnapshotInfo } from './ports';
 
@@ -24,12 +43,14 @@ export interface BackupLimits {
   ebsCopiesInFlight: number;
   /** RDS cross-region copies in flight per destination region (AWS allows 5 per account). */
   rdsCopiesInFlight: number;
-  /** Snapshots plus copies one call starts at most; the rest wait for the next call. */
+  /** Snapshots one call starts at most; the rest wait for the next call (copies: the slots). */
   maxStartsPerCall: number;
   /** A start claimed but not recorded for this long (a crashed caller) is looked up, then retried. */
   claimTimeoutMs: number;
-  /** A backup still open this long after it was created is closed with what it has. */
+  /** Snapshots still pending this long after the backup was created fail (queued copies never do). */
   giveUpAfterMs: number;
+  /** How long one call may wait for its region's EC2 request budget before leaving starts for later. */
+  pacingWaitMs: number;
 }
 
 export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
@@ -38,6 +59,7 @@ export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
   maxStartsPerCall: 20,
   claimTimeoutMs: 10 * 60_000,
   giveUpAfterMs: 36 * 3_600_000,
+  pacingWaitMs: 60_000,
 };
 
 type Observed = { id: string; arn?: string; state: 'pending' | 'completed' | 'failed'; error?: string };
@@ -261,88 +283,289 @@ function wantsSnapshot(part: BackupPart, now: Date, limits: BackupLimits): boole
   );
 }
 
-function wantsCopy(backup: Backup, part: BackupPart, now: Date, limits: BackupLimits): boolean {
-  if (!backup.spec.copyToDr || part.state !== 'completed' || part.snapshotId === undefined) return false;
-  if (part.copy.state === 'waiting') return true;
+/**
+ * A copy claimed but never recorded (a caller that crashed between the claim and the answer, or a
+ * copy the queue knows finished): held past the claim timeout, it is looked up by its tags
+ * (observe), then started again.
+ */
+function wantsRestart(backup: Backup, part: BackupPart, now: Date, limits: BackupLimits): boolean {
   return (
+    backup.spec.copyToDr &&
+    part.state === 'completed' &&
+    part.snapshotId !== undefined &&
     part.copy.state === 'pending' &&
     part.copy.snapshotId === undefined &&
     isStale(part.copy.startedAt, now, limits.claimTimeoutMs)
   );
 }
 
-/** Copies lifeboat has in flight into the DR region, per kind, for the concurrency limits. */
-async function copySlots(
-  ports: BackupPorts,
-  backup: Backup,
-  candidates: BackupPart[],
-  limits: BackupLimits,
-): Promise<{ ebs: number; rds: number }> {
-  const dr = backup.spec.drRegion;
-  const ebsWanted = candidates.some((p) => p.kind === 'ebs-volume');
-  const rdsWanted = candidates.some((p) => p.kind !== 'ebs-volume');
-  const [ebsInFlight, rdsInFlight] = await Promise.all([
-    ebsWanted ? ports.ebs(dr).countPendingCopies() : Promise.resolve(0),
-    rdsWanted ? ports.rds(dr).countPendingCopies() : Promise.resolve(0),
-  ]);
-  return {
-    ebs: Math.max(0, limits.ebsCopiesInFlight - ebsInFlight),
-    rds: Math.max(0, limits.rdsCopiesInFlight - rdsInFlight),
-  };
+function copyKindOf(part: BackupPart): CopyKind {
+  return part.kind === 'ebs-volume' ? 'ebs' : 'rds';
 }
 
-/** Chooses this call's starts: snapshots first, then copies within the free copy slots. */
-async function chooseWork(
-  ports: BackupPorts,
-  backup: Backup,
-  now: Date,
-  limits: BackupLimits,
-): Promise<Work[]> {
-  const work: Work[] = backup.status.parts
-    .filter((p) => wantsSnapshot(p, now, limits))
-    .slice(0, limits.maxStartsPerCall)
-    .map((p) => ({ what: 'snapshot', sourceId: p.sourceId }));
-  const copies = backup.status.parts.filter((p) => wantsCopy(backup, p, now, limits));
-  if (copies.length === 0 || work.length >= limits.maxStartsPerCall) return work;
-  const free = await copySlots(ports, backup, copies, limits);
-  for (const part of copies) {
-    if (work.length >= limits.maxStartsPerCall) break;
-    const key = part.kind === 'ebs-volume' ? 'ebs' : 'rds';
-    if (free[key] <= 0) continue;
-    free[key] -= 1;
-    work.push({ what: 'copy', sourceId: part.sourceId });
+/** The copies a backup asks its DR region's queue for: completed snapshots whose copy waits. */
+function copyRequests(backup: Backup): CopyRequest[] {
+  if (!backup.spec.copyToDr || isTerminal(backup.status.phase)) return [];
+  return backup.status.parts
+    .filter((p) => p.state === 'completed' && p.snapshotId !== undefined && p.copy.state === 'waiting')
+    .map((p) => ({
+      site: backup.site,
+      backupId: backup.id,
+      sourceId: p.sourceId,
+      kind: copyKindOf(p),
+      takenAt: p.startedAt ?? backup.spec.scheduledFor,
+    }));
+}
+
+/** Copies an observation ended (pending → completed or failed): their slots are free again. */
+function copyReleases(before: Backup, after: Backup): CopyRelease[] {
+  const out: CopyRelease[] = [];
+  for (const part of after.status.parts) {
+    const was = findPart(before, part.sourceId);
+    if (was?.copy.state !== 'pending') continue;
+    if (part.copy.state === 'completed' || part.copy.state === 'failed')
+      out.push({
+        site: after.site,
+        backupId: after.id,
+        sourceId: part.sourceId,
+        outcome: part.copy.state,
+        at: part.copy.completedAt,
+      });
   }
-  return work;
+  return out;
 }
 
-/** Marks the chosen work as started in the catalog; only the writer whose claim lands does the work. */
-async function claim(
+/** Copies of `kinds` lifeboat or anyone else has in flight into `region`, as AWS counts them for the quota. */
+async function copiesInFlightInAws(
   ports: BackupPorts,
-  backup: Backup,
-  work: Work[],
-  now: Date,
+  region: string,
+  kinds: readonly CopyKind[],
+): Promise<Partial<Record<CopyKind, number>>> {
+  const [ebs, rds] = await Promise.all([
+    kinds.includes('ebs') ? ports.ebs(region).countPendingCopies() : undefined,
+    kinds.includes('rds') ? ports.rds(region).countPendingCopies() : undefined,
+  ]);
+  return { ebs, rds };
+}
+
+/** The kinds a change can make room for or ask for: a fill (no change) may take either. */
+function kindsOf(change: Omit<QueueChange, 'take'>): CopyKind[] {
+  const kinds = new Set<CopyKind>();
+  for (const r of change.enqueue ?? []) kinds.add(r.kind);
+  for (const r of change.release ?? []) kinds.add(r.sourceId.startsWith('vol-') ? 'ebs' : 'rds');
+  return kinds.size === 0 ? ['ebs', 'rds'] : [...kinds];
+}
+
+const NOTHING_QUEUED: QueueOutcome & { queue?: CopyQueue } = {
+  taken: [],
+  superseded: [],
+  rejected: [],
+  queued: [],
+  copied: [],
+};
+
+/** A queue change without taking slots, and the queue as it is after it. */
+async function changeQueueAndRead(
+  ports: BackupPorts,
+  clock: Clock,
+  region: string,
+  change: Omit<QueueChange, 'take'>,
+): Promise<{ outcome: QueueOutcome; queue: CopyQueue }> {
+  let outcome: QueueOutcome = NOTHING_QUEUED;
+  const queue = await ports.catalog.updateCopyQueue(region, clock.now(), (q) => {
+    const result = changeCopyQueue(q, change, clock.now());
+    outcome = result.outcome;
+    return result.changed ? q : undefined;
+  });
+  return { outcome, queue };
+}
+
+/** One compare-and-swap on the DR region's copy queue; `take` also moves waiting copies into free slots. */
+async function changeQueue(
+  ports: BackupPorts,
+  clock: Clock,
+  region: string,
+  change: Omit<QueueChange, 'take'>,
   limits: BackupLimits,
-): Promise<Work[]> {
-  const at = now.toISOString();
-  let claimed: Work[] = [];
-  await ports.catalog.updateBackup(backup.site, backup.id, (b) => {
-    claimed = [];
-    for (const w of work) {
-      const part = findPart(b, w.sourceId);
-      if (part === undefined) continue;
-      if (w.what === 'snapshot' && wantsSnapshot(part, now, limits)) {
-        part.startedAt = at;
-        claimed.push(w);
-      } else if (w.what === 'copy' && wantsCopy(b, part, now, limits)) {
-        part.copy = { ...part.copy, state: 'pending', startedAt: at };
-        claimed.push(w);
-      }
-    }
-    if (claimed.length === 0) return undefined;
-    b.status.updatedAt = at;
+  take: boolean,
+): Promise<QueueOutcome & { queue: CopyQueue }> {
+  const kinds = kindsOf(change);
+  const inFlightInAws = take ? await copiesInFlightInAws(ports, region, kinds) : undefined;
+  const slots =
+    take && ports.copyLimits !== undefined
+      ? (await ports.copyLimits(region)).slots
+      : { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight };
+  let outcome: QueueOutcome = NOTHING_QUEUED;
+  const after = await ports.catalog.updateCopyQueue(region, clock.now(), (queue) => {
+    const result = changeCopyQueue(
+      queue,
+      { ...change, take: take ? { slots, inFlightInAws, kinds } : undefined },
+      clock.now(),
+    );
+    outcome = result.outcome;
+    return result.changed ? queue : undefined;
+  });
+  return { ...outcome, queue: after };
+}
+
+const isOf = (backup: { site: string; id: string }) => (e: { site: string; backupId: string }) =>
+  e.site === backup.site && e.backupId === backup.id;
+
+/** Records on `backup` what the queue said about its copies: queued, superseded, or to look up. */
+function markQueued(backup: Backup, outcome: QueueOutcome, at: string): void {
+  const own = isOf(backup);
+  for (const q of outcome.queued.filter(own)) {
+    const part = findPart(backup, q.sourceId);
+    if (part?.copy.state === 'waiting') part.copy.queuedAt ??= at;
+  }
+  for (const r of outcome.rejected.filter(own)) supersede(backup, r.sourceId, r.by);
+  for (const c of outcome.copied.filter(own)) {
+    const part = findPart(backup, c.sourceId);
+    // Stale at once, so the next call looks the copy up by its tags before starting it again.
+    if (part?.copy.state === 'waiting')
+      part.copy = { ...part.copy, state: 'pending', startedAt: new Date(0).toISOString() };
+  }
+}
+
+function supersede(backup: Backup, sourceId: string, by: string): boolean {
+  const part = findPart(backup, sourceId);
+  if (part?.copy.state !== 'waiting') return false;
+  part.copy = { region: part.copy.region, state: 'superseded', supersededBy: by };
+  return true;
+}
+
+/** Writes what copy starts from the queue did; a part no longer waiting (or restarting) is left as is. */
+function recordCopyStarts(backup: Backup, outcomes: Outcome[], at: string): boolean {
+  let changed = false;
+  for (const o of outcomes) {
+    const part = findPart(backup, o.work.sourceId);
+    if (part === undefined) continue;
+    const restarting = part.copy.state === 'pending' && part.copy.snapshotId === undefined;
+    if (part.copy.state !== 'waiting' && !restarting) continue;
+    changed = true;
+    const queuedAt = part.copy.queuedAt;
+    if (o.result === 'retry-later') part.copy = { region: part.copy.region, state: 'waiting', queuedAt };
+    else if (o.result === 'failed') part.copy = { ...part.copy, state: 'failed', error: o.error };
+    else
+      part.copy = {
+        region: part.copy.region,
+        state: o.observed.state === 'pending' ? 'pending' : o.observed.state,
+        snapshotId: o.observed.id,
+        startedAt: at,
+        completedAt: o.observed.state === 'pending' ? undefined : at,
+        queuedAt,
+      };
+  }
+  return changed;
+}
+
+/**
+ * The queue's view of a copy start that did not leave a copy running (refused, or already ended
+ * in its answer, as a copy of a tiny snapshot may): its slot goes back.
+ */
+function releaseOf(backup: { site: string; id: string }, o: Outcome, at: string): CopyRelease | undefined {
+  const ref = { site: backup.site, backupId: backup.id, sourceId: o.work.sourceId };
+  if (o.result === 'started')
+    return o.observed.state === 'pending' ? undefined : { ...ref, outcome: o.observed.state, at };
+  return { ...ref, outcome: o.result === 'failed' ? 'failed' : 'retry' };
+}
+
+/** Brings the phase in line with the parts; true if that made the backup terminal. */
+function settle(backup: Backup, now: Date, limits: BackupLimits): boolean {
+  const was = isTerminal(backup.status.phase);
+  settleBackup(backup, now, limits.giveUpAfterMs);
+  return !was && isTerminal(backup.status.phase);
+}
+
+/** A compare-and-swap on a backup that also settles it, and tells telemetry if it finished. */
+async function updateAndSettle(
+  ports: BackupPorts,
+  clock: Clock,
+  ref: { site: string; id: string },
+  limits: BackupLimits,
+  mutate: (backup: Backup, at: string) => void,
+): Promise<Backup> {
+  let finished = false;
+  const backup = await ports.catalog.updateBackup(ref.site, ref.id, (b) => {
+    finished = false;
+    if (isTerminal(b.status.phase)) return undefined;
+    const before = JSON.stringify(b.status);
+    const now = clock.now();
+    mutate(b, now.toISOString());
+    finished = settle(b, now, limits);
+    if (JSON.stringify(b.status) === before) return undefined;
+    b.status.updatedAt = now.toISOString();
     return b;
   });
-  return claimed;
+  if (finished) ports.telemetry?.backupFinished(backup);
+  return backup;
+}
+
+/** Marks older backups' waiting copies superseded by the newer ones that replaced them in the queue. */
+async function supersedeOlder(
+  ports: BackupPorts,
+  clock: Clock,
+  list: readonly Supersession[],
+  limits: BackupLimits,
+): Promise<void> {
+  const byBackup = new Map<string, Supersession[]>();
+  for (const s of list)
+    byBackup.set(`${s.site}/${s.backupId}`, [...(byBackup.get(`${s.site}/${s.backupId}`) ?? []), s]);
+  await Promise.all(
+    [...byBackup.values()].map(async (group) => {
+      const first = group[0];
+      if (first === undefined) return;
+      try {
+        await updateAndSettle(ports, clock, { site: first.site, id: first.backupId }, limits, (b) => {
+          for (const s of group) supersede(b, s.sourceId, s.by);
+        });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }),
+  );
+}
+
+/**
+ * Starts copies the queue gave this caller for other backups (a freed slot is refilled by whoever
+ * sees it free, not only by the backup that freed it), one record write per backup. Returns the
+ * slots to give back: copies AWS did not start, and entries whose backup is gone or done.
+ */
+async function startQueuedCopies(
+  ports: BackupPorts,
+  clock: Clock,
+  sites: ReadonlyMap<string, Site>,
+  entries: readonly InFlightEntry[],
+  limits: BackupLimits,
+): Promise<CopyRelease[]> {
+  const groups = new Map<string, InFlightEntry[]>();
+  for (const e of entries)
+    groups.set(`${e.site}/${e.backupId}`, [...(groups.get(`${e.site}/${e.backupId}`) ?? []), e]);
+  const releases = await Promise.all(
+    [...groups.values()].map(async (group): Promise<CopyRelease[]> => {
+      const first = group[0];
+      const site = first === undefined ? undefined : sites.get(first.site);
+      const backup =
+        first === undefined ? undefined : await ports.catalog.getBackup(first.site, first.backupId);
+      const drop = (e: InFlightEntry): CopyRelease => ({ ...e, outcome: 'failed' });
+      if (site === undefined || backup === undefined || isTerminal(backup.status.phase))
+        return group.map(drop);
+      const startable = group.filter((e) => findPart(backup, e.sourceId)?.copy.state === 'waiting');
+      const outcomes = await Promise.all(
+        startable.map((e) => perform(ports, site, backup, { what: 'copy', sourceId: e.sourceId })),
+      );
+      await updateAndSettle(ports, clock, backup, limits, (b, at) => {
+        recordCopyStarts(b, outcomes, at);
+      });
+      return [
+        ...group.filter((e) => !startable.includes(e)).map(drop),
+        ...outcomes
+          .map((o) => releaseOf(backup, o, clock.now().toISOString()))
+          .filter((r): r is CopyRelease => r !== undefined),
+      ];
+    }),
+  );
+  return releases.flat();
 }
 
 /**
@@ -517,11 +740,27 @@ async function completeDiscovery(
   });
 }
 
+export interface AdvanceOptions {
+  /** Sites whose backups' queued copies this caller may start too (default: the backup's own site). */
+  sites?: readonly Site[];
+  /** The sweeper's work: the backup was listed as open, so a finished one's marker is stale. */
+  fromSweeper?: boolean;
+}
+
+function siteMap(site: Site, sites: readonly Site[] | undefined): Map<string, Site> {
+  const map = new Map((sites ?? []).map((s) => [s.name, s]));
+  map.set(site.name, site);
+  return map;
+}
+
 /**
  * Takes one idempotent step forward on a backup: finds its volumes and database if that is still
- * to do, observes its snapshots and copies, starts the snapshots and DR copies that are due
- * (within AWS's copy limits and `maxStartsPerCall`), records what happened and settles the phase. Safe to call any number of times, concurrently, from events
- * and the sweeper: every catalog write is a compare-and-swap and every start is claimed first.
+ * to do, observes its snapshots and copies, starts the snapshots that are due (paced by the
+ * region's EC2 budget, at most `maxStartsPerCall`), hands its completed snapshots to the DR copy
+ * queue and starts whatever copies the queue gives free slots to (its own or other backups'),
+ * records what happened and settles the phase. Safe to call any number of times, concurrently,
+ * from events and the sweeper: every catalog write is a compare-and-swap and every start is
+ * claimed first (a snapshot on the backup record, a copy by its slot in the queue).
  */
 export async function advanceBackup(
   ports: BackupPorts,
@@ -529,6 +768,27 @@ export async function advanceBackup(
   site: Site,
   backupId: string,
   limits: Partial<BackupLimits> = {},
+  options: AdvanceOptions = {},
+): Promise<Backup> {
+  try {
+    return await advanceOnce(ports, clock, site, backupId, limits, options);
+  } catch (error) {
+    // Throttled (after the SDK's retries) or outraced on the catalog: the step ends normally with
+    // the work left for the next event or the sweeper; an invocation error would only be retried.
+    if (!(error instanceof ThrottledError || error instanceof ConcurrentUpdateError)) throw error;
+    const recorded = await ports.catalog.getBackup(site.name, backupId);
+    if (recorded === undefined) throw error;
+    return recorded;
+  }
+}
+
+async function advanceOnce(
+  ports: BackupPorts,
+  clock: Clock,
+  site: Site,
+  backupId: string,
+  limits: Partial<BackupLimits>,
+  options: AdvanceOptions,
 ): Promise<Backup> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   const { catalog } = ports;
@@ -538,7 +798,8 @@ export async function advanceBackup(
     throw new NotFoundError(`site ${site.name} has no backup ${backupId}`, { site: site.name, backupId });
   }
   if (isTerminal(current.status.phase)) {
-    await catalog.clearOpenMarker(site.name, backupId);
+    // An event for a finished backup costs no write; the sweeper's call clears a marker a crash left.
+    if (options.fromSweeper === true) await catalog.clearOpenMarker(site.name, backupId);
     return current;
   }
   // Past the deadline an undiscovered backup is not searched again: it is closed below as Failed.
@@ -546,11 +807,50 @@ export async function advanceBackup(
     awaitsDiscovery(current) && !isOverdue(current, clock.now(), bounds)
       ? await completeDiscovery(ports, clock, site, current)
       : current;
+  const sites = siteMap(site, options.sites);
+  const { primaryRegion, drRegion } = discovered.spec;
 
   const observed = await observe(ports, site, discovered, clock.now(), bounds);
-  let backup = await catalog.updateBackup(site.name, backupId, (b) =>
-    applyObservations(b, observed, clock.now()) ? b : undefined,
-  );
+  // What the queue must hear before the record is written: slots the observation freed, and
+  // every waiting copy (idempotent; a new one is queued, an older one of its volume superseded).
+  const preview = structuredClone(discovered);
+  applyObservations(preview, observed, clock.now());
+  const releases = copyReleases(discovered, preview);
+  const requests = copyRequests(preview);
+  const queued =
+    releases.length > 0 || requests.length > 0
+      ? await changeQueue(
+          ports,
+          clock,
+          drRegion,
+          { release: releases, enqueue: requests, canStart: (name) => sites.has(name) },
+          bounds,
+          true,
+        )
+      : NOTHING_QUEUED;
+
+  // One write: observations, the queue's answers, and the claims of this call's starts.
+  const now = clock.now();
+  const claimedAt = now.toISOString();
+  // Past the deadline no snapshot is started; copies still are (a queued copy never fails).
+  const overdue = isOverdue(discovered, now, bounds);
+  let snapshots: Work[] = [];
+  let restarts: Work[] = [];
+  let backup = await updateAndSettle(ports, clock, discovered, bounds, (b) => {
+    snapshots = [];
+    restarts = [];
+    applyObservations(b, observed, now);
+    markQueued(b, queued, claimedAt);
+    for (const part of b.status.parts) {
+      if (!overdue && snapshots.length < bounds.maxStartsPerCall && wantsSnapshot(part, now, bounds)) {
+        part.startedAt = claimedAt;
+        snapshots.push({ what: 'snapshot', sourceId: part.sourceId });
+      } else if (wantsRestart(b, part, now, bounds)) {
+        part.copy.startedAt = claimedAt;
+        restarts.push({ what: 'copy', sourceId: part.sourceId });
+      }
+    }
+  });
   // A DR copy observed completed just now is locked (site protection.snapshotLock).
   const copiesDone = backup.status.parts.filter(
     (p) => p.kind === 'ebs-volume' && observed.get(p.sourceId)?.copy?.state === 'completed',
@@ -561,31 +861,130 @@ export async function advanceBackup(
     backup,
     copiesDone.flatMap((p) => p.copy.snapshotId ?? []),
   );
+  const own = isOf(backup);
+  const ownCopies: Work[] = queued.taken.filter(own).map((e) => ({ what: 'copy', sourceId: e.sourceId }));
+  const started = isTerminal(backup.status.phase) ? [] : [...snapshots, ...restarts, ...ownCopies];
 
-  const now = clock.now();
-  // Past the deadline nothing new is started: the backup is closed below with what it has.
-  const overdue = isOverdue(backup, now, bounds);
-  const work = isTerminal(backup.status.phase) || overdue ? [] : await chooseWork(ports, backup, now, bounds);
-  if (work.length > 0) {
-    const claimed = await claim(ports, backup, work, now, bounds);
-    const outcomes = await Promise.all(claimed.map((w) => perform(ports, site, backup, w)));
-    const claimedAt = now.toISOString();
-    backup = await catalog.updateBackup(site.name, backupId, (b) =>
-      recordOutcomes(b, outcomes, claimedAt, clock.now()) ? b : undefined,
+  const startSnapshots = async (): Promise<Outcome[]> => {
+    const ebs = snapshots.filter((w) => findPart(backup, w.sourceId)?.kind === 'ebs-volume');
+    const granted = await (ports.pacer ?? unpaced).acquire(
+      primaryRegion,
+      'createSnapshot',
+      ebs.length,
+      bounds.pacingWaitMs,
     );
+    const paced = new Set(ebs.slice(granted));
+    const current = backup;
+    return Promise.all(
+      snapshots.map((w) =>
+        paced.has(w) ? { work: w, result: 'retry-later' as const } : perform(ports, site, current, w),
+      ),
+    );
+  };
+  const startCopies = (): Promise<Outcome[]> =>
+    Promise.all([...restarts, ...ownCopies].map((w) => perform(ports, site, backup, w)));
+  const [snapshotOutcomes, copyOutcomes, othersReleases] = await Promise.all([
+    started.length === 0 ? [] : startSnapshots(),
+    started.length === 0 ? [] : startCopies(),
+    startQueuedCopies(
+      ports,
+      clock,
+      sites,
+      queued.taken.filter((e) => !own(e)),
+      bounds,
+    ),
+  ]);
+  const restartOutcomes = copyOutcomes.slice(0, restarts.length);
+  const queueOutcomes = copyOutcomes.slice(restarts.length);
+  if (snapshotOutcomes.length + copyOutcomes.length > 0) {
+    backup = await updateAndSettle(ports, clock, backup, bounds, (b, at) => {
+      recordOutcomes(b, [...snapshotOutcomes, ...restartOutcomes], claimedAt, new Date(at));
+      recordCopyStarts(b, queueOutcomes, at);
+    });
   }
-
-  let finished = false;
-  backup = await catalog.updateBackup(site.name, backupId, (b) => {
-    finished = false;
-    if (isTerminal(b.status.phase)) return undefined;
-    const before = JSON.stringify(b.status);
-    settleBackup(b, clock.now(), bounds.giveUpAfterMs);
-    if (JSON.stringify(b.status) === before) return undefined;
-    finished = isTerminal(b.status.phase);
-    b.status.updatedAt = clock.now().toISOString();
-    return b;
-  });
-  if (finished) ports.telemetry?.backupFinished(backup);
+  // Hand back the slots of copies that did not start; the sweeper or the next event takes them again.
+  const giveBack = [
+    ...othersReleases,
+    ...copyOutcomes
+      .map((o) => releaseOf(backup, o, clock.now().toISOString()))
+      .filter((r): r is CopyRelease => r !== undefined),
+  ];
+  if (giveBack.length > 0) await changeQueue(ports, clock, drRegion, { release: giveBack }, bounds, false);
+  if (queued.superseded.length > 0) await supersedeOlder(ports, clock, queued.superseded, bounds);
   return backup;
+}
+
+/**
+ * Slots held past the claim timeout: a copy whose caller crashed after taking the slot is marked
+ * for lookup on its backup (the next advance finds it by its tags, or starts it); a slot whose
+ * copy already ended, or whose backup is gone, is given back.
+ */
+async function reconcileStale(
+  ports: BackupPorts,
+  clock: Clock,
+  stale: readonly InFlightEntry[],
+  limits: BackupLimits,
+): Promise<CopyRelease[]> {
+  const releases: CopyRelease[] = [];
+  for (const entry of stale) {
+    const backup = await ports.catalog.getBackup(entry.site, entry.backupId);
+    const copy = backup === undefined ? undefined : findPart(backup, entry.sourceId)?.copy;
+    if (backup === undefined || copy === undefined || isTerminal(backup.status.phase)) {
+      releases.push({
+        ...entry,
+        outcome: copy?.state === 'completed' ? 'completed' : 'failed',
+        at: copy?.completedAt,
+      });
+    } else if (copy.state === 'waiting') {
+      await updateAndSettle(ports, clock, backup, limits, (b) => {
+        const part = findPart(b, entry.sourceId);
+        if (part?.copy.state === 'waiting')
+          part.copy = { ...part.copy, state: 'pending', startedAt: new Date(0).toISOString() };
+      });
+    } else if (copy.state !== 'pending') {
+      releases.push({
+        ...entry,
+        outcome: copy.state === 'completed' ? 'completed' : 'failed',
+        at: copy.completedAt,
+      });
+    }
+  }
+  return releases;
+}
+
+/**
+ * Fills the free copy slots of DR region `region` from its queue, oldest DR copy first, starts
+ * those copies and gives back slots held too long (the sweeper's call: slots freed while events
+ * were lost are used too). Returns the queue as it left it, for the DR freshness it records.
+ */
+export async function fillCopySlots(
+  ports: BackupPorts,
+  clock: Clock,
+  sites: readonly Site[],
+  region: string,
+  limits: Partial<BackupLimits> = {},
+): Promise<{ started: number; queue: CopyQueue }> {
+  const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
+  const known = new Map(sites.map((s) => [s.name, s]));
+  const before = await ports.catalog.getCopyQueue(region, clock.now());
+  const stale = await reconcileStale(
+    ports,
+    clock,
+    staleInFlight(before, clock.now(), bounds.claimTimeoutMs),
+    bounds,
+  );
+  const queued = await changeQueue(
+    ports,
+    clock,
+    region,
+    { release: stale, canStart: (name) => known.has(name) },
+    bounds,
+    true,
+  );
+  const releases = await startQueuedCopies(ports, clock, known, queued.taken, bounds);
+  const queue =
+    releases.length > 0
+      ? (await changeQueueAndRead(ports, clock, region, { release: releases })).queue
+      : queued.queue;
+  return { started: queued.taken.length - releases.length, queue };
 }

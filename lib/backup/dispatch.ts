@@ -16,17 +16,35 @@ export interface WorkTopic {
  * invocations wait up to six hours for a free slot) and no sweep runs long.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  */
-export function topicDispatch(topic: WorkTopic, parallel = 10): BackupDispatch {
+export function topicDispatch(
+  topic: WorkTopic,
+  perMessage = WORK_PER_MESSAGE,
+  parallel = 10,
+): BackupDispatch {
   return async function publishWork(refs) {
-    for (let start = 0; start < refs.length; start += parallel) {
+    const messages: BackupRef[][] = [];
+    for (let start = 0; start < refs.length; start += perMessage)
+      messages.push(refs.slice(start, start + perMessage));
+    for (let start = 0; start < messages.length; start += parallel) {
       await Promise.all(
-        refs
+        messages
           .slice(start, start + parallel)
-          .map((ref) => topic.publish('advance-backup', JSON.stringify(ref))),
+          .map((batch) =>
+            topic.publish(
+              'advance-backup',
+              JSON.stringify(batch.length === 1 ? batch[0] : { backups: batch }),
+            ),
+          ),
       );
     }
   };
 }
+
+/**
+ * Backups per work message: one advance-backup invocation takes several (concurrently, each
+ * bounded by its pacing wait), so invocations grow with open backups ÷ this, not with open backups.
+ */
+export const WORK_PER_MESSAGE = 10;
 
 /**
  * Advances open backups in this process, a few at a time (local runs, small installs). A failure
@@ -49,7 +67,10 @@ export function inlineDispatch(
         const site = config.sites.find((s) => s.name === ref?.site);
         if (site === undefined) continue;
         try {
-          await advanceBackup(ports, clock, site, ref.backupId, options.limits);
+          await advanceBackup(ports, clock, site, ref.backupId, options.limits, {
+            sites: config.sites,
+            fromSweeper: true,
+          });
         } catch (error) {
           options.onError?.(ref, error);
         }

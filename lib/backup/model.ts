@@ -8,8 +8,9 @@ export type BackupKind = z.infer<typeof backupKindSchema>;
  * A backup's lifecycle (after Velero's phases):
  * - Pending: volumes and database still to be found (`status.discovered: false`), or snapshots
  *   started and not all completed;
- * - Copying: every snapshot completed, DR copies under way;
- * - Completed: every part snapshotted and copied to the DR region;
+ * - Copying: every snapshot completed, DR copies under way or queued for a copy slot;
+ * - Completed: every part snapshotted and its DR copy completed or superseded by a newer
+ *   backup's copy of the same volume;
  * - PartiallyFailed: some parts are usable, some failed;
  * - Failed: nothing usable.
  */
@@ -22,8 +23,12 @@ const partKindSchema = z.enum(['ebs-volume', 'rds-instance', 'rds-cluster']);
 export type PartKind = z.infer<typeof partKindSchema>;
 const snapshotStateSchema = z.enum(['pending', 'completed', 'failed']);
 export type SnapshotState = z.infer<typeof snapshotStateSchema>;
-/** `waiting`: not started because the source snapshot is not done or the copy slots are full. */
-const copyStateSchema = z.enum(['waiting', 'pending', 'completed', 'failed', 'skipped']);
+/**
+ * `waiting`: not started because the source snapshot is not done or the copy slots are full;
+ * `superseded`: dropped before it started because a newer backup's snapshot of the same volume
+ * completed and is copied instead (DR freshness counts the newest copy, not every night's).
+ */
+const copyStateSchema = z.enum(['waiting', 'pending', 'completed', 'failed', 'skipped', 'superseded']);
 export type CopyState = z.infer<typeof copyStateSchema>;
 
 const tagsSchema = z.record(z.string(), z.string());
@@ -72,6 +77,10 @@ const backupPartSchema = z.object({
     startedAt: z.string().optional(),
     completedAt: z.string().optional(),
     error: z.string().optional(),
+    /** When the waiting copy joined its DR region's copy queue (lib/backup/copy-queue.ts). */
+    queuedAt: z.string().optional(),
+    /** The newer backup whose copy of the same volume replaced this one (state `superseded`). */
+    supersededBy: z.string().optional(),
   }),
 });
 export type BackupPart = z.infer<typeof backupPartSchema>;
@@ -126,6 +135,27 @@ export type Backup = z.infer<typeof backupSchema>;
 /** True while a backup's volumes and database are still to be found (no parts yet). */
 export function awaitsDiscovery(backup: Backup): boolean {
   return backup.status.discovered === false;
+}
+
+/**
+ * What a backup needs from the sweeper: `active` while it has discovery, snapshots, copies to
+ * queue or copies in flight (events may be lost: the sweeper advances it); `parked` while all it
+ * waits for is a copy slot (the DR copy queue moves it, the sweeper only checks it now and then);
+ * `done` once terminal.
+ */
+export type BackupWork = 'active' | 'parked' | 'done';
+
+/** The sweeper's view of a backup (which open-work index its marker is in). */
+export function workOf(backup: Backup): BackupWork {
+  if (isTerminal(backup.status.phase)) return 'done';
+  if (awaitsDiscovery(backup)) return 'active';
+  const parked = backup.status.parts.every(
+    (p) =>
+      p.state !== 'pending' &&
+      p.copy.state !== 'pending' &&
+      (p.copy.state !== 'waiting' || p.copy.queuedAt !== undefined),
+  );
+  return parked ? 'parked' : 'active';
 }
 
 /** True once a backup will not change phase again. */

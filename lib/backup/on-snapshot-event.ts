@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
-import { AwsCallError, NotFoundError } from '../errors';
+import { AwsCallError, NotFoundError, ThrottledError } from '../errors';
 import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
 import { advanceBackup, type BackupLimits } from './advance-backup';
 import type { SnapshotSignal } from './events';
@@ -101,7 +101,15 @@ export async function onSnapshotEvent(
   const outcome: EventOutcome = { advanced: [], ignored: [] };
   const refs = new Map<string, { ref: BackupRef; signals: SnapshotSignal[] }>();
   for (const signal of signals) {
-    const ref = await resolve(ports, signal);
+    let ref: BackupRef | undefined;
+    try {
+      ref = await resolve(ports, signal);
+    } catch (error) {
+      // Throttled looking the snapshot up: the sweeper advances its backup anyway.
+      if (!(error instanceof ThrottledError)) throw error;
+      outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'throttled; left for the sweeper' });
+      continue;
+    }
     if (ref === undefined) {
       outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'not a lifeboat snapshot' });
       continue;
@@ -122,7 +130,7 @@ export async function onSnapshotEvent(
     }
     try {
       for (const signal of forRef) await recordFailure(ports, ref, signal, clock.now().toISOString());
-      const backup = await advanceBackup(ports, clock, site, ref.backupId, limits);
+      const backup = await advanceBackup(ports, clock, site, ref.backupId, limits, { sites: config.sites });
       outcome.advanced.push({ site: ref.site, backupId: ref.backupId, phase: backup.status.phase });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;

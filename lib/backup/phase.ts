@@ -8,6 +8,9 @@ function describeFailure(part: BackupPart): string | undefined {
   return undefined;
 }
 
+/** A DR copy that needs nothing more: done, not wanted, or replaced by a newer backup's copy. */
+const COPY_DONE: readonly BackupPart['copy']['state'][] = ['completed', 'skipped', 'superseded'];
+
 /** The phase the parts add up to (Velero-style: any unfinished part keeps the backup open). */
 export function phaseOf(backup: Backup): BackupPhase {
   if (awaitsDiscovery(backup)) return 'Pending';
@@ -17,16 +20,15 @@ export function phaseOf(backup: Backup): BackupPhase {
     parts.some((p) => p.state === 'completed' && (p.copy.state === 'waiting' || p.copy.state === 'pending'))
   )
     return 'Copying';
-  const done = parts.filter(
-    (p) => p.state === 'completed' && (p.copy.state === 'completed' || p.copy.state === 'skipped'),
-  );
+  const done = parts.filter((p) => p.state === 'completed' && COPY_DONE.includes(p.copy.state));
   if (parts.length > 0 && done.length === parts.length) return 'Completed';
   return parts.some((p) => p.state === 'completed') ? 'PartiallyFailed' : 'Failed';
 }
 
 /**
- * Brings a backup's phase in line with its parts, failing what is still open after `giveUpAfterMs`
- * (so no backup stays open for ever) and stamping completion. Returns the same object, changed.
+ * Brings a backup's phase in line with its parts, failing snapshots still open `giveUpAfterMs`
+ * after the backup began and copies in flight that long after they started (so no backup stays
+ * open for ever; a queued copy ends copied or superseded) and stamping completion. Returns the same object, changed.
  */
 export function settleBackup(backup: Backup, now: Date, giveUpAfterMs: number): Backup {
   if (isTerminal(backup.status.phase)) return backup;
@@ -52,10 +54,14 @@ export function settleBackup(backup: Backup, now: Date, giveUpAfterMs: number): 
       part.error = `did not complete within ${hours} h`;
     }
     if (part.state === 'failed' && part.copy.state === 'waiting') part.copy.state = 'skipped';
+    // A copy waiting for a slot never fails (the copy quota is not the backup's fault: it is
+    // copied, or superseded by the next backup's copy); one in flight gets the deadline from its start.
+    const copyStarted = part.copy.startedAt === undefined ? undefined : new Date(part.copy.startedAt);
     if (
-      overdue &&
       part.state === 'completed' &&
-      (part.copy.state === 'waiting' || part.copy.state === 'pending')
+      part.copy.state === 'pending' &&
+      copyStarted !== undefined &&
+      now.getTime() - copyStarted.getTime() > giveUpAfterMs
     ) {
       part.copy.state = 'failed';
       part.copy.error = `did not complete within ${hours} h`;

@@ -1,11 +1,14 @@
 // The shapes are the adapters' own (plain data, no SDK types), so the ports re-use them.
+
 import type { SnapshotInfo, VolumeInfo } from '../aws/ec2';
 import type { DatabaseInfo, DatabaseKind, DbSnapshotInfo } from '../aws/rds';
 import type { SnapshotLockInfo, SnapshotLockRequest } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import type { Tags } from '../tags/vocabulary';
 import type { SnapshotTrust, TrustTelemetry } from '../trust/snapshot-trust';
+import type { CopyLimits } from './copy-limits';
 import type { Backup } from './model';
+import type { RequestPacer } from './pacer';
 
 export type {
   DatabaseInfo,
@@ -88,4 +91,8 @@ export interface BackupPorts {
   /** Checks in AWS every snapshot the backup adopts or copies; its stage is written on all it makes. */
   trust: SnapshotTrust;
   telemetry?: BackupTelemetry;
+  /** The region's EC2 request budget that snapshot starts spend (lib/backup/pacer.ts); none: unpaced. */
+  pacer?: RequestPacer;
+  /** A DR region's copy-concurrency quotas (Service Quotas); none: the limits the caller passes. */
+  copyLimits?(region: string): Promise<CopyLimits>;
 }

@@ -1,44 +1,77 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
+import { type BackupLimits, fillCopySlots } from './advance-backup';
+import { type CopyQueue, drCopyAges, queueKey } from './copy-queue';
 import type { BackupRef } from './on-snapshot-event';
 import type { BackupPorts } from './ports';
 
-/** Hands open backups to whoever advances them: an SQS queue in AWS, a direct call locally. */
+/** Hands open backups to whoever advances them: an SNS topic in AWS, a direct call locally. */
 export type BackupDispatch = (refs: BackupRef[]) => Promise<void>;
 
-/** Per-site freshness, for the "no backup completed in 26 h" alarm. */
-export interface SweepTelemetry {
-  newestCompletedBackup(site: string, ageSeconds: number | undefined): void;
+/** DR freshness (age of each volume's newest completed DR copy), fleet-wide or for one site. */
+export interface DrFreshness {
+  /** Volumes and databases with a DR copy, or waiting for their first. */
+  volumes: number;
+  /** Of those, how many have never had a DR copy completed. */
+  neverCopied: number;
+  /** DR RPO: the largest and the 95th-percentile age, in seconds (absent when nothing was copied). */
+  maxSeconds?: number;
+  p95Seconds?: number;
 }
 
-const SITES_IN_PARALLEL = 16;
+/** Fleet-wide signals the sweeper reports every run (a few metrics, not a few per site). */
+export interface SweepTelemetry {
+  drFreshness(fleet: DrFreshness): void;
+}
 
 export interface SweepResult {
   dispatched: BackupRef[];
-  sites: { site: string; open: number; newestCompletedAgeSeconds?: number }[];
+  /** Whether backups parked on the copy queue were checked too (once an hour). */
+  parkedChecked: boolean;
+  copiesStarted: number;
+  fleet: DrFreshness;
+  /** Per site: the detail behind the fleet figures, for logs and the CLI. */
+  sites: { site: string; drFreshness: DrFreshness }[];
+}
+
+export interface SweepOptions {
+  limits?: Partial<BackupLimits>;
+  /** How often parked backups are advanced anyway, in case their queue entry was lost (default 1 h). */
+  parkedEveryMs?: number;
+  /** The sweeper's own period (the schedule's rate), to know which run is the hour's first. */
+  sweepEveryMs?: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** DR freshness of the volumes in `queues`, optionally of one site only. */
+export function drFreshness(queues: readonly CopyQueue[], now: Date, site?: string): DrFreshness {
+  const ofSite = (key: string) => site === undefined || key.startsWith(`${site}/`);
+  const ages: number[] = [];
+  const keys = new Set<string>();
+  for (const queue of queues) {
+    for (const [key, age] of drCopyAges(queue, now)) if (ofSite(key)) ages.push(age);
+    for (const e of [...Object.values(queue.waiting), ...Object.values(queue.inFlight)])
+      if (ofSite(queueKey(e))) keys.add(queueKey(e));
+    for (const key of Object.keys(queue.newest)) if (ofSite(key)) keys.add(key);
+  }
+  ages.sort((a, b) => a - b);
+  const round = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
+  return {
+    volumes: keys.size,
+    neverCopied: keys.size - ages.length,
+    maxSeconds: round(ages[ages.length - 1]),
+    p95Seconds: round(percentile(ages, 95)),
+  };
 }
 
 /**
- * Age of the site's newest Completed backup. Listing is newest first and each listed record is
- * read, so small pages: usually the first page of five has it.
- */
-async function newestCompletedAge(ports: BackupPorts, site: string, now: Date): Promise<number | undefined> {
-  let pageToken: string | undefined;
-  do {
-    const page = await ports.catalog.listBackups(site, { pageSize: 5, pageToken });
-    const completed = page.items.find((b) => b.status.phase === 'Completed');
-    if (completed !== undefined) {
-      const at = completed.status.completedAt ?? completed.status.updatedAt;
-      return Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000));
-    }
-    pageToken = page.nextToken;
-  } while (pageToken !== undefined);
-  return undefined;
-}
-
-/**
- * The reconciler: lists every site's unfinished backups and dispatches each one to `advance`,
- * so a backup whose events were lost still finishes. Reports each site's newest completed backup.
+ * The reconciler: reads the open-work index (one listing for the fleet, not one per site) and
+ * dispatches every backup that needs a step (those waiting only for a copy slot once an hour),
+ * fills each DR region's free copy slots from its queue, and reports DR freshness.
  */
 export async function sweepBackups(
   ports: BackupPorts,
@@ -46,23 +79,31 @@ export async function sweepBackups(
   sites: readonly Site[],
   dispatch: BackupDispatch,
   telemetry?: SweepTelemetry,
+  options: SweepOptions = {},
 ): Promise<SweepResult> {
-  const result: SweepResult = { dispatched: [], sites: [] };
-  const sweepSite = async (site: Site) => {
-    const ids = await ports.catalog.openBackupIds(site.name);
-    const refs = ids.map((backupId) => ({ site: site.name, backupId }));
-    if (refs.length > 0) await dispatch(refs);
-    const age = await newestCompletedAge(ports, site.name, clock.now());
-    telemetry?.newestCompletedBackup(site.name, age);
-    return { refs, summary: { site: site.name, open: ids.length, newestCompletedAgeSeconds: age } };
+  const now = clock.now();
+  const known = new Set(sites.map((s) => s.name));
+  const parkedEveryMs = options.parkedEveryMs ?? 3_600_000;
+  const sweepEveryMs = options.sweepEveryMs ?? 5 * 60_000;
+  const parkedChecked = now.getTime() % parkedEveryMs < sweepEveryMs;
+  const refs = [
+    ...(await ports.catalog.openWork('active')),
+    ...(parkedChecked ? await ports.catalog.openWork('parked') : []),
+  ].filter((r) => known.has(r.site));
+  if (refs.length > 0) await dispatch(refs);
+
+  const regions = [...new Set(sites.map((s) => s.regions.dr))];
+  const filled = await Promise.all(
+    regions.map((region) => fillCopySlots(ports, clock, sites, region, options.limits)),
+  );
+  const queues = filled.map((f) => f.queue);
+  const fleet = drFreshness(queues, clock.now());
+  telemetry?.drFreshness(fleet);
+  return {
+    dispatched: refs,
+    parkedChecked,
+    copiesStarted: filled.reduce((a, f) => a + f.started, 0),
+    fleet,
+    sites: sites.map((s) => ({ site: s.name, drFreshness: drFreshness(queues, clock.now(), s.name) })),
   };
-  // A few sites at a time: thousands of sites fit one run, and S3 sees a bounded request rate.
-  for (let start = 0; start < sites.length; start += SITES_IN_PARALLEL) {
-    const done = await Promise.all(sites.slice(start, start + SITES_IN_PARALLEL).map(sweepSite));
-    for (const d of done) {
-      result.dispatched.push(...d.refs);
-      result.sites.push(d.summary);
-    }
-  }
-  return result;
 }

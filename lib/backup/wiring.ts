@@ -1,5 +1,6 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
+import { QuotaReader, serviceQuotasClient } from '../aws/quotas';
 import { RdsAdapter, rdsClient } from '../aws/rds';
 import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import { SnsAdapter, snsClient } from '../aws/sns';
@@ -11,7 +12,10 @@ import { backupMetrics } from '../telemetry/metrics';
 import { snapshotTrust, type TrustIdentity, trustIdentityFromEnv } from '../trust/snapshot-trust';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
 import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
+import { cachedCopyLimits } from './copy-limits';
+import type { CopyKind } from './copy-queue';
 import type { WorkTopic } from './dispatch';
+import { CatalogPacer } from './pacer';
 import type { BackupPorts, BackupTelemetry, EbsPort, RdsPort, SnapshotLockPort } from './ports';
 
 /** EBS volumes and snapshots in `region`. */
@@ -38,10 +42,30 @@ export interface BackupPortOptions {
   telemetry?: BackupTelemetry;
   /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
   copyCountTtlMs?: number;
-  /** The clock that TTL runs on (simulations pass their simulated clock). */
+  /** The clock that TTL and the pacer run on (simulations pass their simulated clock). */
   clock?: Clock;
   /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
   identity?: TrustIdentity;
+  /** How the pacer waits for its turn (default: the clock's own `sleep` if it has one, else a timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Pace snapshot starts by the region's EC2 budget in the catalog (default true). */
+  paced?: boolean;
+  /**
+   * Copy slots per DR region: read from Service Quotas with these as fallback (default: the
+   * published 20 EBS and 5 RDS), or, with `readQuotas: false`, whatever each call passes.
+   */
+  copyLimitsFallback?: Record<CopyKind, number>;
+  readQuotas?: boolean;
+}
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A simulated clock (local/sdk-middleware) sleeps on simulated time; the wall clock on a timer. */
+function sleepOf(clock: Clock): (ms: number) => Promise<void> {
+  const own = (clock as { sleep?: unknown }).sleep;
+  return typeof own === 'function'
+    ? (ms) => (own as (ms: number) => Promise<void>).call(clock, ms)
+    : timerSleep;
 }
 
 /** The backup ports on real AWS (or the emulator the clients point at); adapters built once per region. */
@@ -78,11 +102,18 @@ export function backupPorts(
     },
   );
   const locks = new Map<string, SnapshotLockPort>();
+  const pacer =
+    options.paced === false ? undefined : new CatalogPacer(catalog, clock, options.sleep ?? sleepOf(clock));
+  const copyLimits =
+    options.readQuotas === false
+      ? undefined
+      : cachedCopyLimits(
+          (region) => new QuotaReader(serviceQuotasClient(clients, region), region),
+          options.copyLimitsFallback,
+        );
   return {
     catalog,
     telemetry,
-    ebs,
-    rds,
     trust,
     locks(region) {
       let port = locks.get(region);
@@ -92,12 +123,17 @@ export function backupPorts(
       }
       return port;
     },
+    pacer,
+    copyLimits,
+    ebs,
+    rds,
   };
 }
 
 /**
  * Backup limits from the environment: LIFEBOAT_EBS_COPY_LIMIT (default 20, AWS's quota),
- * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20).
+ * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20),
+ * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout).
  */
 export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BackupLimits {
   return {
@@ -109,6 +145,7 @@ export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Backu
       DEFAULT_BACKUP_LIMITS.maxStartsPerCall,
       env,
     ),
+    pacingWaitMs: getIntFromEnv('LIFEBOAT_PACING_WAIT_MS', DEFAULT_BACKUP_LIMITS.pacingWaitMs, env),
   };
 }
 
@@ -116,6 +153,10 @@ let processPorts: BackupPorts | undefined;
 
 /** The process-wide backup ports: clients from the environment, the CATALOG_BUCKET catalog, metrics. */
 export function defaultBackupPorts(): BackupPorts {
-  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), { telemetry: backupMetrics() });
+  const limits = backupLimitsFromEnv();
+  processPorts ??= backupPorts(defaultClients(), defaultCatalog(), {
+    telemetry: backupMetrics(),
+    copyLimitsFallback: { ebs: limits.ebsCopiesInFlight, rds: limits.rdsCopiesInFlight },
+  });
   return processPorts;
 }

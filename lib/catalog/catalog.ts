@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type Backup, backupSchema, isTerminal } from '../backup/model';
+import { type CopyQueue, copyQueueSchema, emptyCopyQueue } from '../backup/copy-queue';
+import { type Backup, type BackupWork, backupSchema, isTerminal, workOf } from '../backup/model';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,
@@ -100,6 +101,27 @@ function parseRecord<K extends RecordKind>(body: string, kind: K, key: string): 
   return read.record;
 }
 
+/** A JSON document parsed by `schema`; UnreadableRecordError naming the key otherwise. */
+function parseDocument<T>(body: string, schema: { parse(value: unknown): T }, key: string): T {
+  try {
+    return schema.parse(JSON.parse(body));
+  } catch (error) {
+    throw new UnreadableRecordError(
+      `catalog object ${key} is not readable: ${messageOf(error)}`,
+      { key },
+      { cause: error },
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof z.ZodError
+    ? issuesOf(error)
+    : error instanceof Error
+      ? error.message
+      : String(error);
+}
+
 function parseLock(body: string, key: string): LockRecord {
   let value: unknown;
   try {
@@ -157,9 +179,30 @@ export class Catalog {
     id: string,
     mutate: (backup: Backup) => Backup | undefined,
   ): Promise<Backup> {
-    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', mutate);
-    if (isTerminal(updated.status.phase)) await this.store.delete(catalogKeys.openBackup(site, id));
+    let was: BackupWork = 'done';
+    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', (b) => {
+      was = workOf(b);
+      return mutate(b);
+    });
+    const now = workOf(updated);
+    if (now !== was) await this.moveMarker(site, id, now);
     return updated;
+  }
+
+  /**
+   * Keeps a backup's marker in the index of the work it needs (none once it is done). Every other
+   * marker goes, not only the one its state implies: a record written outside advance (or before
+   * the parked index existed) may sit in either.
+   */
+  private async moveMarker(site: string, id: string, work: BackupWork): Promise<void> {
+    const open = catalogKeys.openBackup(site, id);
+    const parked = catalogKeys.parkedBackup(site, id);
+    const put = work === 'active' ? open : work === 'parked' ? parked : undefined;
+    if (put !== undefined)
+      await this.store.putIfAbsent(put, id).catch((error) => {
+        if (!(error instanceof AlreadyExistsError)) throw error;
+      });
+    for (const key of [open, parked]) if (key !== put) await this.store.delete(key);
   }
 
   /** One page of a site's backups, newest first, and the keys on it that are not readable backups. */
@@ -180,26 +223,44 @@ export class Catalog {
     yield* this.all((opts) => this.listBackups(site, opts));
   }
 
-  /** Ids of the site's unfinished backups (the sweeper's work list). */
+  /** Ids of the site's unfinished backups, active and parked. */
   async openBackupIds(site: string): Promise<string[]> {
-    const ids: string[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.store.list(catalogKeys.openBackupsPrefix(site), { pageToken });
-      ids.push(...page.keys.map(catalogKeys.idFromMarkerKey));
-      pageToken = page.nextToken;
-    } while (pageToken !== undefined);
-    return ids;
+    const keys = [
+      ...(await this.listKeys(catalogKeys.openBackupsPrefix(site))),
+      ...(await this.listKeys(catalogKeys.parkedBackupsPrefix(site))),
+    ];
+    return [...new Set(keys.map(catalogKeys.idFromMarkerKey))];
   }
 
-  /** Drops the open marker of a backup that is finished or gone (a crash between update and delete). */
+  /**
+   * The fleet's unfinished backups from the open-work index, one listing for every site: `active`
+   * ones (the sweeper advances them) or `parked` ones (waiting only for DR copy slots).
+   */
+  async openWork(work: 'active' | 'parked'): Promise<{ site: string; backupId: string }[]> {
+    const prefix = work === 'active' ? catalogKeys.openBackupsPrefix() : catalogKeys.parkedBackupsPrefix();
+    return (await this.listKeys(prefix)).map(catalogKeys.refFromMarkerKey);
+  }
+
+  private async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.store.list(prefix, { pageToken });
+      keys.push(...page.keys);
+      pageToken = page.nextToken;
+    } while (pageToken !== undefined);
+    return keys;
+  }
+
+  /** Drops the markers of a backup that is finished or gone (a crash between update and delete). */
   async clearOpenMarker(site: string, id: string): Promise<void> {
     await this.store.delete(catalogKeys.openBackup(site, id));
+    await this.store.delete(catalogKeys.parkedBackup(site, id));
   }
 
   /** Deletes a backup's record (retention, after its snapshots are gone). */
   async deleteBackup(site: string, id: string): Promise<void> {
-    await this.store.delete(catalogKeys.openBackup(site, id));
+    await this.clearOpenMarker(site, id);
     await this.store.delete(catalogKeys.backup(site, id));
   }
 
@@ -304,6 +365,76 @@ export class Catalog {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const existing = await this.store.get(key);
       return { claimed: false, recoveryId: existing?.body ?? recoveryId };
+    }
+  }
+
+  /** The DR copy queue of `region` (empty if none was written yet). */
+  async getCopyQueue(region: string, now: Date): Promise<CopyQueue> {
+    const key = catalogKeys.copyQueue(region);
+    const found = await this.store.get(key);
+    return found === undefined
+      ? emptyCopyQueue(region, now)
+      : parseDocument(found.body, copyQueueSchema, key);
+  }
+
+  /** Compare-and-swap on the DR copy queue of `region`, created on first write. */
+  async updateCopyQueue(
+    region: string,
+    now: Date,
+    mutate: (queue: CopyQueue) => CopyQueue | undefined,
+  ): Promise<CopyQueue> {
+    return this.updateDocument(
+      catalogKeys.copyQueue(region),
+      (body, key) => parseDocument(body, copyQueueSchema, key),
+      () => emptyCopyQueue(region, now),
+      mutate,
+      this.options.maxUpdateAttempts,
+    );
+  }
+
+  /**
+   * Compare-and-swap on the EC2 request budget of `region` (lib/backup/pacer.ts owns its shape),
+   * at most `attempts` tries: a pacer that loses the race more often spends nothing this time.
+   */
+  async updateEc2Budget<T>(
+    region: string,
+    parse: (value: unknown) => T,
+    init: () => T,
+    mutate: (budget: T) => T | undefined,
+    attempts: number,
+  ): Promise<T> {
+    return this.updateDocument(
+      catalogKeys.ec2Budget(region),
+      (body, key) => parseDocument(body, { parse }, key),
+      init,
+      mutate,
+      attempts,
+    );
+  }
+
+  /** A document outside the site records, created by the first writer; compare-and-swap like records. */
+  private async updateDocument<T>(
+    key: string,
+    parse: (body: string, key: string) => T,
+    init: () => T,
+    mutate: (doc: T) => T | undefined,
+    attempts: number,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.store.get(key);
+      const current = found === undefined ? init() : parse(found.body, key);
+      const next = mutate(structuredClone(current));
+      if (next === undefined) return current;
+      try {
+        if (found === undefined) await this.store.putIfAbsent(key, serialise(next));
+        else await this.store.putIfMatch(key, serialise(next), found.etag);
+        return next;
+      } catch (error) {
+        const lost = error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError;
+        if (!lost || attempt >= attempts)
+          throw lost ? new ConcurrentUpdateError(`${key} changed under ${attempt} attempts`, { key }) : error;
+        await sleep(Math.random() * this.options.retryDelayMs * Math.min(attempt, 8));
+      }
     }
   }
 

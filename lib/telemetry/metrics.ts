@@ -8,13 +8,20 @@ import type { TrustAction, TrustTelemetry } from '../trust/snapshot-trust';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
-/** Metric names; the per-site alarm in serverless.yml names NEWEST_COMPLETED_AGE. */
+/**
+ * Metric names, fleet-wide (dimension `service` only; the site rides along as EMF metadata, so it
+ * is in the logs but makes no metric of its own); serverless.yml's alarms watch DR_RPO_MAX and FAILED.
+ */
 export const METRIC = {
   completed: 'BackupsCompleted',
   partiallyFailed: 'BackupsPartiallyFailed',
   failed: 'BackupsFailed',
   duration: 'BackupDuration',
+  /** Kept for the per-site alarms of earlier versions (lib/telemetry/alarms.ts removes them). */
   newestCompletedAge: 'NewestCompletedBackupAge',
+  drRpoMax: 'DrRpoMax',
+  drRpoP95: 'DrRpoP95',
+  neverCopied: 'VolumesWithoutDrCopy',
   retentionDeleted: 'SnapshotsDeletedByRetention',
   unreadableRecords: 'UnreadableCatalogRecords',
   snapshotsRefused: 'SnapshotsRefused',
@@ -49,10 +56,13 @@ export function defaultMetrics(): Metrics {
   return processMetrics;
 }
 
-/** Emits one metric with a `site` dimension at once (EMF line), so many sites fit one invocation. */
-function emit(target: Metrics, site: string, name: string, unit: Unit, value: number): void {
+/**
+ * Emits one fleet-wide metric at once (EMF line), the site as metadata: a custom metric per site
+ * costs $0.30 a month each, the fleet needs a handful. Per-site detail is in the logs and the catalog.
+ */
+function emit(target: Metrics, site: string | undefined, name: string, unit: Unit, value: number): void {
   const single = target.singleMetric();
-  single.addDimension('site', site);
+  if (site !== undefined) single.addMetadata('site', site);
   single.addMetric(name, unit, value);
 }
 
@@ -75,7 +85,7 @@ export function trustMetrics(target: Metrics = defaultMetrics()): TrustTelemetry
   return { snapshotRefused: (site, action) => emitRefusal(target, site, action) };
 }
 
-/** Backup and sweep telemetry as CloudWatch metrics per site. */
+/** Backup and sweep telemetry as a few fleet-wide CloudWatch metrics. */
 export function backupMetrics(target: Metrics = defaultMetrics()): BackupTelemetry & SweepTelemetry {
   return {
     snapshotRefused(site, action) {
@@ -92,10 +102,13 @@ export function backupMetrics(target: Metrics = defaultMetrics()): BackupTelemet
     unreadableRecords(site, count) {
       emit(target, site, METRIC.unreadableRecords, MetricUnit.Count, count);
     },
-    newestCompletedBackup(site, ageSeconds) {
-      // No completed backup at all emits nothing: the alarm treats missing data as breaching.
-      if (ageSeconds !== undefined)
-        emit(target, site, METRIC.newestCompletedAge, MetricUnit.Seconds, ageSeconds);
+    drFreshness(fleet) {
+      // Nothing copied yet emits no RPO: the alarm treats missing data as breaching.
+      if (fleet.maxSeconds !== undefined)
+        emit(target, undefined, METRIC.drRpoMax, MetricUnit.Seconds, fleet.maxSeconds);
+      if (fleet.p95Seconds !== undefined)
+        emit(target, undefined, METRIC.drRpoP95, MetricUnit.Seconds, fleet.p95Seconds);
+      emit(target, undefined, METRIC.neverCopied, MetricUnit.Count, fleet.neverCopied);
     },
   };
 }

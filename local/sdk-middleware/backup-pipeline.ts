@@ -1,10 +1,11 @@
 import { advanceBackup, type BackupLimits } from '../../lib/backup/advance-backup';
+import { WORK_PER_MESSAGE } from '../../lib/backup/dispatch';
 import type { SnapshotSignal } from '../../lib/backup/events';
 import type { BackupRef } from '../../lib/backup/on-snapshot-event';
 import { onSnapshotEvent } from '../../lib/backup/on-snapshot-event';
 import type { BackupPorts } from '../../lib/backup/ports';
 import { startBackup } from '../../lib/backup/start-backup';
-import { sweepBackups } from '../../lib/backup/sweep-backups';
+import { type SweepResult, sweepBackups } from '../../lib/backup/sweep-backups';
 import type { LifeboatConfig } from '../../lib/config/schema';
 import { asError } from '../../lib/errors';
 import type { EventFeeder } from './event-feeder';
@@ -36,8 +37,12 @@ export interface PipelineOptions {
   concurrency?: Partial<Record<Invocation['fn'], number>>;
   /** Stop after this much simulated time even if backups are still open. */
   maxDurationMs?: number;
-  /** Told after every sweep how many backups were still open (progress output). */
-  onSweep?: (open: number, simulatedMs: number) => void;
+  /** Told after every sweep what it found (progress output, DR freshness samples). */
+  onSweep?: (sweep: SweepResult, simulatedMs: number) => void;
+  /** Nightly schedules to run, 24 h apart (default 1). */
+  nights?: number;
+  /** True once nothing is open (the bench reads its catalog without counting the reads). */
+  allTerminal?: () => Promise<boolean>;
 }
 
 export interface PipelineResult {
@@ -52,11 +57,14 @@ const LAMBDA_ASYNC_RETRIES = 2;
 
 const DEFAULTS = { sweepEveryMs: 5 * 60_000, eventEveryMs: 30_000, maxDurationMs: 48 * 3_600_000 };
 
-/** serverless.yml's reserved concurrency: advanceBackup 5, onSnapshotEvent 10. */
+/** serverless.yml's reserved concurrency: startBackup 10, advanceBackup 5, onSnapshotEvent 10. */
 const RESERVED_CONCURRENCY: Partial<Record<Invocation['fn'], number>> = {
+  'start-backup': 10,
   'advance-backup': 5,
   'on-snapshot-event': 10,
 };
+
+const DAY_MS = 24 * 3_600_000;
 
 /** A counting semaphore: at most `limit` holders at once, the rest wait in order. */
 class Slots {
@@ -142,26 +150,43 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
     running.add(tracked);
   }
 
-  // One SNS message per open backup, one advance-backup invocation per message (retried by Lambda).
+  // SNS messages of up to WORK_PER_MESSAGE backups, one advance-backup invocation per message
+  // advancing them together (functions/advance-backup.ts), retried by Lambda.
   const dispatch = async (refs: BackupRef[]) => {
-    for (const ref of refs) {
-      const site = config.sites.find((s) => s.name === ref.site);
-      if (site === undefined) continue;
+    for (let i = 0; i < refs.length; i += WORK_PER_MESSAGE) {
+      const batch = refs.slice(i, i + WORK_PER_MESSAGE);
       invoke(
         'advance-backup',
-        () => advanceBackup(ports, clock, site, ref.backupId, o.limits),
+        () =>
+          Promise.all(
+            batch.map((ref) => {
+              const site = config.sites.find((s) => s.name === ref.site);
+              return site === undefined
+                ? undefined
+                : advanceBackup(ports, clock, site, ref.backupId, o.limits, {
+                    sites: config.sites,
+                    fromSweeper: true,
+                  });
+            }),
+          ),
         LAMBDA_ASYNC_RETRIES,
       );
     }
   };
 
-  for (const site of feeder.feed(config.sites, { droppable: false })) {
-    invoke(
-      'start-backup',
-      () => startBackup(ports, clock, { site, kind: 'scheduled', at: o.scheduledAt }, o.limits),
-      LAMBDA_ASYNC_RETRIES,
-    );
-  }
+  const nights = o.nights ?? 1;
+  const schedule = (night: number) => {
+    const at = new Date(o.scheduledAt.getTime() + night * DAY_MS);
+    for (const site of feeder.feed(config.sites, { droppable: false })) {
+      invoke(
+        'start-backup',
+        () => startBackup(ports, clock, { site, kind: 'scheduled', at }, o.limits),
+        LAMBDA_ASYNC_RETRIES,
+      );
+    }
+  };
+  schedule(0);
+  let scheduled = 1;
 
   let lastEvents = clock.nowMs();
   let nextSweep = start + o.sweepEveryMs;
@@ -169,6 +194,10 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
   while (clock.nowMs() - start < o.maxDurationMs) {
     await clock.sleep(o.eventEveryMs);
     const now = clock.nowMs();
+    if (scheduled < nights && now - start >= scheduled * DAY_MS) {
+      schedule(scheduled);
+      scheduled += 1;
+    }
     const completed = lifecycle.completedBetween(lastEvents, now);
     lastEvents = now;
     for (const done of feeder.feed(completed)) {
@@ -180,16 +209,19 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
     }
     if (now >= nextSweep) {
       nextSweep += o.sweepEveryMs;
-      let dispatched = 0;
-      const sweep = sweepBackups(ports, clock, config.sites, async (refs) => {
-        dispatched += refs.length;
-        await dispatch(refs);
-      });
+      const sweep = sweepBackups(ports, clock, config.sites, dispatch, undefined, { limits: o.limits });
       invoke('sweep-backups', () => sweep);
-      await sweep.catch(() => undefined);
-      open = dispatched;
-      o.onSweep?.(open, clock.nowMs() - start);
-      if (open === 0 && running.size <= 1) {
+      const swept = await sweep.catch(() => undefined);
+      if (swept !== undefined) o.onSweep?.(swept, clock.nowMs() - start);
+      const allTerminal =
+        o.allTerminal ??
+        (async () =>
+          (await ports.catalog.openWork('active')).length +
+            (await ports.catalog.openWork('parked')).length ===
+          0);
+      const done = scheduled >= nights && (await allTerminal());
+      open = done ? 0 : Number.POSITIVE_INFINITY;
+      if (done && running.size <= 1) {
         await Promise.all(running);
         break;
       }

@@ -50,12 +50,28 @@ export interface BackupScaleResult {
   invocations: Record<string, { count: number; failed: number; longestMs: number; totalMs: number }>;
   /** Errors that ended invocations, by function and error name (Lambda retries them). */
   invocationErrors: Record<string, number>;
-  steadySweep: { s3PerSitePerSweep: { GET: number; LIST: number }; sweepMsPerSite: number };
+  steadySweep: { s3PerSweep: { GET: number; LIST: number; PUT: number }; sweepMs: number };
   longestInvocation: { fn: string; ms: number };
   createRate: { snapshots: number; windowMs: number; perSecond: number; peak10s: number };
-  copyPhaseMs?: number;
-  projectedAllCompletedMs?: number;
   failureReasons: string[];
+  nights: number;
+  /** CreateSnapshot calls (each with its SDK retries counted once) per snapshot started. */
+  createSnapshotCallsPerSnapshot: number;
+  /** Per night and resource (volumes + databases). */
+  perResource: { awsCalls: number; s3: number; invocations: number; byAction: Record<string, number> };
+  invocationErrorsTotal: number;
+  /** Simulated hours from each night's schedule until its last backup was terminal. */
+  hoursToTerminal: number[];
+  /** Fleet DR RPO (age of each volume's newest completed DR copy), sampled by the sweeper. */
+  drRpo: { label: string; atHours: number; maxHours?: number; p95Hours?: number; neverCopied: number }[];
+  /** Copies completed, and the copy phase's length against its quota floor (copies × copy time ÷ slots). */
+  copyPhase: { ebsCopies: number; spanHours: number; floorHours: number };
+  /** Copies superseded by a newer snapshot of their volume (coalesced). */
+  superseded: number;
+}
+
+function totalOf(calls: Record<string, number>): number {
+  return Object.values(calls).reduce((a, b) => a + b, 0);
 }
 
 function summariseInvocations(invocations: Invocation[]) {
@@ -107,8 +123,9 @@ function createRate(starts: number[]) {
 export async function benchBackupAtScale(
   moto: MotoServer,
   plain: AllAwsClients,
-  options: { sites: number; volumesPerSite: number; horizonMs: number },
+  options: { sites: number; volumesPerSite: number; horizonMs: number; nights?: number },
 ): Promise<BackupScaleResult> {
+  const nights = options.nights ?? 1;
   await resetMoto(moto.endpoint);
   const seedStart = Date.now();
   const config = await seedSites(plain, options.sites, options.volumesPerSite);
@@ -128,6 +145,9 @@ export async function benchBackupAtScale(
   const feeder = new EventFeeder({}, seededRandom(3));
 
   const realStart = Date.now();
+  const drRpo: BackupScaleResult['drRpo'] = [];
+  const hours = (s: number | undefined) => (s === undefined ? undefined : s / 3600);
+  let lastProgress = 0;
   const run = await clock.drive(() =>
     runBackupPipeline({
       ports,
@@ -135,12 +155,29 @@ export async function benchBackupAtScale(
       lifecycle: sim.lifecycle,
       config,
       feeder,
+      nights,
       scheduledAt: clock.now(),
       maxDurationMs: options.horizonMs,
-      onSweep: (open, simulatedMs) =>
-        console.error(
-          `  sweep at ${(simulatedMs / 60_000).toFixed(0)} simulated min: ${open} open, ${sim.stats.total(sim.stats.calls)} AWS calls, ${((Date.now() - realStart) / 1000).toFixed(0)} s real`,
-        ),
+      allTerminal: async () => store.peekOpen() === 0,
+      onSweep: (sweep, simulatedMs) => {
+        const atHours = simulatedMs / 3_600_000;
+        // Just before each next night's schedule, and the last sweep of the run.
+        const night = Math.floor(atHours / 24);
+        if (atHours % 24 > 23.9 || atHours % 24 < 0.05)
+          drRpo.push({
+            label: `before night ${night + 1}`,
+            atHours,
+            maxHours: hours(sweep.fleet.maxSeconds),
+            p95Hours: hours(sweep.fleet.p95Seconds),
+            neverCopied: sweep.fleet.neverCopied,
+          });
+        if (Date.now() - lastProgress > 15_000) {
+          lastProgress = Date.now();
+          console.error(
+            `  sweep at ${atHours.toFixed(1)} simulated h: ${store.peekOpen()} open, ${sim.stats.total(sim.stats.calls)} AWS calls, DR RPO max ${hours(sweep.fleet.maxSeconds)?.toFixed(1) ?? '-'} h, ${((Date.now() - realStart) / 1000).toFixed(0)} s real`,
+          );
+        }
+      },
     }),
   );
   const realMs = Date.now() - realStart;
@@ -148,19 +185,26 @@ export async function benchBackupAtScale(
   // One sweep once nothing is open: what the reconciler costs every 5 minutes all month.
   const before = { ...store.requests };
   const sweepStart = clock.nowMs();
-  await clock.drive(() => sweepBackups(ports, clock, config.sites, async () => undefined));
+  const last = await clock.drive(() => sweepBackups(ports, clock, config.sites, async () => undefined));
+  drRpo.push({
+    label: 'end of run',
+    atHours: (clock.nowMs() - Date.parse('2026-11-22T02:00:00Z')) / 3_600_000,
+    maxHours: hours(last.fleet.maxSeconds),
+    p95Hours: hours(last.fleet.p95Seconds),
+    neverCopied: last.fleet.neverCopied,
+  });
   const steadySweep = {
-    s3PerSitePerSweep: {
-      GET: (store.requests.GET - before.GET) / options.sites,
-      LIST: (store.requests.LIST - before.LIST) / options.sites,
+    s3PerSweep: {
+      GET: store.requests.GET - before.GET,
+      LIST: store.requests.LIST - before.LIST,
+      PUT: store.requests.PUT - before.PUT,
     },
-    sweepMsPerSite: (clock.nowMs() - sweepStart) / options.sites,
+    sweepMs: clock.nowMs() - sweepStart,
   };
 
   const backups: Backup[] = [];
-  await clock.drive(async () => {
-    for (const site of config.sites) for await (const b of catalog.allBackups(site.name)) backups.push(b);
-  });
+  const uncounted = new Catalog(store.inner, { retryDelayMs: 1 });
+  for (const site of config.sites) for await (const b of uncounted.allBackups(site.name)) backups.push(b);
   const phases: Record<string, number> = {};
   for (const b of backups) phases[b.status.phase] = (phases[b.status.phase] ?? 0) + 1;
   const parts = backups.flatMap((b) => b.status.parts);
@@ -186,8 +230,22 @@ export async function benchBackupAtScale(
     ),
   ).length;
 
-  // Copy phase: from the first DR copy to now, and the copy throughput it showed.
-  const copyStarts = [...sim.lifecycle.startTimes('ebs-copy')];
+  const resources = (options.sites * options.volumesPerSite + options.sites) * nights;
+  const snapshotsStarted = sim.lifecycle.startTimes('ebs-snapshot').length;
+  const totalInvocations = run.invocations.length;
+  const byAction = Object.fromEntries(Object.entries(awsCalls).map(([k, n]) => [k, n / resources]));
+  const scheduled = (b: Backup) => Date.parse(b.spec.scheduledFor);
+  const firstNight = Math.min(...backups.map(scheduled));
+  const hoursToTerminal = Array.from({ length: nights }, (_, night) => {
+    const of = backups.filter((b) => Math.round((scheduled(b) - firstNight) / 86_400_000) === night);
+    const ends = of.map((b) =>
+      b.status.completedAt === undefined ? Number.NaN : Date.parse(b.status.completedAt) - scheduled(b),
+    );
+    return Math.max(...ends) / 3_600_000;
+  });
+  const copyStarts = sim.lifecycle.startTimes('ebs-copy');
+  const firstCopy = copyStarts[0] ?? 0;
+  const lastCopy = copyStarts[copyStarts.length - 1] ?? 0;
   const result: BackupScaleResult = {
     sites: options.sites,
     volumes: options.sites * options.volumesPerSite,
@@ -213,15 +271,23 @@ export async function benchBackupAtScale(
     longestInvocation: longest,
     createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot')),
     failureReasons: failureReasons.slice(0, 5),
+    nights,
+    createSnapshotCallsPerSnapshot: (awsCalls['ec2:CreateSnapshot'] ?? 0) / Math.max(1, snapshotsStarted),
+    perResource: {
+      awsCalls: totalOf(awsCalls) / resources,
+      s3: store.total() / resources,
+      invocations: totalInvocations / resources,
+      byAction,
+    },
+    invocationErrorsTotal: run.invocations.filter((i) => i.error !== undefined).length,
+    hoursToTerminal,
+    drRpo,
+    copyPhase: {
+      ebsCopies: copyStarts.length,
+      spanHours: (lastCopy - firstCopy + BENCH_DURATIONS.ebsCopyMs) / 3_600_000,
+      floorHours: (copyStarts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
+    },
+    superseded: parts.filter((p) => p.copy.state === 'superseded').length,
   };
-  if (!run.finished && copyStarts.length > 1) {
-    const first = copyStarts[0] ?? 0;
-    const last = copyStarts[copyStarts.length - 1] ?? 0;
-    const perMs = (copyStarts.length - 1) / Math.max(1, last - first);
-    const remaining = result.volumes - copyStarts.length;
-    result.copyPhaseMs = last - first;
-    result.projectedAllCompletedMs =
-      last - clock.nowMs() + run.durationMs + remaining / perMs + BENCH_DURATIONS.ebsCopyMs;
-  }
   return result;
 }

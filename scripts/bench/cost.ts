@@ -29,10 +29,24 @@ export interface NightlyCounts {
 }
 
 export interface SteadyCounts {
-  /** S3 requests of one sweep with nothing open, per site. */
-  s3PerSitePerSweep: { GET: number; LIST: number };
-  sweepMsPerSite: number;
+  /** S3 requests of one sweep with nothing open (the fleet's, not per site: it reads an index). */
+  s3PerSweep: { GET: number; LIST: number; PUT: number };
+  sweepMs: number;
 }
+
+/** The fleet-wide custom metrics (lib/telemetry/metrics.ts METRIC, without the legacy per-site one). */
+const FLEET_METRICS = [
+  'BackupsCompleted',
+  'BackupsPartiallyFailed',
+  'BackupsFailed',
+  'BackupDuration',
+  'DrRpoMax',
+  'DrRpoP95',
+  'VolumesWithoutDrCopy',
+  'UnreadableCatalogRecords',
+  'SnapshotsDeletedByRetention',
+];
+const FLEET_ALARMS = 2;
 
 export interface CostLine {
   item: string;
@@ -55,11 +69,11 @@ export function monthlyCost(
   const lambdaRequests = DAYS * invocations.reduce((a, i) => a + i.count, 0) + SWEEPS_PER_MONTH;
   const gbSeconds =
     DAYS * invocations.reduce((a, i) => a + (i.totalMs / 1000) * MEMORY_GB, 0) +
-    SWEEPS_PER_MONTH * (steady.sweepMsPerSite / 1000) * nightly.sites * MEMORY_GB;
+    SWEEPS_PER_MONTH * (steady.sweepMs / 1000) * MEMORY_GB;
   const s3PutList =
     DAYS * (nightly.s3.PUT + nightly.s3.LIST) +
-    SWEEPS_PER_MONTH * steady.s3PerSitePerSweep.LIST * nightly.sites;
-  const s3Get = DAYS * nightly.s3.GET + SWEEPS_PER_MONTH * steady.s3PerSitePerSweep.GET * nightly.sites;
+    SWEEPS_PER_MONTH * (steady.s3PerSweep.LIST + steady.s3PerSweep.PUT);
+  const s3Get = DAYS * nightly.s3.GET + SWEEPS_PER_MONTH * steady.s3PerSweep.GET;
   const drills = (52 / 12) * nightly.sites;
   const lines: CostLine[] = [
     {
@@ -89,15 +103,14 @@ export function monthlyCost(
       basis: `${Math.round(drills)} drills × ${recovery.stateTransitionsPerDrill} transitions`,
     },
     {
-      item: 'CloudWatch custom metrics (4 per site)',
-      perMonth: 4 * nightly.sites * PRICES.cloudwatchMetricPerMonth,
-      basis:
-        'BackupsCompleted, BackupDuration, NewestCompletedBackupAge, SnapshotsDeletedByRetention with a site dimension',
+      item: `CloudWatch custom metrics (${FLEET_METRICS.length}, fleet-wide)`,
+      perMonth: FLEET_METRICS.length * PRICES.cloudwatchMetricPerMonth,
+      basis: `${FLEET_METRICS.join(', ')}; dimension service only, the site as EMF metadata`,
     },
     {
-      item: 'CloudWatch alarm (26 h freshness, per site)',
-      perMonth: nightly.sites * PRICES.cloudwatchAlarmPerMonth,
-      basis: `${nightly.sites} standard alarms`,
+      item: `CloudWatch alarms (${FLEET_ALARMS}, fleet-wide)`,
+      perMonth: FLEET_ALARMS * PRICES.cloudwatchAlarmPerMonth,
+      basis: 'DR RPO max over threshold; any backup Failed or PartiallyFailed',
     },
     {
       item: 'CloudWatch Logs ingestion',

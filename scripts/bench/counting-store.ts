@@ -11,6 +11,18 @@ export class CountingObjectStore implements ObjectStore {
   readonly requests = { GET: 0, PUT: 0, DELETE: 0, LIST: 0 };
   private readonly store = new MemoryObjectStore();
 
+  /** The uncounted store underneath, for the bench's own reads (not the pipeline's). */
+  get inner(): MemoryObjectStore {
+    return this.store;
+  }
+
+  /** Backups still open (active or parked markers), read without counting a request. */
+  peekOpen(): number {
+    let n = 0;
+    for (const key of this.store.objects.keys()) if (key.startsWith('sites/_index/')) n += 1;
+    return n;
+  }
+
   constructor(
     private readonly clock: SimulatedClock,
     private readonly latencyMs = 20,

@@ -34,6 +34,9 @@ async function main(): Promise<void> {
   const volumeSizes = option('volumes', '1000').split(',').map(Number);
   const horizonMs = Number(option('horizon-hours', '48')) * 3_600_000;
   const recoveryRuns = Number(option('recovery-runs', '5'));
+  const nights = Number(option('nights', '1'));
+  // --only=backup skips recovery and footprint (a quick re-run of the backup figures).
+  const only = option('only', '');
   const out: string[] = [];
   const say = (text: string) => {
     out.push(text);
@@ -64,86 +67,112 @@ async function main(): Promise<void> {
           sites: SITES,
           volumesPerSite: Math.round(volumes / SITES),
           horizonMs,
+          nights,
         }),
       );
     }
-    console.error(`recovery x${recoveryRuns} ...`);
-    const recovery = await benchRecovery(recoveryRuns);
-    console.error('footprint ...');
-    ensurePackaged(process.argv.includes('--repackage'));
-    const footprint = benchFootprint();
+    const full = only !== 'backup';
+    console.error(full ? `recovery x${recoveryRuns} ...` : 'backup only');
+    const recovery = full ? await benchRecovery(recoveryRuns) : undefined;
+    if (full) console.error('footprint ...');
+    if (full) ensurePackaged(process.argv.includes('--repackage'));
+    const footprint = full ? benchFootprint() : [];
 
     say('\n## 1. Backup at scale (moto + AWS rate limits on simulated time)\n');
     say(
       `Modelled: AWS call latency ${CALL_LATENCY_MS} ms, EBS snapshot ${fmt.minutes(BENCH_DURATIONS.ebsSnapshotMs)}, EBS copy ${fmt.minutes(BENCH_DURATIONS.ebsCopyMs)}, RDS snapshot ${fmt.minutes(BENCH_DURATIONS.rdsSnapshotMs)}, RDS copy ${fmt.minutes(BENCH_DURATIONS.rdsCopyMs)}; ${SITES} sites, all scheduled at the same minute; SDK standard retry (8 attempts).\n`,
     );
+    const rpo = (s: BackupScaleResult, which: 'first' | 'last') => {
+      const sample = which === 'first' ? s.drRpo[0] : s.drRpo[s.drRpo.length - 1];
+      if (sample === undefined) return '-';
+      const h = (v: number | undefined) => (v === undefined ? '-' : `${fmt.dec(v, 1)} h`);
+      return `${h(sample.maxHours)} / ${h(sample.p95Hours)} at ${fmt.dec(sample.atHours, 0)} h (${fmt.int(sample.neverCopied)} never copied)`;
+    };
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     say(
       table(
-        ['', ...scale.map((s) => `${fmt.int(s.volumes)} volumes + ${s.databases} DBs`)],
+        [
+          '',
+          ...scale.map((s) => `${fmt.int(s.volumes)} volumes + ${s.databases} DBs, ${s.nights} night(s)`),
+          'target',
+        ],
         [
           [
-            'Backups Completed / total',
-            ...scale.map(
-              (s) => `${s.phases.Completed ?? 0} / ${SITES}${s.horizonReached ? ' (horizon reached)' : ''}`,
-            ),
-          ],
-          [
-            'Parts snapshotted / copied / total',
+            'Backups Completed / total (other phases)',
             ...scale.map(
               (s) =>
-                `${fmt.int(s.partsDone.snapshots)} / ${fmt.int(s.partsDone.copies)} / ${fmt.int(s.partsDone.total)}`,
+                `${s.phases.Completed ?? 0} / ${sum(s.phases)} (${JSON.stringify(
+                  Object.fromEntries(Object.entries(s.phases).filter(([k]) => k !== 'Completed')),
+                )})${s.horizonReached ? ', horizon reached' : ''}`,
             ),
+            'every backup terminal and correct',
           ],
           [
-            'AWS API calls (EC2+RDS) per resource',
-            ...scale.map((s) => fmt.dec(s.awsCallsTotal / (s.volumes + s.databases), 2)),
+            'Time to all backups terminal, per night (simulated)',
+            ...scale.map((s) => s.hoursToTerminal.map((h) => `${fmt.dec(h, 1)} h`).join(', ')),
+            'within the night',
           ],
           [
-            '... attempts incl. SDK retries per resource',
-            ...scale.map((s) => fmt.dec(s.awsAttempts / (s.volumes + s.databases), 2)),
+            'DR RPO max / p95, after the first night',
+            ...scale.map((s) => rpo(s, 'first')),
+            'measured, not projected',
           ],
+          ['DR RPO max / p95, end of run', ...scale.map((s) => rpo(s, 'last')), 'bounded (steady state)'],
           [
-            'S3 catalog requests per resource',
-            ...scale.map((s) =>
-              fmt.dec(Object.values(s.s3Requests).reduce((a, b) => a + b, 0) / (s.volumes + s.databases), 2),
+            'Copy phase vs quota floor (copies × copy time ÷ 20 slots)',
+            ...scale.map(
+              (s) =>
+                `${fmt.dec(s.copyPhase.spanHours, 2)} h vs ${fmt.dec(s.copyPhase.floorHours, 2)} h (${fmt.int(s.copyPhase.ebsCopies)} EBS copies, ${fmt.int(s.superseded)} superseded)`,
             ),
+            '≤ 1.10 × floor',
           ],
           [
-            'Throttling errors seen (sent by the limiter)',
-            ...scale.map((s) => fmt.int(Object.values(s.throttlesSent).reduce((a, b) => a + b, 0))),
-          ],
-          ['... left the SDK after its retries', ...scale.map((s) => fmt.int(s.throttlesEscapedSdk))],
-          ['... surfaced as a failed part (must be 0)', ...scale.map((s) => fmt.int(s.throttlesSurfaced))],
-          [
-            '... surfaced as a site with no backup (start-backup throttled 3 times)',
-            ...scale.map((s) => fmt.int(s.sitesWithoutBackup)),
+            'EC2+RDS API calls per resource per night',
+            ...scale.map((s) => fmt.dec(s.perResource.awsCalls, 2)),
+            '≤ 3',
           ],
           [
-            'Lambda invocations',
-            ...scale.map((s) => fmt.int(Object.values(s.invocations).reduce((a, i) => a + i.count, 0))),
+            'CreateSnapshot calls per snapshot',
+            ...scale.map((s) => fmt.dec(s.createSnapshotCallsPerSnapshot, 3)),
+            '≤ 1.1',
+          ],
+          [
+            'CreateSnapshot rate over the create window',
+            ...scale.map(
+              (s) =>
+                `${fmt.dec(s.createRate.perSecond, 2)}/s over ${fmt.seconds(s.createRate.windowMs)} (${fmt.dec((100 * s.createRate.perSecond) / 5, 0)} % of 5/s)`,
+            ),
+            '≥ 90 % of 5/s',
+          ],
+          [
+            'Throttles answered / left the SDK / surfaced as a failed part',
+            ...scale.map(
+              (s) =>
+                `${fmt.int(sum(s.throttlesSent))} / ${fmt.int(s.throttlesEscapedSdk)} / ${fmt.int(s.throttlesSurfaced)}`,
+            ),
+            '… / … / 0',
+          ],
+          [
+            'S3 catalog requests per resource per night',
+            ...scale.map((s) => fmt.dec(s.perResource.s3, 2)),
+            '≤ 10',
+          ],
+          [
+            'Lambda invocations per resource per night (ending in error)',
+            ...scale.map(
+              (s) => `${fmt.dec(s.perResource.invocations, 2)} (${fmt.int(s.invocationErrorsTotal)})`,
+            ),
+            '≤ 1.5 (0)',
           ],
           [
             'Longest invocation (simulated)',
             ...scale.map((s) => `${fmt.seconds(s.longestInvocation.ms)} (${s.longestInvocation.fn})`),
-          ],
-          [
-            'Simulated time to all-Completed',
-            ...scale.map((s) =>
-              s.horizonReached
-                ? `> ${fmt.hours(s.simulatedMs)}${s.projectedAllCompletedMs === undefined ? '' : ` (projected ${fmt.hours(s.projectedAllCompletedMs)})`}`
-                : fmt.hours(s.simulatedMs),
-            ),
-          ],
-          [
-            'CreateSnapshot: mean rate over the create window',
-            ...scale.map(
-              (s) =>
-                `${fmt.dec(s.createRate.perSecond, 2)}/s over ${fmt.seconds(s.createRate.windowMs)} (limit 5/s after a burst of 100)`,
-            ),
+            '< 15 min',
           ],
           [
             'Real time (seed / run)',
             ...scale.map((s) => `${fmt.seconds(s.seedMs)} / ${fmt.seconds(s.realMs)}`),
+            '',
           ],
         ],
       ),
@@ -172,83 +201,108 @@ async function main(): Promise<void> {
       if (s.failureReasons.length > 0) say(`Part failures: ${s.failureReasons.join(' | ')}`);
     }
 
-    say('\n## 2. Recovery\n');
-    const overhead = median(recovery.overheadMs);
-    const critical = AWS_TIMINGS.stepInvoke * 5 + AWS_TIMINGS.fargateStart + AWS_TIMINGS.healthPoll;
-    const dnsServing = critical + AWS_TIMINGS.route53Insync;
-    const allClients = dnsServing + AWS_TIMINGS.recordTtl;
-    say(
-      table(
-        ['', 'value'],
-        [
+    if (recovery !== undefined) {
+      say('\n## 2. Recovery\n');
+      const overhead = median(recovery.overheadMs);
+      const critical = AWS_TIMINGS.stepInvoke * 5 + AWS_TIMINGS.fargateStart + AWS_TIMINGS.healthPoll;
+      const dnsServing = critical + AWS_TIMINGS.route53Insync;
+      const allClients = dnsServing + AWS_TIMINGS.recordTtl;
+      say(
+        table(
+          ['', 'value'],
           [
-            `Orchestration overhead, alarm → DNS change issued (median of ${recovery.runs}, AWS waits zero, moto)`,
-            `${fmt.dec(overhead, 0)} ms (min ${fmt.dec(Math.min(...recovery.overheadMs), 0)}, max ${fmt.dec(Math.max(...recovery.overheadMs), 0)})`,
+            [
+              `Orchestration overhead, alarm → DNS change issued (median of ${recovery.runs}, AWS waits zero, moto)`,
+              `${fmt.dec(overhead, 0)} ms (min ${fmt.dec(Math.min(...recovery.overheadMs), 0)}, max ${fmt.dec(Math.max(...recovery.overheadMs), 0)})`,
+            ],
+            ['Whole execution incl. sandbox branch (median)', `${fmt.dec(median(recovery.totalMs), 0)} ms`],
+            ['State transitions per recovery', String(recovery.stateTransitions)],
+            ['Lambda invocations per recovery (+1 trigger)', String(recovery.lambdaInvocations)],
+            ['Critical path (Recovery timeline)', recovery.criticalSteps.join(' → ')],
+            ['Off the critical path', recovery.offPathSteps.join(', ')],
           ],
-          ['Whole execution incl. sandbox branch (median)', `${fmt.dec(median(recovery.totalMs), 0)} ms`],
-          ['State transitions per recovery', String(recovery.stateTransitions)],
-          ['Lambda invocations per recovery (+1 trigger)', String(recovery.lambdaInvocations)],
-          ['Critical path (Recovery timeline)', recovery.criticalSteps.join(' → ')],
-          ['Off the critical path', recovery.offPathSteps.join(', ')],
-        ],
-      ),
-    );
-    say('\nModelled RTO from the alarm, with published AWS timings:\n');
-    say(
-      table(
-        ['', 'seconds'],
-        [
-          ['lifeboat orchestration (measured above)', fmt.dec(overhead / 1000, 1)],
+        ),
+      );
+      say('\nModelled RTO from the alarm, with published AWS timings:\n');
+      say(
+        table(
+          ['', 'seconds'],
           [
-            `5 step invocations on the path (~${AWS_TIMINGS.stepInvoke * 1000} ms each, warm)`,
-            fmt.dec(AWS_TIMINGS.stepInvoke * 5, 1),
+            ['lifeboat orchestration (measured above)', fmt.dec(overhead / 1000, 1)],
+            [
+              `5 step invocations on the path (~${AWS_TIMINGS.stepInvoke * 1000} ms each, warm)`,
+              fmt.dec(AWS_TIMINGS.stepInvoke * 5, 1),
+            ],
+            ['Fargate task RUNNING (~60 s)', String(AWS_TIMINGS.fargateStart)],
+            ['health gate poll (Wait 5 s)', String(AWS_TIMINGS.healthPoll)],
+            ['Route 53 INSYNC (≤ 60 s)', String(AWS_TIMINGS.route53Insync)],
+            [
+              '**Route 53 answers with the replacement**',
+              `**${fmt.dec(dnsServing + overhead / 1000, 0)}** (≈ ${fmt.dec((dnsServing + overhead / 1000) / 60, 1)} min)`,
+            ],
+            [
+              `+ record TTL (${AWS_TIMINGS.recordTtl} s) for resolvers that cached the old answer`,
+              `${fmt.dec(allClients + overhead / 1000, 0)} (≈ ${fmt.dec((allClients + overhead / 1000) / 60, 1)} min)`,
+            ],
+            ['Anchor: manual container restore (seed)', "~120 of downtime, from last week's image"],
+            ['Anchor: AMI restore in the DR region + DNS (seed)', '~690'],
           ],
-          ['Fargate task RUNNING (~60 s)', String(AWS_TIMINGS.fargateStart)],
-          ['health gate poll (Wait 5 s)', String(AWS_TIMINGS.healthPoll)],
-          ['Route 53 INSYNC (≤ 60 s)', String(AWS_TIMINGS.route53Insync)],
-          [
-            '**Route 53 answers with the replacement**',
-            `**${fmt.dec(dnsServing + overhead / 1000, 0)}** (≈ ${fmt.dec((dnsServing + overhead / 1000) / 60, 1)} min)`,
-          ],
-          [
-            `+ record TTL (${AWS_TIMINGS.recordTtl} s) for resolvers that cached the old answer`,
-            `${fmt.dec(allClients + overhead / 1000, 0)} (≈ ${fmt.dec((allClients + overhead / 1000) / 60, 1)} min)`,
-          ],
-          ['Anchor: manual container restore (seed)', "~120 of downtime, from last week's image"],
-          ['Anchor: AMI restore in the DR region + DNS (seed)', '~690'],
-        ],
-      ),
-    );
+        ),
+      );
 
-    say('\n## 3. Footprint\n');
+      say('\n## 3. Footprint\n');
+      say(
+        table(
+          ['function', 'zip', 'handler .js', 'module load (median of 5, fresh node)'],
+          footprint.map((f) => [
+            f.fn,
+            `${fmt.dec(f.zipBytes / 1024, 0)} KiB`,
+            `${fmt.dec(f.handlerBytes / 1024, 0)} KiB`,
+            `${fmt.dec(f.loadMs, 0)} ms`,
+          ]),
+        ),
+      );
+    }
+    // A run of N nights: its counts ÷ N are one night's.
+    const costOf = (s: BackupScaleResult) => {
+      const perNight = (n: number) => n / s.nights;
+      return monthlyCost(
+        {
+          sites: s.sites,
+          volumes: s.volumes,
+          invocations: Object.fromEntries(
+            Object.entries(s.invocations).map(([k, v]) => [
+              k,
+              { count: perNight(v.count), totalMs: perNight(v.totalMs) },
+            ]),
+          ),
+          s3: Object.fromEntries(Object.entries(s.s3Requests).map(([k, v]) => [k, perNight(v)])) as {
+            GET: number;
+            PUT: number;
+            DELETE: number;
+            LIST: number;
+          },
+          snsPublishes: perNight(s.invocations['advance-backup']?.count ?? 0),
+        },
+        s.steadySweep,
+        {
+          stateTransitionsPerDrill: recovery?.stateTransitions ?? 21,
+          lambdaPerDrill: recovery?.lambdaInvocations ?? 14,
+        },
+      );
+    };
+    const costs = scale.map((s) => ({
+      volumes: s.volumes,
+      perSiteMonth: costOf(s).reduce((a, l) => a + l.perMonth, 0) / s.sites,
+    }));
     say(
-      table(
-        ['function', 'zip', 'handler .js', 'module load (median of 5, fresh node)'],
-        footprint.map((f) => [
-          f.fn,
-          `${fmt.dec(f.zipBytes / 1024, 0)} KiB`,
-          `${fmt.dec(f.handlerBytes / 1024, 0)} KiB`,
-          `${fmt.dec(f.loadMs, 0)} ms`,
-        ]),
-      ),
+      `\nPipeline cost per site-month: ${costs.map((c) => `${fmt.int(c.volumes)} volumes ${fmt.usd(c.perSiteMonth)}`).join(', ')} (target ≤ $0.10 at 200 sites)`,
     );
-
+    writeJson({ scale, costs, recovery, footprint });
     const base = scale[0];
     if (base !== undefined) {
       say('\n## 4. Cost of the pipeline itself\n');
-      const lines = monthlyCost(
-        {
-          sites: base.sites,
-          volumes: base.volumes,
-          invocations: Object.fromEntries(
-            Object.entries(base.invocations).map(([k, v]) => [k, { count: v.count, totalMs: v.totalMs }]),
-          ),
-          s3: base.s3Requests as { GET: number; PUT: number; DELETE: number; LIST: number },
-          snsPublishes: base.invocations['advance-backup']?.count ?? 0,
-        },
-        base.steadySweep,
-        { stateTransitionsPerDrill: recovery.stateTransitions, lambdaPerDrill: recovery.lambdaInvocations },
-      );
+      const lines = costOf(base);
       const total = lines.reduce((a, l) => a + l.perMonth, 0);
       say(
         `Prices: ${PRICES.asOf}. Fleet: ${base.sites} sites, ${fmt.int(base.volumes)} volumes, nightly backups copied to DR, sweeper every 5 min, weekly drill per site.\n`,
@@ -279,8 +333,18 @@ async function main(): Promise<void> {
   } finally {
     await moto.stop();
   }
+  const md = option('md', '');
+  if (md !== '') writeFileSync(md, `${out.join('\n')}\n`);
+}
+
+/** --out=FILE: every figure as JSON, so that a later run can be compared with this one by a script. */
+function writeJson(figures: Record<string, unknown>): void {
   const file = option('out', '');
-  if (file !== '') writeFileSync(file, `${out.join('\n')}\n`);
+  if (file === '') return;
+  writeFileSync(
+    file,
+    `${JSON.stringify({ command: process.argv.slice(2), at: new Date().toISOString(), ...figures }, null, 2)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

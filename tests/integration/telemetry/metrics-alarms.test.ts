@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { motoClients, uniqueName } from '../../support/moto';
@@ -28,7 +28,7 @@ const ENV = [
 ] as const;
 
 /**
- * The per-site "no backup" alarm watches exactly the metric the sweeper emits: the deployed
+ * The fleet alarms watch exactly the metrics the sweeper emits (no site dimension): the deployed
  * handlers, configured from the environment as serverless.yml configures them, with a namespace
  * and service other than the defaults (if the two ever read different settings, every site alarms).
  */
@@ -83,33 +83,38 @@ describe('backup metrics and the alarms on them (moto)', () => {
     }
   });
 
-  it("puts the site's alarm on the namespace, metric and dimensions the sweeper emits", async () => {
+  it('emits fleet DR freshness where the fleet alarms look, and removes the per-site alarms of before', async () => {
+    await clients.cloudwatch('us-east-1').send(
+      new PutMetricAlarmCommand({
+        AlarmName: `${prefix}blog`,
+        Namespace: 'LifeboatIntegration',
+        MetricName: 'NewestCompletedBackupAge',
+        Statistic: 'Maximum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 93_600,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
     const started = (await fns.start({ site: 'blog', time: '2026-11-22T02:00:00Z' }, context)) as {
       backupId: string;
     };
     await fns.advance({ site: 'blog', backupId: started.backupId }, context);
+    await fns.advance({ site: 'blog', backupId: started.backupId }, context);
 
-    const sweep = (await fns.sweep({}, context)) as { alarms: { put: string[] } };
+    const sweep = (await fns.sweep({}, context)) as { alarms: { put: string[]; deleted: string[] } };
 
-    expect(sweep.alarms.put).toEqual([`${prefix}blog`]);
-    const age = emf.find(
-      (line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name === 'NewestCompletedBackupAge',
-    );
-    const emitted = age?._aws.CloudWatchMetrics[0];
+    expect(sweep.alarms).toEqual({ put: [], deleted: [`${prefix}blog`] });
+    const rpo = emf.find((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name === 'DrRpoMax');
+    const emitted = rpo?._aws.CloudWatchMetrics[0];
+    // serverless.yml's DrRpoAlarm watches DrRpoMax with the service dimension alone.
     expect(emitted?.Namespace).toBe('LifeboatIntegration');
+    expect(emitted?.Dimensions).toEqual([['service']]);
+    expect(rpo?.service).toBe('lifeboat-it');
     const { MetricAlarms } = await clients
       .cloudwatch('us-east-1')
       .send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix }));
-    expect(MetricAlarms).toHaveLength(1);
-    const alarm = MetricAlarms?.[0];
-    expect(alarm).toMatchObject({ Namespace: emitted?.Namespace, MetricName: 'NewestCompletedBackupAge' });
-    const emittedDimensions = (emitted?.Dimensions[0] ?? []).map((name) => ({
-      Name: name,
-      Value: age?.[name],
-    }));
-    expect(alarm?.Dimensions).toEqual(expect.arrayContaining(emittedDimensions));
-    expect(alarm?.Dimensions).toHaveLength(emittedDimensions.length);
-    expect(emittedDimensions).toContainEqual({ Name: 'service', Value: 'lifeboat-it' });
+    expect(MetricAlarms).toEqual([]);
   });
 
   it('counts the finished backup under the same namespace', () => {
@@ -119,5 +124,6 @@ describe('backup metrics and the alarms on them (moto)', () => {
 
     expect(completed?._aws.CloudWatchMetrics[0]?.Namespace).toBe('LifeboatIntegration');
     expect(completed).toMatchObject({ site: 'blog', service: 'lifeboat-it' });
+    expect(completed?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
   });
 });

@@ -259,6 +259,19 @@ describe('advanceBackup', () => {
     expect(copying.status.parts[0]?.copy.state).toBe('pending');
   });
 
+  it('ends a throttled step normally, leaving the work for the next call', async () => {
+    const { world, clock, site, ports } = setup({ database: false });
+    const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    world.ebs(PRIMARY).complete();
+    world.ebs(PRIMARY).failNext('findSnapshots', throttled);
+
+    const throttledStep = await advanceBackup(ports, clock, site, backup.id);
+    const next = await advanceBackup(ports, clock, site, backup.id);
+
+    expect(throttledStep.status.parts[0]?.state).toBe('pending');
+    expect(next.status.parts[0]?.state).toBe('completed');
+  });
+
   it('fails a part whose start AWS refuses, with AWS words', async () => {
     const { world, clock, site, ports } = setup({ database: false });
     world
@@ -370,19 +383,40 @@ describe('advanceBackup', () => {
     expect(done.status.parts[0]?.error).toMatch(/no longer exists/);
   });
 
-  it('closes a backup still open after the deadline with what it has', async () => {
+  it('closes a backup still open after the deadline with what it has, copies still made', async () => {
     const { world, clock, site, ports } = setup();
     const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
     world.rds(PRIMARY).complete();
     clock.advance(37 * 3_600_000);
 
+    const late = await advanceBackup(ports, clock, site, backup.id);
+    world.rds(DR).complete();
     const done = await advanceBackup(ports, clock, site, backup.id);
 
+    // The snapshot that never completed fails; the copy that waited is made, not failed.
+    expect(late.status.phase).toBe('Copying');
+    expect(late.status.parts.map((p) => [p.state, p.copy.state])).toEqual([
+      ['failed', 'skipped'],
+      ['completed', 'pending'],
+    ]);
     expect(done.status.phase).toBe('PartiallyFailed');
-    expect(done.status.failureReason).toBe(
-      'vol-00000001: snapshot failed: did not complete within 36 h; blog-db: copy to us-west-2 failed: did not complete within 36 h',
-    );
-    expect(world.rds(DR).snapshots.size).toBe(0);
+    expect(done.status.failureReason).toBe('vol-00000001: snapshot failed: did not complete within 36 h');
+  });
+
+  it('never fails a copy that waited for a slot past the deadline', async () => {
+    const { world, clock, site, ports } = setup({ database: false });
+    const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at });
+    world.ebs(PRIMARY).complete();
+
+    const waiting = await advanceBackup(ports, clock, site, backup.id, { ebsCopiesInFlight: 0 });
+    clock.advance(40 * 3_600_000);
+    const stillWaiting = await advanceBackup(ports, clock, site, backup.id, { ebsCopiesInFlight: 0 });
+    const copying = await advanceBackup(ports, clock, site, backup.id);
+
+    expect(waiting.status.parts[0]?.copy).toMatchObject({ state: 'waiting', queuedAt: at.toISOString() });
+    expect(stillWaiting.status.phase).toBe('Copying');
+    expect(stillWaiting.status.parts[0]?.copy.state).toBe('waiting');
+    expect(copying.status.parts[0]?.copy.state).toBe('pending');
   });
 
   it('does nothing to a finished backup', async () => {

@@ -1,3 +1,4 @@
+import { advanceBackup } from '../../../lib/backup/advance-backup';
 import { inlineDispatch, topicDispatch } from '../../../lib/backup/dispatch';
 import { startBackup } from '../../../lib/backup/start-backup';
 import { sweepBackups } from '../../../lib/backup/sweep-backups';
@@ -49,14 +50,19 @@ describe('sweepBackups', () => {
     expect(last.dispatched).toEqual([]);
   });
 
-  it('publishes one work message per open backup and reports each site newest completed backup', async () => {
-    const { clock, config, ports } = await setup();
+  it('publishes the open backups from one index listing, several per work message', async () => {
+    const { world, clock, config, ports } = await setup();
     const [blog, shop] = config.sites;
     if (blog === undefined || shop === undefined) throw new Error('no site');
     await startBackup(ports, clock, { site: blog, kind: 'scheduled', at: clock.now() });
     await startBackup(ports, clock, { site: shop, kind: 'scheduled', at: clock.now() });
     const sent: unknown[] = [];
-    const ages: [string, number | undefined][] = [];
+    const listed: string[] = [];
+    const list = world.store.list.bind(world.store);
+    world.store.list = (prefix, options) => {
+      listed.push(prefix);
+      return list(prefix, options);
+    };
 
     const result = await sweepBackups(
       ports,
@@ -68,34 +74,61 @@ describe('sweepBackups', () => {
           return 'm';
         },
       }),
-      { newestCompletedBackup: (site, age) => void ages.push([site, age]) },
     );
 
     expect(sent).toEqual([
-      { site: 'blog', backupId: '20261122t020000z-scheduled' },
-      { site: 'shop', backupId: '20261122t020000z-scheduled' },
+      {
+        backups: [
+          { site: 'blog', backupId: '20261122t020000z-scheduled' },
+          { site: 'shop', backupId: '20261122t020000z-scheduled' },
+        ],
+      },
     ]);
     expect(result.dispatched).toHaveLength(2);
-    expect(ages).toEqual([
-      ['blog', undefined],
-      ['shop', undefined],
-    ]);
+    // No listing per site: the open-work index of the fleet (and, once an hour, the parked one).
+    expect(listed).toEqual(['sites/_index/open/', 'sites/_index/parked/']);
   });
 
-  it('reports the age of the newest completed backup', async () => {
+  it('leaves backups that only wait for a copy slot to the queue, and checks them once an hour', async () => {
     const { world, clock, config, ports } = await setup();
     const shop = config.sites[1];
     if (shop === undefined) throw new Error('no site');
-    await startBackup(ports, clock, { site: shop, kind: 'broken-state', at: clock.now() });
+    clock.set('2026-11-22T02:10:00Z');
+    const backup = await startBackup(ports, clock, { site: shop, kind: 'scheduled', at: clock.now() });
     world.ebs('us-east-1').complete();
-    await sweepBackups(ports, clock, config.sites, inlineDispatch(ports, clock, config));
-    clock.advance(3_600_000);
-    const ages: [string, number | undefined][] = [];
+    await advanceBackup(ports, clock, shop, backup.id, { ebsCopiesInFlight: 0 });
+    const noSlots = { limits: { ebsCopiesInFlight: 0 } };
 
-    await sweepBackups(ports, clock, [shop], inlineDispatch(ports, clock, config), {
-      newestCompletedBackup: (site, age) => void ages.push([site, age]),
+    const quiet = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
+    clock.set('2026-11-22T03:01:00Z');
+    const hourly = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
+
+    expect(quiet.dispatched).toEqual([]);
+    expect(hourly.parkedChecked).toBe(true);
+    expect(hourly.dispatched).toEqual([{ site: 'shop', backupId: backup.id }]);
+  });
+
+  it('fills free copy slots from the queue and reports fleet and per-site DR freshness', async () => {
+    const { world, clock, config, ports } = await setup();
+    const shop = config.sites[1];
+    if (shop === undefined) throw new Error('no site');
+    const backup = await startBackup(ports, clock, { site: shop, kind: 'scheduled', at: clock.now() });
+    world.ebs('us-east-1').complete();
+    await advanceBackup(ports, clock, shop, backup.id, { ebsCopiesInFlight: 0 });
+    const reported: unknown[] = [];
+
+    const filled = await sweepBackups(ports, clock, config.sites, async () => undefined);
+    world.ebs('us-west-2').complete();
+    await advanceBackup(ports, clock, shop, backup.id);
+    clock.advance(3_600_000);
+    const later = await sweepBackups(ports, clock, config.sites, async () => undefined, {
+      drFreshness: (fleet) => void reported.push(fleet),
     });
 
-    expect(ages).toEqual([['shop', 3600]]);
+    expect(filled.copiesStarted).toBe(1);
+    expect(filled.fleet).toEqual({ volumes: 1, neverCopied: 1 });
+    expect(later.fleet).toEqual({ volumes: 1, neverCopied: 0, maxSeconds: 3600, p95Seconds: 3600 });
+    expect(reported).toEqual([later.fleet]);
+    expect(later.sites.find((s) => s.site === 'shop')?.drFreshness.maxSeconds).toBe(3600);
   });
 });

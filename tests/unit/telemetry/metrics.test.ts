@@ -15,7 +15,7 @@ function capture(): { metrics: Metrics; lines: Record<string, unknown>[] } {
 afterEach(() => jest.restoreAllMocks());
 
 describe('backup metrics', () => {
-  it('counts a finished backup per site, by phase, with its duration', () => {
+  it('counts a finished backup fleet-wide, by phase, with its duration, the site as metadata only', () => {
     const { metrics, lines } = capture();
     const backup = buildBackup({ phase: 'Completed', site: 'blog' });
     backup.status.completedAt = new Date(new Date(backup.status.createdAt).getTime() + 90_000).toISOString();
@@ -26,15 +26,26 @@ describe('backup metrics', () => {
       expect.objectContaining({ site: 'blog', service: 'lifeboat', BackupsCompleted: 1 }),
       expect.objectContaining({ site: 'blog', BackupDuration: 90 }),
     ]);
+    const dimensions = lines.flatMap(
+      (l) =>
+        (l._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]?.Dimensions ??
+        [],
+    );
+    expect(dimensions.flat()).not.toContain('site');
   });
 
-  it('reports the age of the newest completed backup, and nothing when there is none', () => {
+  it('reports the fleet DR RPO, and no RPO while nothing was copied', () => {
     const { metrics, lines } = capture();
 
-    backupMetrics(metrics).newestCompletedBackup('blog', 3600);
-    backupMetrics(metrics).newestCompletedBackup('shop', undefined);
+    backupMetrics(metrics).drFreshness({ volumes: 3, neverCopied: 1, maxSeconds: 7200, p95Seconds: 3600 });
+    backupMetrics(metrics).drFreshness({ volumes: 2, neverCopied: 2 });
 
-    expect(lines).toEqual([expect.objectContaining({ site: 'blog', NewestCompletedBackupAge: 3600 })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ DrRpoMax: 7200 }),
+      expect.objectContaining({ DrRpoP95: 3600 }),
+      expect.objectContaining({ VolumesWithoutDrCopy: 1 }),
+      expect.objectContaining({ VolumesWithoutDrCopy: 2 }),
+    ]);
   });
 
   it('counts the unreadable catalog records of a site, zero included', () => {
