@@ -115,6 +115,14 @@ export class Ec2Adapter {
       // The answer carries the tags only when some were asked for.
       return fromSnapshot({ ...out, Tags: out.Tags ?? toTagList(tags) }, 'EC2 CreateSnapshot');
     } catch (error) {
+      // Too many pending snapshots of the volume is a wait, not a failed part (the next call retries).
+      if (awsErrorCode(error) === 'ConcurrentSnapshotLimitExceeded') {
+        throw new ThrottledError(
+          'EC2 CreateSnapshot: the volume has too many pending snapshots',
+          { region: this.region, volumeId },
+          { cause: error },
+        );
+      }
       throw translateAwsError(error, 'EC2 CreateSnapshot', { region: this.region, volumeId });
     }
   }
@@ -229,6 +237,8 @@ export class Ec2Adapter {
     try {
       await this.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
     } catch (error) {
+      // Already gone (a retried retention run): the delete is done.
+      if (awsErrorCode(error) === 'InvalidSnapshot.NotFound') return;
       throw translateAwsError(error, 'EC2 DeleteSnapshot', { region: this.region, snapshotId });
     }
   }

@@ -15,7 +15,7 @@ import { AwsCallError, TaskLaunchFailedError } from '../errors';
 import type { GroupIngress, RunTaskRequest, TaskInfo, TaskPort } from '../recovery/ports';
 import { fromEcsTagList, toEcsTagList } from '../tags/vocabulary';
 import type { AwsClients } from './clients';
-import { translateAwsError } from './errors';
+import { awsErrorCode, translateAwsError } from './errors';
 import { required } from './required';
 
 /** The ECSClient for a region, built once per process. */
@@ -122,6 +122,12 @@ export class EcsAdapter implements TaskPort {
         new DescribeTasksCommand({ cluster, tasks: [taskArn], include: ['TAGS'] }),
       );
       task = out.tasks?.[0];
+      // Just after RunTask ECS may not show the task yet (eventual consistency): it is still starting;
+      // the health gate's deadline bounds one that never appears.
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+      if (task === undefined && out.failures?.[0]?.reason === 'MISSING') {
+        return { taskArn, cluster, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', tags: {} };
+      }
     } catch (error) {
       throw translateAwsError(error, 'ECS DescribeTasks', { region: this.region, taskArn });
     }
@@ -189,6 +195,8 @@ export class EcsAdapter implements TaskPort {
       const out = await this.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
       return out.NetworkInterfaces?.[0]?.Association?.PublicIp;
     } catch (error) {
+      // EC2 may not show the task's ENI yet (or any more): no public address for now.
+      if (awsErrorCode(error) === 'InvalidNetworkInterfaceID.NotFound') return undefined;
       throw translateAwsError(error, 'EC2 DescribeNetworkInterfaces', { region: this.region, eniId });
     }
   }

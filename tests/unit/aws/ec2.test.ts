@@ -1,6 +1,7 @@
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
+  DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   EC2Client,
@@ -175,5 +176,30 @@ describe('Ec2Adapter.describeSnapshot (the trust checks)', () => {
     ec2Mock.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation'));
 
     await expect(ec2.describeSnapshot('snap-1')).rejects.toThrow(AwsCallError);
+  });
+});
+
+// What EC2 answers that moto never does (lib/aws/REQUIREMENTS.md).
+describe('Ec2Adapter under real EC2 answers', () => {
+  const primary = new Ec2Adapter(new EC2Client({ region: 'us-east-1' }), 'us-east-1');
+
+  beforeEach(() => ec2Mock.reset());
+
+  it('treats ConcurrentSnapshotLimitExceeded (pending snapshots of the volume) as a wait', async () => {
+    ec2Mock.on(CreateSnapshotCommand).rejects(awsError('ConcurrentSnapshotLimitExceeded'));
+
+    await expect(primary.createSnapshot('vol-1', 'lifeboat', {})).rejects.toThrow(ThrottledError);
+  });
+
+  it('deletes idempotently (InvalidSnapshot.NotFound is done)', async () => {
+    ec2Mock.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.NotFound'));
+
+    await expect(primary.deleteSnapshot('snap-gone')).resolves.toBeUndefined();
+  });
+
+  it('still reports any other refusal to delete', async () => {
+    ec2Mock.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.InUse'));
+
+    await expect(primary.deleteSnapshot('snap-ami')).rejects.toThrow(AwsCallError);
   });
 });

@@ -416,3 +416,60 @@ describe('EcsAdapter', () => {
     });
   });
 });
+
+// Eventual consistency moto never shows (lib/aws/REQUIREMENTS.md).
+describe('EcsAdapter right after RunTask', () => {
+  const adapter = new EcsAdapter(
+    new ECSClient({ region: 'us-east-1' }),
+    new EC2Client({ region: 'us-east-1' }),
+    'us-east-1',
+  );
+
+  beforeEach(() => {
+    ecsMock.reset();
+    ec2Mock.reset();
+  });
+
+  it('reads a task ECS does not show yet (MISSING right after RunTask) as PROVISIONING', async () => {
+    ecsMock
+      .on(DescribeTasksCommand)
+      .resolves({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] });
+
+    await expect(adapter.describeTask('blog', TASK_ARN)).resolves.toMatchObject({
+      taskArn: TASK_ARN,
+      lastStatus: 'PROVISIONING',
+    });
+  });
+
+  it('has no public IP yet while EC2 does not show the task ENI', async () => {
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'RUNNING',
+          desiredStatus: 'RUNNING',
+          attachments: [
+            {
+              type: 'ElasticNetworkInterface',
+              details: [
+                { name: 'networkInterfaceId', value: 'eni-1' },
+                { name: 'privateIPv4Address', value: '10.0.1.5' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(
+      Object.assign(new Error('no such ENI'), {
+        name: 'InvalidNetworkInterfaceID.NotFound',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+
+    const task = await adapter.describeTask('blog', TASK_ARN);
+
+    expect(task.privateIp).toBe('10.0.1.5');
+    expect(task.publicIp).toBeUndefined();
+  });
+});
