@@ -441,7 +441,7 @@ describe('EcsAdapter right after RunTask', () => {
     });
   });
 
-  it('has no public IP yet while EC2 does not show the task ENI', async () => {
+  it("has no public IP yet while EC2 does not show the task's ENI", async () => {
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [
         {
