@@ -116,11 +116,17 @@ describe('least privilege in the packaged template', () => {
   describe('rds:AddTagsToResource', () => {
     const tagging = granting('rds:AddTagsToResource');
 
-    it('is granted only on lifeboat DB snapshots, never on databases or clusters', () => {
+    it('is granted only on lifeboat DB snapshots, and on databases only to the restore, for its lifeboat-* database', () => {
       expect(tagging.length).toBeGreaterThan(0);
+      // Restoring a database with Tags is a tag-on-create of the new lifeboat-* instance or cluster.
+      const RESTORED_DB_ARN = /:rds:\*:\$\{AWS::AccountId\}:(db|cluster):lifeboat-\*$/;
       const beyond = tagging.flatMap(({ owner, statement }) =>
         resourceTexts(statement)
-          .filter((r) => !DB_SNAPSHOT_ARN.test(r))
+          .filter(
+            (r) =>
+              !DB_SNAPSHOT_ARN.test(r) &&
+              !(owner === 'RecoveryRestoreDatabaseRole' && RESTORED_DB_ARN.test(r)),
+          )
           .map((r) => `${owner}: ${r}`),
       );
 
