@@ -314,6 +314,18 @@ function clusterStrategy(rds: RDSClient): KindStrategy {
  * "wait your turn", not a failure.
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html
  */
+/** RDS's answers for a database or snapshot that exists but is not `available` yet. */
+const NOT_AVAILABLE_DATABASE = [
+  'InvalidDBInstanceState',
+  'InvalidDBInstanceStateFault',
+  'InvalidDBClusterStateFault',
+];
+const NOT_AVAILABLE_SNAPSHOT = [
+  'InvalidDBSnapshotState',
+  'InvalidDBSnapshotStateFault',
+  'InvalidDBClusterSnapshotStateFault',
+];
+
 function translateCopyError(error: unknown, operation: string, context: Record<string, unknown>): Error {
   const code = awsErrorCode(error);
   if (code === 'SnapshotQuotaExceeded' || code === 'SnapshotQuotaExceededFault') {
@@ -372,6 +384,16 @@ export class RdsAdapter implements RdsPort {
       if (hasCode(strategy.codes.snapshotExists, error)) {
         const existing = await this.findSnapshot(kind, identifier);
         if (existing !== undefined) return existing;
+      }
+      // A database that is not `available` (modifying, rebooting, upgrading) cannot be snapshotted
+      // yet: a wait, not a failed part; the backup's deadline bounds it.
+      // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSnapshot.html
+      if (hasCode(NOT_AVAILABLE_DATABASE, error)) {
+        throw new ThrottledError(
+          `${strategy.operations.createSnapshot}: ${sourceId} is not available yet`,
+          { region: this.region, sourceId, identifier, code: awsErrorCode(error) },
+          { cause: error },
+        );
       }
       throw translateAwsError(error, strategy.operations.createSnapshot, {
         region: this.region,
@@ -455,6 +477,15 @@ export class RdsAdapter implements RdsPort {
       await strategy.deleteSnapshot(identifier);
     } catch (error) {
       if (hasCode(strategy.codes.snapshotNotFound, error)) return;
+      // Only an `available` snapshot can be deleted: one still being created or copied waits for
+      // the next retention run. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSnapshot.html
+      if (hasCode(NOT_AVAILABLE_SNAPSHOT, error)) {
+        throw new ThrottledError(
+          `${strategy.operations.deleteSnapshot}: ${identifier} is not available yet`,
+          { region: this.region, identifier, code: awsErrorCode(error) },
+          { cause: error },
+        );
+      }
       throw translateAwsError(error, strategy.operations.deleteSnapshot, { region: this.region, identifier });
     }
   }

@@ -280,3 +280,30 @@ describe('RdsAdapter', () => {
     expect(rdsMock).not.toHaveReceivedCommand(DeleteDBSnapshotCommand);
   });
 });
+
+// What RDS refuses in states moto never shows (lib/aws/REQUIREMENTS.md).
+describe('RdsAdapter while a database or snapshot is not available', () => {
+  const adapter = new RdsAdapter(new RDSClient({ region: 'us-east-1' }), 'us-east-1');
+
+  beforeEach(() => rdsMock.reset());
+
+  it('waits (ThrottledError) while the database is not available', async () => {
+    rdsMock.on(CreateDBSnapshotCommand).rejects(awsError('InvalidDBInstanceState'));
+    rdsMock.on(CreateDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterStateFault'));
+
+    await expect(adapter.createSnapshot('rds-instance', 'blog-db', 'lifeboat-blog-x', {})).rejects.toThrow(
+      ThrottledError,
+    );
+    await expect(adapter.createSnapshot('rds-cluster', 'blog-aurora', 'lifeboat-blog-x', {})).rejects.toThrow(
+      ThrottledError,
+    );
+  });
+
+  it('leaves a snapshot that is still being created or copied for the next retention run', async () => {
+    rdsMock.on(DeleteDBSnapshotCommand).rejects(awsError('InvalidDBSnapshotState'));
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterSnapshotStateFault'));
+
+    await expect(adapter.deleteSnapshot('rds-instance', 'lifeboat-blog-x')).rejects.toThrow(ThrottledError);
+    await expect(adapter.deleteSnapshot('rds-cluster', 'lifeboat-blog-x')).rejects.toThrow(ThrottledError);
+  });
+});
