@@ -1,5 +1,4 @@
 import { Ec2Adapter } from '../../../lib/aws/ec2';
-import { AwsCallError } from '../../../lib/errors';
 import { seedVolume } from '../../../local/seed';
 import { motoClients, uniqueName } from '../../support/moto';
 
