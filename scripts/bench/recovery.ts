@@ -242,7 +242,9 @@ export function recoverySection(recovery: RecoveryBenchResult): string[] {
         row('Route 53 answers, slow reading', (t) => secondsAndMin(t.dnsAnswersSeconds), rto.slow),
         row('of which the database (restore + poll), typical / slow', (t) => {
           const slow = rto.slow.find((s) => s.mode === t.mode);
-          return `${min(t.databaseSeconds)} / ${min(slow?.databaseSeconds ?? 0)}`;
+          return t.databaseSeconds === 0
+            ? '-'
+            : `${min(t.databaseSeconds)} / ${min(slow?.databaseSeconds ?? 0)}`;
         }),
         row('of which log replay (point-in-time), typical / slow', (t) => {
           const slow = rto.slow.find((s) => s.mode === t.mode);
