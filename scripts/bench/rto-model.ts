@@ -35,7 +35,7 @@ export interface PollSchedule {
 /** Where each published figure comes from (AWS's own pages). */
 export const SOURCES = {
   fargate:
-    'AWS re:Post (AWS answer): "normal for new AWS Fargate tasks to take 30-45 seconds or longer to start" https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw',
+    'AWS re:Post answer (citing the ECS best practices guide on task launch): "normal for new AWS Fargate tasks to take 30-45 seconds or longer to start" https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw',
   ebsInit:
     'EBS User Guide, Initialize Amazon EBS volumes: provisioned rate 100-300 MiB/s; the default rate "fluctuates", completion "unpredictable" https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html; ECS TaskManagedEBSVolumeConfiguration.volumeInitializationRate https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskManagedEBSVolumeConfiguration.html',
   rdsRestore:
