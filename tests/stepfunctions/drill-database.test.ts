@@ -102,7 +102,10 @@ describe('drill state machine with the database (aws-local-stepfunctions, real s
     const verdict = (await world.catalog.getBackup(world.site.name, newest.id))?.status.drill;
     expect(verdict).toMatchObject({
       verdict: 'passed',
-      files: { verdict: 'passed', detail: expect.stringContaining(newest.status.parts[0]?.snapshotId ?? '?') },
+      files: {
+        verdict: 'passed',
+        detail: expect.stringContaining(newest.status.parts[0]?.snapshotId ?? '?'),
+      },
       database: {
         verdict: 'passed',
         identifier: restored?.DBInstanceIdentifier,
