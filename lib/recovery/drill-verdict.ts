@@ -55,28 +55,20 @@ function restoredFrom(database: RestoredDatabase): string {
 
 /**
  * The database half: passed when the restored database became available and the site answered
- * with it (the health gate's probe); undefined for a site that protects no database.
+ * with it (the health gate's probe); undefined when no database was drilled (the site protects
+ * none, or the backup has no DB snapshot).
  */
-async function databaseVerdict(
-  ports: RecoveryPorts,
+function databaseVerdict(
   site: Site,
   attempt: Attempt,
   database: DrillDatabase | undefined,
-): Promise<DrillPartVerdict | undefined> {
+): DrillPartVerdict | undefined {
   if (site.protect.database === undefined) return undefined;
   if (database === undefined || database.method === 'keep') {
-    if (database?.failure !== undefined) {
-      return { verdict: 'failed', detail: `the database did not restore: ${causeOf(database.failure)}` };
-    }
-    const backup = await ports.catalog.getBackup(site.name, attempt.backupId);
-    const part = backup?.status.parts.find((p) => p.kind === 'rds-instance' || p.kind === 'rds-cluster');
-    return {
-      verdict: 'failed',
-      detail:
-        part?.snapshotId === undefined
-          ? `backup ${attempt.backupId} has no DB snapshot of the site's database: it cannot bring the site back whole`
-          : `the database of backup ${attempt.backupId} was not restored`,
-    };
+    // No failure: the backup has no DB snapshot (e.g. a pre-promote one), so only its files were
+    // drilled; readiness warns that the database was not proven.
+    if (database?.failure === undefined) return undefined;
+    return { verdict: 'failed', detail: `the database did not restore: ${causeOf(database.failure)}` };
   }
   const identifier = database.identifier;
   const restored = `${identifier} restored from ${restoredFrom(database)}`;
@@ -110,7 +102,7 @@ export async function recordDrillVerdict(
 ): Promise<DrillVerdict> {
   const started = clock.now();
   const files = filesVerdict(attempt);
-  const db = await databaseVerdict(ports, site, attempt, database);
+  const db = databaseVerdict(site, attempt, database);
   const passed = files.verdict === 'passed' && (db === undefined || db.verdict === 'passed');
   const healthy = attempt.gate.verdict === 'healthy';
   const verdict: DrillVerdict = {

@@ -132,18 +132,6 @@ describe('recordDrillVerdict', () => {
           /^the database did not restore: DatabaseRestoreFailedError: lifeboat-blog-drill-0a1b2c is incompatible-restore$/,
       },
     ],
-    [
-      'a backup without a DB snapshot of a site with a database',
-      'healthy',
-      () => ({ method: 'keep' }),
-      PARTS.slice(0, 1),
-      {
-        verdict: 'failed',
-        files: 'passed',
-        database: 'failed',
-        detail: /has no DB snapshot of the site's database/,
-      },
-    ],
   ];
 
   it.each(cases)('%s', async (_name, gate, database, parts, expected) => {
@@ -189,6 +177,22 @@ describe('recordDrillVerdict', () => {
     expect(verdict.database?.evidence).toBe(
       'GET / (expected 200) answered 200 in 41 ms, 2 healthy in a row, with WORDPRESS_DB_HOST=lifeboat-blog-drill-0a1b2c.c0ffee.us-east-1.rds.amazonaws.com',
     );
+  });
+
+  it('a backup without a DB snapshot (e.g. pre-promote) of a site with a database: only its files are drilled', async () => {
+    const backup = await drilled(PARTS.slice(0, 1));
+
+    const verdict = await recordDrillVerdict(
+      fakes.ports,
+      clock,
+      buildSite(),
+      DRILL_ID,
+      attempt('healthy', backup.id),
+      { method: 'keep' },
+    );
+
+    expect(verdict).toMatchObject({ verdict: 'passed', files: { verdict: 'passed' } });
+    expect(verdict.database).toBeUndefined();
   });
 
   it('a site that protects no database: the files alone decide, no database verdict', async () => {
