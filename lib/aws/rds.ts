@@ -423,10 +423,7 @@ export class RdsAdapter implements RdsPort {
    * Every manual instance and cluster snapshot whose identifier starts with `prefix`.
    * DescribeDBSnapshots has no tag filter, so the prefix is matched here, page by page.
    */
-  async listSnapshots(
-    prefix: string,
-    kinds: readonly DatabaseKind[] = ALL_KINDS,
-  ): Promise<DbSnapshotInfo[]> {
+  async listSnapshots(prefix: string, kinds: readonly DatabaseKind[] = ALL_KINDS): Promise<DbSnapshotInfo[]> {
     const out: DbSnapshotInfo[] = [];
     for (const strategy of kinds.map((kind) => this.strategies[kind])) {
       try {

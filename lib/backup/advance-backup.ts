@@ -292,8 +292,7 @@ async function observeSignals(
     }
     // A DB snapshot's name holds no stage: only the one the record names is trusted by its event.
     const part = parts.find(
-      (p) =>
-        p.kind !== 'ebs-volume' && (inDr ? p.copy.snapshotId : p.snapshotId) === signal.snapshotId,
+      (p) => p.kind !== 'ebs-volume' && (inDr ? p.copy.snapshotId : p.snapshotId) === signal.snapshotId,
     );
     if (part === undefined) {
       unmatched = true;
@@ -441,8 +440,9 @@ function copyReleases(before: Backup, after: Backup): CopyRelease[] {
 
 /**
  * Lifeboat's copies in flight into `region` as AWS counts them (the DB kinds of `sites` only): the
- * sweeper's check that the queue's exact slots still match AWS (a copy the queue lost, another
- * stage's), made once per invocation. Event-driven advances trust the queue's slots and do not count.
+ * sweeper's check that the queue's exact slots still match AWS (another stage's copies share the
+ * quota, not the queue), made once per invocation. Without it a copy beyond the quota is refused
+ * by AWS (ResourceLimitExceeded) and waits, so the count saves calls, it does not guard correctness.
  */
 function copiesInFlightInAws(
   ports: BackupPorts,
@@ -740,7 +740,8 @@ async function verifyCopySource(
   }
   const kind: DatabaseKind = part.kind === 'rds-cluster' ? 'rds-cluster' : 'rds-instance';
   const read = reads.dbIfRead(region, kind, sourceId);
-  if (read === UNREAD || read === undefined) return ports.trust.dbSnapshot(region, kind, sourceId, target, 'copy');
+  if (read === UNREAD || read === undefined)
+    return ports.trust.dbSnapshot(region, kind, sourceId, target, 'copy');
   return ports.trust.observed(
     {
       service: 'rds',
@@ -771,9 +772,7 @@ async function prefetchSources(
     const region = backup.spec.primaryRegion;
     byRegion.set(region, [...(byRegion.get(region) ?? []), part.snapshotId]);
   }
-  await Promise.all(
-    [...byRegion].map(([region, ids]) => reads.readEbs(region, ids).catch(() => undefined)),
-  );
+  await Promise.all([...byRegion].map(([region, ids]) => reads.readEbs(region, ids).catch(() => undefined)));
 }
 
 async function perform(
@@ -1044,7 +1043,9 @@ async function advanceOnce(
           { release: releases, enqueue: requests, canStart: (name) => sites.has(name) },
           bounds,
           true,
-          options.signals === undefined
+          // Events and the sweeper's workers trust the queue's exact slots (the sweeper checks
+          // them against AWS itself); a direct call (CLI, recovery) counts.
+          options.signals === undefined && options.fromSweeper !== true
             ? await copiesInFlightInAws(ports, reads, drRegion, [...sites.values()])
             : undefined,
         )
@@ -1191,6 +1192,7 @@ export async function fillCopySlots(
   sites: readonly Site[],
   region: string,
   limits: Partial<BackupLimits> = {},
+  options: { countInAws?: boolean } = {},
 ): Promise<{ started: number; queue: CopyQueue }> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   const known = new Map(sites.map((s) => [s.name, s]));
@@ -1209,7 +1211,7 @@ export async function fillCopySlots(
     { release: stale, canStart: (name) => known.has(name) },
     bounds,
     true,
-    await copiesInFlightInAws(ports, reads, region, sites),
+    options.countInAws === false ? undefined : await copiesInFlightInAws(ports, reads, region, sites),
   );
   const releases = await startQueuedCopies(ports, clock, known, queued.taken, bounds, reads);
   const queue =

@@ -62,7 +62,11 @@ export class SnapshotReads {
   }
 
   /** The DB snapshot if this invocation read it already. */
-  dbIfRead(region: string, kind: DatabaseKind, identifier: string): DbSnapshotInfo | undefined | typeof UNREAD {
+  dbIfRead(
+    region: string,
+    kind: DatabaseKind,
+    identifier: string,
+  ): DbSnapshotInfo | undefined | typeof UNREAD {
     const key = `${region}/${kind}/${identifier}`;
     return this.dbRead.has(key) ? this.dbRead.get(key) : UNREAD;
   }

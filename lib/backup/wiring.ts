@@ -11,7 +11,6 @@ import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { snapshotTrust, type TrustIdentity, trustIdentityFromEnv } from '../trust/snapshot-trust';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
-import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import { cachedCopyLimits } from './copy-limits';
 import type { CopyKind } from './copy-queue';
 import type { WorkTopic } from './dispatch';
@@ -40,9 +39,7 @@ export function snsWorkTopic(clients: AwsClients, topicArn: string): WorkTopic {
 
 export interface BackupPortOptions {
   telemetry?: BackupTelemetry;
-  /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
-  copyCountTtlMs?: number;
-  /** The clock that TTL and the pacer run on (simulations pass their simulated clock). */
+  /** The clock the pacer runs on (simulations pass their simulated clock). */
   clock?: Clock;
   /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
   identity?: TrustIdentity;
@@ -74,18 +71,14 @@ export function backupPorts(
   catalog: Catalog,
   options: BackupPortOptions = {},
 ): BackupPorts {
-  const ttl = options.copyCountTtlMs ?? 10_000;
   const clock = options.clock ?? systemClock;
-  /** One port per region, built on first use, its copies-in-flight count cached (see CopyCountCache). */
+  /** One port per region, built on first use. */
   function perRegion<P extends EbsPort | RdsPort>(make: (clients: AwsClients, region: string) => P) {
     const ports = new Map<string, P>();
     return (region: string): P => {
       let port = ports.get(region);
       if (port === undefined) {
-        port = withCopyCountCache(
-          make(clients, region),
-          new CopyCountCache(ttl, () => clock.now().getTime()),
-        );
+        port = make(clients, region);
         ports.set(region, port);
       }
       return port;

@@ -178,7 +178,13 @@ export function snapshotTrust(
   return {
     stage: identity.stage,
     async ebsSnapshot(region, snapshotId, target, action) {
-      return describedEbs(region, snapshotId, await sources.ebs(region).describeSnapshot(snapshotId), target, action);
+      return describedEbs(
+        region,
+        snapshotId,
+        await sources.ebs(region).describeSnapshot(snapshotId),
+        target,
+        action,
+      );
     },
     describedEbs,
     async dbSnapshot(region, kind, identifier, target, action) {

@@ -91,14 +91,16 @@ export class FakeEbs implements EbsPort {
 
   async findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]> {
     this.maybeFail('findSnapshots');
-    return [...this.snapshots.values()]
-      .filter(
-        (s) =>
-          (selector.ids === undefined || selector.ids.includes(s.snapshotId)) &&
-          hasTags(s.tags, selector.tags),
-      )
-      // DescribeSnapshots always answers OwnerId.
-      .map((s) => ({ ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } }));
+    return (
+      [...this.snapshots.values()]
+        .filter(
+          (s) =>
+            (selector.ids === undefined || selector.ids.includes(s.snapshotId)) &&
+            hasTags(s.tags, selector.tags),
+        )
+        // DescribeSnapshots always answers OwnerId.
+        .map((s) => ({ ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } }))
+    );
   }
 
   async describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined> {

@@ -151,7 +151,13 @@ export class FakeTrust implements SnapshotTrust {
     return this.check(identifier, target, action);
   }
 
-  describedEbs(_region: string, snapshotId: string, _found: unknown, target: TrustTarget, action: TrustAction) {
+  describedEbs(
+    _region: string,
+    snapshotId: string,
+    _found: unknown,
+    target: TrustTarget,
+    action: TrustAction,
+  ) {
     return this.check(snapshotId, target, action);
   }
 
