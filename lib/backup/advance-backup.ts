@@ -53,6 +53,12 @@ export interface BackupLimits {
   giveUpAfterMs: number;
   /** How long one call may wait for its region's EC2 request budget before leaving starts for later. */
   pacingWaitMs: number;
+  /**
+   * The sweeper's calls leave a snapshot or copy started less than this long ago to its completion
+   * event and do not look it up in AWS (0: they look up every pending one). Lost events are still
+   * found, this much later.
+   */
+  eventGraceMs: number;
 }
 
 export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
@@ -62,6 +68,7 @@ export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
   claimTimeoutMs: 10 * 60_000,
   giveUpAfterMs: 36 * 3_600_000,
   pacingWaitMs: 60_000,
+  eventGraceMs: 0,
 };
 
 type Observed = { id: string; arn?: string; state: 'pending' | 'completed' | 'failed'; error?: string };
@@ -134,6 +141,7 @@ async function observe(
   now: Date,
   limits: BackupLimits,
   reads: SnapshotReads,
+  fromSweeper: boolean,
 ): Promise<Map<string, PartObservation>> {
   const found = new Map<string, PartObservation>();
   const note = (sourceId: string, o: PartObservation) =>
@@ -151,7 +159,15 @@ async function observe(
       throw error;
     }
   };
-  const parts = backup.status.parts;
+  // The sweeper looks up only what its event is overdue for; everything else reads every pending part.
+  const grace = fromSweeper ? limits.eventGraceMs : 0;
+  const overdue = (startedAt: string | undefined) =>
+    grace <= 0 || startedAt === undefined || now.getTime() - new Date(startedAt).getTime() >= grace;
+  const parts = backup.status.parts.filter(
+    (p) =>
+      !(p.state === 'pending' && !overdue(p.startedAt)) &&
+      !(p.copy.state === 'pending' && !overdue(p.copy.startedAt)),
+  );
   const ebs = parts.filter((p) => p.kind === 'ebs-volume');
 
   // One tag query per region covers every volume of the backup, found by id or (after a crash
@@ -1026,7 +1042,7 @@ async function advanceOnce(
       : await observeSignals(ports, site, discovered, options.signals, reads);
   const observed =
     fromEvents === undefined || fromEvents.unmatched
-      ? await observe(ports, site, discovered, clock.now(), bounds, reads)
+      ? await observe(ports, site, discovered, clock.now(), bounds, reads, options.fromSweeper === true)
       : fromEvents.observed;
   // What the queue must hear before the record is written: slots the observation freed, and
   // every waiting copy (idempotent; a new one is queued, an older one of its volume superseded).

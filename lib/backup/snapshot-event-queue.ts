@@ -16,6 +16,11 @@ export interface SnapshotEventQueueSettings {
   visibilityTimeoutSeconds: number;
   /** Deliveries before a record moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * How long the sweeper leaves a pending snapshot or copy to its completion event before it looks
+   * it up in AWS itself (BackupLimits.eventGraceMs; LIFEBOAT_EVENT_GRACE_MS in serverless.yml).
+   */
+  eventGraceMs: number;
 }
 
 export const SNAPSHOT_EVENT_QUEUE: SnapshotEventQueueSettings = settings;

@@ -126,7 +126,8 @@ export function backupPorts(
 /**
  * Backup limits from the environment: LIFEBOAT_EBS_COPY_LIMIT (default 20, AWS's quota),
  * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20),
- * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout).
+ * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout),
+ * LIFEBOAT_EVENT_GRACE_MS (default 0; serverless.yml sets the snapshot-event queue's eventGraceMs).
  */
 export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BackupLimits {
   return {
@@ -139,6 +140,7 @@ export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Backu
       env,
     ),
     pacingWaitMs: getIntFromEnv('LIFEBOAT_PACING_WAIT_MS', DEFAULT_BACKUP_LIMITS.pacingWaitMs, env),
+    eventGraceMs: getIntFromEnv('LIFEBOAT_EVENT_GRACE_MS', DEFAULT_BACKUP_LIMITS.eventGraceMs, env),
   };
 }
 

@@ -191,7 +191,7 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
               const site = config.sites.find((s) => s.name === ref.site);
               return site === undefined
                 ? undefined
-                : advanceBackup(ports, clock, site, ref.backupId, o.limits, {
+                : advanceBackup(ports, clock, site, ref.backupId, sweeperLimits, {
                     sites: config.sites,
                     fromSweeper: true,
                     reads,
@@ -203,6 +203,9 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       );
     }
   };
+
+  // As deployed (serverless.yml): the sweeper's workers leave recent starts to their events.
+  const sweeperLimits = { eventGraceMs: SNAPSHOT_EVENT_QUEUE.eventGraceMs, ...o.limits };
 
   const nights = o.nights ?? 1;
   const schedule = (night: number) => {

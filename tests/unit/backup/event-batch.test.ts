@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { advanceBackup } from '../../../lib/backup/advance-backup';
 import { parseSnapshotEvent, type SnapshotSignal } from '../../../lib/backup/events';
 import { type EventBatchItem, onSnapshotEvents } from '../../../lib/backup/on-snapshot-event';
 import { startBackup } from '../../../lib/backup/start-backup';
@@ -41,7 +42,7 @@ async function setup(volumes: number) {
     if (key.includes('/backups/')) reads.gets += 1;
     return get(key);
   };
-  return { world, clock, config, ports, backup, reads };
+  return { world, clock, config, site, ports, backup, reads };
 }
 
 function created(snapshotId: string): SnapshotSignal[] {
@@ -73,7 +74,9 @@ describe('a batch of snapshot events', () => {
     expect(world.ebs(DR).calls.filter((c) => c === 'copySnapshotFrom')).toHaveLength(8);
     // The DB event is trusted for its snapshot: the only RDS read is the check before its copy.
     expect(world.rds(PRIMARY).calls.filter((c) => c === 'findSnapshot')).toHaveLength(1);
-    expect(world.rds(DR).calls.filter((c) => c === 'countPendingCopies' || c === 'listSnapshots')).toEqual([]);
+    expect(world.rds(DR).calls.filter((c) => c === 'countPendingCopies' || c === 'listSnapshots')).toEqual(
+      [],
+    );
     // One read of the record for the whole batch (then the compare-and-swap writes).
     expect(reads.gets).toBeLessThanOrEqual(3);
   });
@@ -125,5 +128,22 @@ describe('a batch of snapshot events', () => {
     await onSnapshotEvents(ports, clock, config, items);
 
     expect(puts).toEqual([]);
+  });
+
+  it("leaves a recent start to its event in the sweeper's call, and looks it up once the event is overdue", async () => {
+    const { world, clock, config, site, ports, backup } = await setup(1);
+    world.ebs(PRIMARY).complete();
+    world.rds(PRIMARY).complete();
+    const grace = { eventGraceMs: 15 * 60_000 };
+    const sweeper = { sites: config.sites, fromSweeper: true };
+
+    const early = await advanceBackup(ports, clock, site, backup.id, grace, sweeper);
+    const readEarly = [...world.ebs(PRIMARY).calls, ...world.rds(PRIMARY).calls];
+    clock.advance(16 * 60_000);
+    const late = await advanceBackup(ports, clock, site, backup.id, grace, sweeper);
+
+    expect(readEarly).toEqual([]);
+    expect(early.status.parts.map((p) => p.state)).toEqual(['pending', 'pending']);
+    expect(late.status.parts.map((p) => p.state)).toEqual(['completed', 'completed']);
   });
 });
