@@ -95,7 +95,10 @@ export async function sweepBackups(
 
   const regions = [...new Set(sites.map((s) => s.regions.dr))];
   const filled = await Promise.all(
-    regions.map((region) => fillCopySlots(ports, clock, sites, region, options.limits)),
+    // The queue's slots are exact; AWS's count (other stages' copies share the quota) hourly.
+    regions.map((region) =>
+      fillCopySlots(ports, clock, sites, region, options.limits, { countInAws: parkedChecked }),
+    ),
   );
   const queues = filled.map((f) => f.queue);
   const fleet = drFreshness(queues, clock.now());

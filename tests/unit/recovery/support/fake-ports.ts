@@ -160,6 +160,16 @@ export class FakeTrust implements SnapshotTrust {
     return this.check(identifier, target, action);
   }
 
+  describedEbs(
+    _region: string,
+    snapshotId: string,
+    _found: unknown,
+    target: TrustTarget,
+    action: TrustAction,
+  ) {
+    return this.check(snapshotId, target, action);
+  }
+
   observed(observed: ObservedSnapshot, target: TrustTarget, action: TrustAction): ObservedSnapshot {
     this.check(observed.id, target, action);
     return observed;
