@@ -89,14 +89,14 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
 
     expect(drill.code).toBe(0);
     expect(drill.stdout).toMatch(/^drill \S+ of blog: Succeeded$/m);
-    expect(JSON.parse(listed.stdout)).toContainEqual(
+    expect(JSON.parse(listed.stdout).backups).toContainEqual(
       expect.objectContaining({ id: backupId, drill: 'passed' }),
     );
   }, 300_000);
 
   it('records a failed drill verdict on a backup whose task answers 502', async () => {
     const listed = await runCli(['list', 'blog', '--json', ...common], env);
-    const [newest] = JSON.parse(listed.stdout) as { id: string }[];
+    const [newest] = (JSON.parse(listed.stdout) as { backups: { id: string }[] }).backups;
     siteServer.setMode('unhealthy', newest?.id);
 
     const drill = await runCli(['drill', 'blog', '--backup', newest?.id ?? '', ...common], env);
@@ -105,7 +105,7 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     expect(drill.code).toBe(0);
     expect(drill.stdout).toMatch(/^drill \S+ of blog: Succeeded$/m);
     expect(drill.stdout).toMatch(/✗ Record drill verdict .* failed$/m);
-    expect(JSON.parse(after.stdout)).toContainEqual(
+    expect(JSON.parse(after.stdout).backups).toContainEqual(
       expect.objectContaining({ id: newest?.id, drill: 'failed' }),
     );
   }, 180_000);

@@ -1,4 +1,5 @@
 import type { Backup } from '../../../lib/backup/model';
+import type { DatabaseInAws } from '../../../lib/cost-guard/ports';
 import type { ProbeRequest, ProbeResult } from '../../../lib/health/http-probe';
 import type {
   DatabaseRestoreInfo,
@@ -24,6 +25,8 @@ export interface FakeAccount {
   alarms: string[];
   quota: QuotaReading;
   backups: Backup[];
+  /** lifeboat-managed DB instances and clusters, in every region. */
+  managedDatabases: DatabaseInAws[];
   probe: (request: ProbeRequest) => ProbeResult;
   /** Calls made, by port method. */
   calls: string[];
@@ -99,6 +102,7 @@ export function readyAccount(now = '2026-11-22T12:00:00Z'): FakeAccount {
     alarms: ['blog-5xx'],
     quota: { value: 20, source: 'default' },
     backups,
+    managedDatabases: [],
     probe: (request) => ({ healthy: true, url: request.url, status: 200, elapsedMs: 12 }),
     calls: [],
   };
@@ -134,6 +138,9 @@ export function fakePorts(account: FakeAccount): ReadinessPorts {
       names.filter((n) => account.alarms.includes(n)),
     ),
     ebsCopyQuota: logged('ebsCopyQuota', () => account.quota),
+    managedDatabases: logged('managedDatabases', (region: string) =>
+      account.managedDatabases.filter((d) => d.region === region),
+    ),
     backups: async function* backups() {
       account.calls.push('backups');
       yield* [...account.backups].sort((a, b) => b.id.localeCompare(a.id));
