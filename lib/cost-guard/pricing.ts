@@ -57,7 +57,7 @@ export type CostClass = 'low' | 'medium' | 'high' | 'unknown' | 'none';
 /** A database's hourly cost class, its label and, when every class is known, the summed price. */
 export interface CostEstimate {
   costClass: CostClass;
-  /** `< $0.05/h`, `$0.05–0.50/h`, `> $0.50/h`, `price unknown (db.x)`, `no DB instance`. */
+  /** `< $0.05/h`, `$0.05–0.50/h`, `> $0.50/h`, `price unknown`, `no DB instance`. */
   label: string;
   hourlyUsd?: number;
 }
@@ -76,9 +76,8 @@ export function hourlyPrice(instanceClass: string): number | undefined {
  */
 export function costClassOf(instanceClasses: readonly string[]): CostEstimate {
   if (instanceClasses.length === 0) return { costClass: 'none', label: 'no DB instance' };
-  const unknown = instanceClasses.filter((c) => hourlyPrice(c) === undefined);
-  if (unknown.length > 0) {
-    return { costClass: 'unknown', label: `price unknown (${[...new Set(unknown)].join(', ')})` };
+  if (instanceClasses.some((c) => hourlyPrice(c) === undefined)) {
+    return { costClass: 'unknown', label: 'price unknown' };
   }
   const hourlyUsd = instanceClasses.reduce((sum, c) => sum + (hourlyPrice(c) ?? 0), 0);
   if (hourlyUsd < LOW_BELOW) return { costClass: 'low', label: '< $0.05/h', hourlyUsd };

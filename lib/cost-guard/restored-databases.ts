@@ -140,13 +140,11 @@ export async function findRestoredDatabases(
   return { databases, unreadable };
 }
 
-/** `db.t3.micro (< $0.05/h)`; a cluster: `cluster, db.r6g.large (…)`. */
+/** `db.t3.micro (< $0.05/h)`, `cluster of db.r6g.large ($0.05–0.50/h)`, `db.serverless (price unknown)`. */
 export function computeText(db: RestoredDatabase): string {
   const classes = db.instanceClasses.join(' + ');
-  const what = db.kind === 'rds-cluster' ? `cluster${classes === '' ? '' : `, ${classes}`}` : classes;
-  return db.cost.costClass === 'none' || db.cost.costClass === 'unknown'
-    ? `${what === '' ? 'no class' : what}, ${db.cost.label}`
-    : `${what} (${db.cost.label})`;
+  if (db.kind === 'rds-instance') return `${classes === '' ? 'no class' : classes} (${db.cost.label})`;
+  return classes === '' ? `cluster (${db.cost.label})` : `cluster of ${classes} (${db.cost.label})`;
 }
 
 /** `3 h 12 min`, `<1 min`, or `age unknown` while RDS has no creation time. */

@@ -148,3 +148,30 @@ export function fakePorts(account: FakeAccount): ReadinessPorts {
     probe: logged('probe', (request: ProbeRequest) => account.probe(request)),
   };
 }
+
+/** A database `stage`'s recovery of `site` restored `ageHours` before `now`, as RDS lists it. */
+export function restoredInAws(
+  now: string,
+  ageHours: number,
+  overrides: Partial<DatabaseInAws> & { site?: string; stage?: string; role?: string } = {},
+): DatabaseInAws {
+  const { site = 'blog', stage = 'dev', role = 'replacement', tags, ...rest } = overrides;
+  return {
+    region: 'us-east-1',
+    kind: 'rds-instance',
+    identifier: `lifeboat-${site}-${role}-1a2b3c`,
+    status: 'available',
+    engine: 'mysql',
+    instanceClasses: ['db.t3.micro'],
+    createdAt: new Date(new Date(now).getTime() - ageHours * 3_600_000).toISOString(),
+    tags: {
+      'lifeboat:managed': 'true',
+      'lifeboat:stage': stage,
+      'lifeboat:site': site,
+      'lifeboat:role': role,
+      'lifeboat:recovery-id': '20261122t093900z-5f2c81a0',
+      ...tags,
+    },
+    ...rest,
+  };
+}
