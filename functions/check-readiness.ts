@@ -6,6 +6,7 @@ import { defaultCatalog } from '../lib/catalog/default';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
 import { costGuardOf } from '../lib/config/schema';
+import { RESTORED_DATABASES_OVER_AGE_METRIC } from '../lib/cost-guard/restored-databases';
 import { getIntFromEnv, getOptionalStringFromEnv, getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
@@ -16,8 +17,6 @@ import { defaultMetrics } from '../lib/telemetry/metrics';
 
 /** The fleet-wide metric the SitesNotReady alarm in serverless.yml watches. */
 export const SITES_NOT_READY_METRIC = 'SitesNotReady';
-/** The fleet-wide metric the RestoredDatabasesOverAge alarm in serverless.yml watches. */
-export const RESTORED_DATABASES_OVER_AGE_METRIC = 'RestoredDatabasesOverAge';
 
 /** The pipeline's copy pacing, which the quota check compares with the EBS quota. */
 const ebsCopiesInFlight = getIntFromEnv('LIFEBOAT_EBS_COPY_LIMIT', 20);

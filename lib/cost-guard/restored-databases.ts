@@ -6,6 +6,9 @@ import { isManaged, ROLES, type Role, TAG } from '../tags/vocabulary';
 import type { DatabaseInAws, ManagedDatabasesPort } from './ports';
 import { type CostEstimate, costClassOf } from './pricing';
 
+/** The fleet-wide count of restored databases over age (serverless.yml's RestoredDatabasesOverAgeAlarm). */
+export const RESTORED_DATABASES_OVER_AGE_METRIC = 'RestoredDatabasesOverAge';
+
 /**
  * Statuses in which RDS bills no instance hours (storage and backups only, or nothing), from the
  * "Billed" column of https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Status.html.
