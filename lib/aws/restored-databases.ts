@@ -25,7 +25,7 @@ export class ManagedDatabasesReader {
     readonly region: string,
   ) {}
 
-  /** Every DB instance and cluster here tagged `lifeboat:managed=true`. */
+  /** Every DB instance and cluster here that lifeboat made (TAG.managed, isManaged). */
   async managedDatabases(): Promise<DatabaseInAws[]> {
     // Clusters first: a member instance created after the cluster listing has no cluster to
     // join and is left for the next reading, never listed on its own.

@@ -18,6 +18,6 @@ export interface DatabaseInAws {
 
 /** Reads what lifeboat made in RDS: the truth the cost guard counts, whatever the catalog says. */
 export interface ManagedDatabasesPort {
-  /** Every DB instance and cluster in `region` tagged `lifeboat:managed=true`, each page read. */
+  /** Every DB instance and cluster in `region` that lifeboat made (TAG.managed), each page read. */
   managedDatabases(region: string): Promise<DatabaseInAws[]>;
 }
