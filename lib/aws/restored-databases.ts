@@ -72,35 +72,34 @@ export class ManagedDatabasesReader {
     return out;
   }
 
-  private async instances(): Promise<DBInstance[]> {
-    const all: DBInstance[] = [];
-    let marker: string | undefined;
-    do {
-      try {
-        const page = await this.rds.send(
-          new DescribeDBInstancesCommand({ MaxRecords: PAGE_SIZE, Marker: marker }),
-        );
-        all.push(...(page.DBInstances ?? []));
-        marker = page.Marker;
-      } catch (error) {
-        throw translateAwsError(error, 'RDS DescribeDBInstances', { region: this.region });
-      }
-    } while (marker !== undefined && marker !== '');
-    return all;
+  private instances(): Promise<DBInstance[]> {
+    return this.allPages('RDS DescribeDBInstances', async (Marker) => {
+      const page = await this.rds.send(new DescribeDBInstancesCommand({ MaxRecords: PAGE_SIZE, Marker }));
+      return { items: page.DBInstances, marker: page.Marker };
+    });
   }
 
-  private async clusters(): Promise<DBCluster[]> {
-    const all: DBCluster[] = [];
+  private clusters(): Promise<DBCluster[]> {
+    return this.allPages('RDS DescribeDBClusters', async (Marker) => {
+      const page = await this.rds.send(new DescribeDBClustersCommand({ MaxRecords: PAGE_SIZE, Marker }));
+      return { items: page.DBClusters, marker: page.Marker };
+    });
+  }
+
+  /** Every page to the last; one failing page fails the listing (a partial count would lie). */
+  private async allPages<T>(
+    operation: string,
+    read: (marker: string | undefined) => Promise<{ items?: T[]; marker?: string }>,
+  ): Promise<T[]> {
+    const all: T[] = [];
     let marker: string | undefined;
     do {
       try {
-        const page = await this.rds.send(
-          new DescribeDBClustersCommand({ MaxRecords: PAGE_SIZE, Marker: marker }),
-        );
-        all.push(...(page.DBClusters ?? []));
-        marker = page.Marker;
+        const page = await read(marker);
+        all.push(...(page.items ?? []));
+        marker = page.marker;
       } catch (error) {
-        throw translateAwsError(error, 'RDS DescribeDBClusters', { region: this.region });
+        throw translateAwsError(error, operation, { region: this.region });
       }
     } while (marker !== undefined && marker !== '');
     return all;
