@@ -86,6 +86,7 @@ export async function sweepBackups(
   const parkedEveryMs = options.parkedEveryMs ?? 3_600_000;
   const sweepEveryMs = options.sweepEveryMs ?? 5 * 60_000;
   const parkedChecked = now.getTime() % parkedEveryMs < sweepEveryMs;
+  await ports.catalog.migrateLegacyMarkers([...known], now);
   const refs = [
     ...(await ports.catalog.openWork('active')),
     ...(parkedChecked ? await ports.catalog.openWork('parked') : []),

@@ -125,6 +125,17 @@ export interface DatabaseRestorePort {
     instanceIdentifier?: string;
     finalSnapshotId: string;
   }): Promise<{ finalSnapshotId?: string; status: string }>;
+  /**
+   * Deletes a restored database without a final snapshot (a drill's throw-away copy) once AWS
+   * shows it carries every tag of `expected` (SnapshotMismatchError otherwise, nothing deleted).
+   * IAM allows this only on databases tagged managed, this stage and role drill.
+   */
+  discard(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    expected: Tags;
+  }): Promise<{ status: string }>;
 }
 
 /** Route 53 (lib/aws/route53.ts Route53Adapter). */

@@ -42,6 +42,7 @@ const MAY_DESTROY: Record<string, readonly string[]> = {
   RecoveryRejectCandidateRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
   RecoveryRetireTasksRole: ['ecs:StopTask'],
   RecoveryFinishRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+  DrillDiscardDatabaseRole: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
 };
 
 /** Condition keys that restrict a call to resources tagged lifeboat:managed=true (TAG.managed). */

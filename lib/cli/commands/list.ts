@@ -3,6 +3,7 @@ import { findSite } from '../../config/load';
 import { costGuardOf } from '../../config/schema';
 import { findRestoredDatabases } from '../../cost-guard/restored-databases';
 import { awsManagedDatabases } from '../../cost-guard/wiring';
+import { drillVerdictShort } from '../../report/drill-text';
 import type { Invocation } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -72,7 +73,9 @@ export async function listCommand(ctx: CliContext, invocation: Invocation): Prom
       b.status.phase,
       ageOf(b.spec.scheduledFor, now),
       drCopySummary(b),
-      b.status.drill === undefined ? '—' : `${b.status.drill.verdict} (${ageOf(b.status.drill.at, now)} ago)`,
+      b.status.drill === undefined
+        ? '—'
+        : `${drillVerdictShort(b.status.drill)} (${ageOf(b.status.drill.at, now)} ago)`,
     ]);
     ctx.out.line(formatTable(['ID', 'KIND', 'PHASE', 'AGE', 'DR COPY', 'DRILL'], rows));
   }

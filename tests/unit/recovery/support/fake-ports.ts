@@ -122,6 +122,15 @@ export class FakeDatabases implements DatabaseRestorePort {
     this.states.delete(input.identifier);
     return { status: 'deleting', finalSnapshotId: input.finalSnapshotId };
   }
+
+  /** Discarded without a final snapshot (a drill's copy), with the tags it was checked against. */
+  readonly discarded: { identifier: string; expected: Record<string, string> }[] = [];
+
+  async discard(input: { identifier: string; expected: Record<string, string> }) {
+    this.discarded.push({ identifier: input.identifier, expected: input.expected });
+    this.states.delete(input.identifier);
+    return { status: 'deleting' };
+  }
 }
 
 /**
