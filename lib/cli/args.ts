@@ -102,9 +102,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   list: {
     positionals: [SITE],
     options: {},
-    summary: "table of the site's backups, newest first",
+    summary: "table of the site's backups, newest first, and the databases its recoveries restored",
     description:
-      "The site's backups from the catalog, newest first: id, kind, phase, age, DR copy progress and the last restore drill's verdict.",
+      "The site's backups from the catalog, newest first: id, kind, phase, age, DR copy progress and the last restore drill's verdict. Then the databases the site's recoveries, promotes and drills restored that still exist in RDS (both regions, this stage): status, age, hourly cost class and the run that restored them; one running longer than costGuard.restoredDatabaseMaxAgeHours (default 24) raises the cost alarm. --json prints { backups, restoredDatabases }.",
   },
   recover: {
     positionals: [SITE],
