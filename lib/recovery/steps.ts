@@ -345,10 +345,21 @@ export const recoverySteps = {
       : measureReplacement(ctx, event),
   drillRecordVerdict: runStep(
     'record-drill-verdict',
-    stepInput({ attempt: attemptSchema, database: drillDatabaseSchema.optional() }),
+    z.union([
+      stepInput({ attempt: attemptSchema, database: drillDatabaseSchema.optional() }),
+      // No task was started: the database did not restore (a drill never uses the live one).
+      stepInput({ candidate: candidateSchema, database: drillDatabaseSchema.optional() }),
+    ]),
     false,
     (ctx, site, input) =>
-      recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt, input.database),
+      recordDrillVerdict(
+        ctx.ports,
+        ctx.clock,
+        site,
+        input.run.recoveryId,
+        'attempt' in input ? { attempt: input.attempt } : { candidate: input.candidate },
+        input.database,
+      ),
   ),
   drillDiscardDatabase: runStep('discard-drill-database', stepInput({}), false, (ctx, site, { run }) =>
     discardDrillDatabases(ctx.ports, ctx.clock, site, run.recoveryId),
