@@ -200,9 +200,11 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
         { region: this.region, identifier: input.identifier, mismatches },
       );
     }
-    await this.tag(required(arn, 'RDS Describe.Arn', { identifier: input.identifier }), input.tags);
+    // Re-stating the checked tags with the new one: IAM allows tagging only with lifeboat:managed in the request.
+    const retired = { ...input.expect, ...input.tags };
+    await this.tag(required(arn, 'RDS Describe.Arn', { identifier: input.identifier }), retired);
     if (status === 'stopped' || status === 'stopping') {
-      await this.tagFinalSnapshot(input.kind, input.finalSnapshotId, input.tags);
+      await this.tagFinalSnapshot(input.kind, input.finalSnapshotId, retired);
       return { status, finalSnapshotId: input.finalSnapshotId };
     }
     if (status !== 'available') {
@@ -222,7 +224,7 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
             new CreateDBClusterSnapshotCommand({
               DBClusterIdentifier: input.identifier,
               DBClusterSnapshotIdentifier: input.finalSnapshotId,
-              Tags: toTagList({ ...input.expect, ...input.tags }),
+              Tags: toTagList(retired),
             }),
           );
         } catch (error) {
