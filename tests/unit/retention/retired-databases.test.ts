@@ -39,13 +39,13 @@ class FakeRetired implements RetiredDatabasesPort {
   async snapshots() {
     return this.snaps;
   }
-  async stop(_kind: DatabaseKind, identifier: string) {
+  async stop(_kind: DatabaseKind, identifier: string): Promise<'stopping' | 'busy' | 'gone'> {
     this.stopped.push(identifier);
-    return 'stopping' as const;
+    return 'stopping';
   }
-  async delete(database: RetiredDatabase) {
+  async delete(database: RetiredDatabase): Promise<'deleting' | 'busy' | 'gone'> {
     this.deleted.push(database.identifier);
-    return 'deleting' as const;
+    return 'deleting';
   }
 }
 
