@@ -11,10 +11,17 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DatabaseKind } from '../recovery/model';
 import type { RetiredDatabase, RetiredDatabasesPort, RetiredSnapshot } from '../retention/ports';
-import { fromTagList, RDS_SNAPSHOT_PREFIX, TAG, type Tags } from '../tags/vocabulary';
+import {
+  finalSnapshotIdentifier,
+  fromTagList,
+  RDS_SNAPSHOT_PREFIX,
+  TAG,
+  type Tags,
+} from '../tags/vocabulary';
 import { awsErrorCode, translateAwsError } from './errors';
 
 const NOT_FOUND = new Set(['DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
+const SNAPSHOT_EXISTS = new Set(['DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault']);
 /** Already stopping, starting or being deleted: the next run looks again. */
 const BUSY = new Set(['InvalidDBInstanceState', 'InvalidDBInstanceStateFault', 'InvalidDBClusterStateFault']);
 
@@ -101,10 +108,24 @@ export class RdsRetiredAdapter implements RetiredDatabasesPort {
     return out.filter((s) => s.identifier !== '');
   }
 
+  /**
+   * Stops it again; an instance the promote could not stop (it was busy then) gets its final
+   * snapshot now (a snapshot already there: RDS restarted a stopped one, stop without).
+   */
   async stop(kind: DatabaseKind, identifier: string): Promise<'stopping' | 'busy' | 'gone'> {
     try {
       if (kind === 'rds-instance') {
-        await this.rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+        try {
+          await this.rds.send(
+            new StopDBInstanceCommand({
+              DBInstanceIdentifier: identifier,
+              DBSnapshotIdentifier: finalSnapshotIdentifier(identifier),
+            }),
+          );
+        } catch (error) {
+          if (!SNAPSHOT_EXISTS.has(awsErrorCode(error) ?? '')) throw error;
+          await this.rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+        }
       } else {
         await this.rds.send(new StopDBClusterCommand({ DBClusterIdentifier: identifier }));
       }
