@@ -161,8 +161,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
       database: {
         type: 'string',
-        value: 'sandbox|replacement',
-        help: "the database the final task runs against: the sandbox's (default, the fix's data) or the replacement's (what it took during the outage); the other is stopped after a final snapshot",
+        value: 'WHICH',
+        help: "the final task's database: sandbox (default, the fix's data) or replacement (what it took during the outage); the other is stopped after a final snapshot",
       },
       follow: FOLLOW,
       ...stateMachine('promote', 'PromoteStateMachineArn'),
