@@ -83,7 +83,7 @@ export async function stopRetiredDatabases(
         identifier: database.identifier,
         instanceIdentifier: database.instanceIdentifier,
         finalSnapshotId: finalSnapshotIdentifier(database.identifier),
-        expect: retiredDatabaseSelector(source.id, database.role, ports.trust.stage),
+        expect: retiredDatabaseSelector(site.name, source.id, database.role, ports.trust.stage),
         tags: retainUntilTags(retainUntil),
       });
       stopped.push({

@@ -245,10 +245,17 @@ export function finalSnapshotIdentifier(restoredIdentifier: string): string {
 
 /**
  * The tags a promote checks on a restored database before it stops it (lifeboat's, this stage's,
- * the source recovery's, with its role): the site's own database carries none of them.
+ * the site's, the source recovery's, with its role): the site's own database carries none of
+ * them. Its final snapshot gets them too, so retention finds it by site.
  */
-export function retiredDatabaseSelector(recoveryId: string, role: Role, stage: string): Tags {
-  return { [TAG.managed]: MANAGED, [TAG.stage]: stage, [TAG.recoveryId]: recoveryId, [TAG.role]: role };
+export function retiredDatabaseSelector(site: string, recoveryId: string, role: Role, stage: string): Tags {
+  return {
+    [TAG.managed]: MANAGED,
+    [TAG.stage]: stage,
+    [TAG.site]: site,
+    [TAG.recoveryId]: recoveryId,
+    [TAG.role]: role,
+  };
 }
 
 /** The retain-until tag of a database a promote stopped (ISO time, which tag values allow). */

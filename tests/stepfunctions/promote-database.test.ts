@@ -4,6 +4,9 @@ import { cloudwatchClient } from '../../lib/aws/cloudwatch';
 import type { Recovery } from '../../lib/recovery/model';
 import type { RunTaskRequest, TaskPort } from '../../lib/recovery/ports';
 import type { RecoveryContext } from '../../lib/recovery/steps';
+import { applyRetiredDatabaseRetention } from '../../lib/retention/retired-databases';
+import { retentionPorts } from '../../lib/retention/wiring';
+import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { runStateMachineLocally } from '../../local/local-runner';
 import { entered } from './support/executions';
 import { PROMOTE_AT, PROMOTE_ID, promoteInput, recoverWithSandbox } from './support/promote-setup';
@@ -127,9 +130,13 @@ describe('promote with the database (aws-local-stepfunctions, real steps on moto
     });
     const final_ = await snapshot(`${replacementDb.identifier}-final`);
     expect(final_?.DBInstanceIdentifier).toBe(replacementDb.identifier);
+    // Tagged like the database, so retention finds it by site and deletes it after its retain-until.
     expect(tagsOf(final_?.TagList)).toMatchObject({
       'lifeboat:retain-until': retainUntil,
       'lifeboat:managed': 'true',
+      'lifeboat:site': world.site.name,
+      'lifeboat:role': 'replacement',
+      'lifeboat:recovery-id': recoveryId,
     });
     expect((await instance(sandboxDb.identifier))?.DBInstanceStatus).toBe('available');
     expect((await instance(world.database?.instance ?? ''))?.DBInstanceStatus).toBe('available');
@@ -235,6 +242,45 @@ describe('promote with the database (aws-local-stepfunctions, real steps on moto
     );
     expect((await instance(replacementDb.identifier))?.DBInstanceStatus).toBe('stopped');
     expect(await snapshot(`${replacementDb.identifier}-final`)).toBeDefined();
+  });
+
+  it('retention deletes the stopped database and then its final snapshot once the retain-until passed, never the serving ones', async () => {
+    const { recoveryId, source } = await recovered();
+    const replacementDb = databaseOf(source, 'replacement');
+    const sandboxDb = databaseOf(source, 'sandbox');
+    await binlog(replacementDb.identifier, [0, 0]);
+    expect((await promoteObserved(recoveryId)).run.status).toBe('SUCCEEDED');
+    const retained = (await world.catalog.getRecovery(world.site.name, recoveryId))?.status.databases?.find(
+      (d) => d.identifier === replacementDb.identifier,
+    )?.retainUntil;
+    const ports = retentionPorts(world.clients, world.catalog);
+    const stage = trustIdentityFromEnv().stage;
+
+    const before = await applyRetiredDatabaseRetention(
+      ports,
+      new SteppingClock('2026-11-23T05:30:00Z'),
+      world.site,
+      {
+        dryRun: false,
+        stage,
+      },
+    );
+    const after = await applyRetiredDatabaseRetention(
+      ports,
+      new SteppingClock(new Date(Date.parse(retained ?? '') + 86_400_000).toISOString()),
+      world.site,
+      { dryRun: false, stage },
+    );
+
+    expect(before.map((i) => [i.identifier, i.outcome])).toEqual([[replacementDb.identifier, 'kept']]);
+    expect(after.map((i) => [i.kind, i.identifier, i.outcome])).toEqual([
+      ['database', replacementDb.identifier, 'deleted'],
+      ['final-snapshot', `${replacementDb.identifier}-final`, 'deleted'],
+    ]);
+    await expect(instance(replacementDb.identifier)).rejects.toThrow();
+    await expect(snapshot(`${replacementDb.identifier}-final`)).rejects.toThrow();
+    expect((await instance(sandboxDb.identifier))?.DBInstanceStatus).toBe('available');
+    expect((await instance(world.database?.instance ?? ''))?.DBInstanceStatus).toBe('available');
   });
 
   it('refuses when CloudWatch has no datapoints of the database: it cannot claim nothing is lost', async () => {
