@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { advanceBackup } from '../lib/backup/advance-backup';
 import { snsMessages } from '../lib/backup/events';
+import { SnapshotReads } from '../lib/backup/snapshot-reads';
 import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
@@ -28,7 +29,10 @@ function isPermanent(error: unknown): boolean {
   );
 }
 
-async function advanceOne(body: unknown): Promise<{ site: string; backupId: string; phase: string }> {
+async function advanceOne(
+  body: unknown,
+  reads?: SnapshotReads,
+): Promise<{ site: string; backupId: string; phase: string }> {
   const parsed = ref.safeParse(body);
   if (!parsed.success) {
     throw new InvalidInputError(`invalid advance-backup input: ${z.prettifyError(parsed.error)}`);
@@ -38,6 +42,7 @@ async function advanceOne(body: unknown): Promise<{ site: string; backupId: stri
   const backup = await advanceBackup(defaultBackupPorts(), systemClock, site, parsed.data.backupId, limits, {
     sites: config.sites,
     fromSweeper: true,
+    reads,
   });
   return { site: site.name, backupId: backup.id, phase: backup.status.phase };
 }
@@ -63,11 +68,13 @@ export const handler = lambda(async function advanceBackupHandler(event: unknown
       return [];
     }
   });
-  // Together: each waits at most its pacing wait, so the batch fits the function's timeout.
+  // Together: each waits at most its pacing wait, so the batch fits the function's timeout. One
+  // count of the copies in flight serves the whole message.
+  const reads = new SnapshotReads(defaultBackupPorts());
   const results = await Promise.all(
     bodies.map(async (body) => {
       try {
-        return await advanceOne(body);
+        return await advanceOne(body, reads);
       } catch (error) {
         if (!isPermanent(error)) throw error;
         logger.error('dropping advance-backup message that can never succeed', {

@@ -340,6 +340,62 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
     return { status: 'deleting', ...(keep ? { finalSnapshotId: input.finalSnapshotId } : {}) };
   }
 
+  async discard(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    expected: Tags;
+  }): Promise<{ status: string }> {
+    const { kind, identifier } = input;
+    const found =
+      kind === 'rds-instance'
+        ? await this.instance(identifier).then(
+            (db) => db && { status: db.DBInstanceStatus, tags: db.TagList },
+          )
+        : await this.cluster(identifier).then((c) => c && { status: c.Status, tags: c.TagList });
+    if (found === undefined) return { status: 'deleted' };
+    // AWS is the truth: only a database tagged as this drill's own copy is thrown away unsnapshotted.
+    const tags = fromTagList(found.tags);
+    const mismatches = Object.entries(input.expected)
+      .filter(([key, value]) => tags[key] !== value)
+      .map(
+        ([key, value]) =>
+          `${key} is ${tags[key] === undefined ? 'missing' : `"${tags[key]}"`}, expected "${value}"`,
+      );
+    if (mismatches.length > 0) {
+      const what = kind === 'rds-instance' ? 'DB instance' : 'DB cluster';
+      throw new SnapshotMismatchError(
+        `refusing to delete ${what} ${identifier} in ${this.region} without a final snapshot: ${mismatches.join('; ')}`,
+        { region: this.region, identifier, action: 'discard', mismatches },
+      );
+    }
+    try {
+      if (kind === 'rds-instance') {
+        await this.rds.send(
+          new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true }),
+        );
+      } else {
+        if (input.instanceIdentifier !== undefined) await this.deleteMember(input.instanceIdentifier);
+        await this.rds.send(
+          new DeleteDBClusterCommand({ DBClusterIdentifier: identifier, SkipFinalSnapshot: true }),
+        );
+      }
+    } catch (error) {
+      const code = awsErrorCode(error) ?? '';
+      if (NOT_FOUND.has(code)) return { status: 'deleted' };
+      if (GOING.has(code)) return { status: found.status ?? 'unknown' };
+      throw translateAwsError(
+        error,
+        kind === 'rds-instance' ? 'RDS DeleteDBInstance' : 'RDS DeleteDBCluster',
+        {
+          region: this.region,
+          identifier,
+        },
+      );
+    }
+    return { status: 'deleting' };
+  }
+
   private async deleteMember(instance: string): Promise<void> {
     try {
       await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: instance }));

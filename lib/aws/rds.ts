@@ -345,6 +345,8 @@ function hasCode(codes: string[], error: unknown): boolean {
   return code !== undefined && codes.includes(code);
 }
 
+const ALL_KINDS: readonly DatabaseKind[] = ['rds-instance', 'rds-cluster'];
+
 /** RDS DB instances, Aurora clusters and their manual snapshots in one region: one strategy per kind. */
 export class RdsAdapter implements RdsPort {
   private readonly strategies: Record<DatabaseKind, KindStrategy>;
@@ -421,9 +423,9 @@ export class RdsAdapter implements RdsPort {
    * Every manual instance and cluster snapshot whose identifier starts with `prefix`.
    * DescribeDBSnapshots has no tag filter, so the prefix is matched here, page by page.
    */
-  async listSnapshots(prefix: string): Promise<DbSnapshotInfo[]> {
+  async listSnapshots(prefix: string, kinds: readonly DatabaseKind[] = ALL_KINDS): Promise<DbSnapshotInfo[]> {
     const out: DbSnapshotInfo[] = [];
-    for (const strategy of Object.values(this.strategies)) {
+    for (const strategy of kinds.map((kind) => this.strategies[kind])) {
       try {
         out.push(...(await strategy.listSnapshots(prefix)));
       } catch (error) {
@@ -442,8 +444,9 @@ export class RdsAdapter implements RdsPort {
    * by status or tag, so this pages through the manual snapshots (100 per call).
    * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html
    */
-  async countPendingCopies(): Promise<number> {
-    const all = await this.listSnapshots(RDS_SNAPSHOT_PREFIX);
+  async countPendingCopies(kinds: readonly DatabaseKind[] = ALL_KINDS): Promise<number> {
+    // Only the kinds the caller's sites have: a fleet of DB instances never pages through cluster snapshots.
+    const all = await this.listSnapshots(RDS_SNAPSHOT_PREFIX, kinds);
     return all.filter((s) => s.state === 'pending' && s.tags[TAG.sourceSnapshot] !== undefined).length;
   }
 

@@ -31,11 +31,13 @@ import {
   staleInFlight,
 } from './copy-queue';
 import { discoverParts } from './discover-parts';
+import type { SnapshotSignal } from './events';
 import type { Backup, BackupPart } from './model';
 import { awaitsDiscovery, isTerminal } from './model';
 import { unpaced } from './pacer';
 import { settleBackup } from './phase';
-import type { BackupPorts, DbSnapshotInfo, SnapshotInfo } from './ports';
+import type { BackupPorts, DatabaseKind, DbSnapshotInfo, SnapshotInfo } from './ports';
+import { SnapshotReads, UNREAD } from './snapshot-reads';
 
 /** AWS's limits and lifeboat's bounds on one advance call. */
 export interface BackupLimits {
@@ -51,6 +53,12 @@ export interface BackupLimits {
   giveUpAfterMs: number;
   /** How long one call may wait for its region's EC2 request budget before leaving starts for later. */
   pacingWaitMs: number;
+  /**
+   * The sweeper's calls leave a snapshot or copy started less than this long ago to its completion
+   * event and do not look it up in AWS (0: they look up every pending one). Lost events are still
+   * found, this much later.
+   */
+  eventGraceMs: number;
 }
 
 export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
@@ -60,6 +68,7 @@ export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
   claimTimeoutMs: 10 * 60_000,
   giveUpAfterMs: 36 * 3_600_000,
   pacingWaitMs: 60_000,
+  eventGraceMs: 0,
 };
 
 type Observed = { id: string; arn?: string; state: 'pending' | 'completed' | 'failed'; error?: string };
@@ -131,6 +140,8 @@ async function observe(
   backup: Backup,
   now: Date,
   limits: BackupLimits,
+  reads: SnapshotReads,
+  fromSweeper: boolean,
 ): Promise<Map<string, PartObservation>> {
   const found = new Map<string, PartObservation>();
   const note = (sourceId: string, o: PartObservation) =>
@@ -148,13 +159,22 @@ async function observe(
       throw error;
     }
   };
-  const parts = backup.status.parts;
+  // The sweeper looks up only what its event is overdue for; everything else reads every pending part.
+  const grace = fromSweeper ? limits.eventGraceMs : 0;
+  const overdue = (startedAt: string | undefined) =>
+    grace <= 0 || startedAt === undefined || now.getTime() - new Date(startedAt).getTime() >= grace;
+  const parts = backup.status.parts.filter(
+    (p) =>
+      !(p.state === 'pending' && !overdue(p.startedAt)) &&
+      !(p.copy.state === 'pending' && !overdue(p.copy.startedAt)),
+  );
   const ebs = parts.filter((p) => p.kind === 'ebs-volume');
 
   // One tag query per region covers every volume of the backup, found by id or (after a crash
   // between CreateSnapshot and the catalog write) by volume.
   if (ebs.some((p) => p.state === 'pending')) {
     const snapshots = await ports.ebs(primaryRegion).findSnapshots({ tags: byBackup });
+    reads.rememberEbs(primaryRegion, snapshots);
     for (const part of ebs.filter((p) => p.state === 'pending')) {
       const s = snapshots.find((x) =>
         part.snapshotId !== undefined ? x.snapshotId === part.snapshotId : x.volumeId === part.sourceId,
@@ -184,7 +204,7 @@ async function observe(
       const kind = part.kind === 'rds-cluster' ? 'rds-cluster' : 'rds-instance';
       const identifier = part.snapshotId ?? rdsSnapshotIdentifier(backup.site, backup.id);
       if (part.state === 'pending') {
-        const s = await ports.rds(primaryRegion).findSnapshot(kind, identifier);
+        const s = await reads.db(primaryRegion, kind, identifier);
         const refused = s === undefined ? undefined : refusal(s, primaryRegion);
         if (refused !== undefined) note(part.sourceId, { snapshotMissing: refused });
         else if (s !== undefined)
@@ -200,7 +220,7 @@ async function observe(
           note(part.sourceId, { snapshotMissing: `DB snapshot ${identifier} no longer exists` });
       }
       if (part.copy.state === 'pending') {
-        const c = await ports.rds(drRegion).findSnapshot(kind, identifier);
+        const c = await reads.db(drRegion, kind, identifier);
         const refused = c === undefined ? undefined : refusal(c, drRegion);
         if (refused !== undefined) note(part.sourceId, { copyMissing: refused });
         else if (c !== undefined)
@@ -218,6 +238,105 @@ async function observe(
     }),
   );
   return found;
+}
+
+/**
+ * RDS events that say a DB snapshot (RDS-EVENT-0042, manual snapshot created) or its cross-region
+ * copy (RDS-EVENT-0060, copy finished) is complete; any other event of a lifeboat snapshot is
+ * checked in AWS. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html
+ */
+const RDS_COMPLETED = new Set(['RDS-EVENT-0042', 'RDS-EVENT-0060']);
+
+/**
+ * What a batch of completion events says of the backup's parts, trusted for the part each names
+ * (EBS sends a notification only when a snapshot or copy has ended, with its result; the DB events
+ * above likewise). An event is trusted only for a snapshot the record names, or one AWS already
+ * described to this invocation with this stage's tag; `unmatched` says some event named neither,
+ * and the caller then observes the backup in AWS as the sweeper does.
+ */
+async function observeSignals(
+  ports: BackupPorts,
+  site: Site,
+  backup: Backup,
+  signals: readonly SnapshotSignal[],
+  reads: SnapshotReads,
+): Promise<{ observed: Map<string, PartObservation>; unmatched: boolean }> {
+  const observed = new Map<string, PartObservation>();
+  const note = (sourceId: string, o: PartObservation) =>
+    observed.set(sourceId, { ...(observed.get(sourceId) ?? {}), ...o });
+  const { primaryRegion, drRegion } = backup.spec;
+  const { stage } = ports.trust;
+  const parts = backup.status.parts;
+  let unmatched = false;
+  /** Described to this invocation and this stage's: a snapshot of the backup not yet on its record. */
+  const ours = (region: string | undefined, id: string | undefined): SnapshotInfo | undefined => {
+    if (region === undefined || id === undefined) return undefined;
+    const s = reads.ebs(region, id);
+    return s !== UNREAD && s !== undefined && s.tags[TAG.stage] === stage ? s : undefined;
+  };
+  for (const signal of signals) {
+    const inDr = signal.region === drRegion && signal.region !== primaryRegion;
+    const ended: Observed = {
+      id: signal.snapshotId,
+      state: signal.failure === undefined ? 'completed' : 'failed',
+      error: signal.failure,
+    };
+    if (signal.service === 'ebs') {
+      const ebs = parts.filter((p) => p.kind === 'ebs-volume');
+      if (inDr || signal.sourceSnapshotId !== undefined) {
+        const source =
+          signal.sourceSnapshotId ?? ours(signal.region, signal.snapshotId)?.tags[TAG.sourceSnapshot];
+        const known =
+          ours(signal.region, signal.snapshotId) !== undefined ||
+          ours(signal.sourceRegion ?? primaryRegion, source) !== undefined;
+        const part =
+          ebs.find((p) => p.copy.snapshotId === signal.snapshotId) ??
+          (known ? ebs.find((p) => p.copy.snapshotId === undefined && p.snapshotId === source) : undefined);
+        if (part === undefined) unmatched = true;
+        else note(part.sourceId, { copy: ended });
+      } else {
+        const volumeId = signal.volumeId ?? ours(signal.region, signal.snapshotId)?.volumeId;
+        const part =
+          ebs.find((p) => p.snapshotId === signal.snapshotId) ??
+          (ours(signal.region, signal.snapshotId) !== undefined
+            ? ebs.find((p) => p.snapshotId === undefined && p.sourceId === volumeId)
+            : undefined);
+        if (part === undefined) unmatched = true;
+        else note(part.sourceId, { snapshot: ended });
+      }
+      continue;
+    }
+    // A DB snapshot's name holds no stage: only the one the record names is trusted by its event.
+    const part = parts.find(
+      (p) => p.kind !== 'ebs-volume' && (inDr ? p.copy.snapshotId : p.snapshotId) === signal.snapshotId,
+    );
+    if (part === undefined) {
+      unmatched = true;
+      continue;
+    }
+    if (signal.failure !== undefined || RDS_COMPLETED.has(signal.event)) {
+      note(part.sourceId, inDr ? { copy: ended } : { snapshot: ended });
+      continue;
+    }
+    const kind: DatabaseKind = part.kind === 'rds-cluster' ? 'rds-cluster' : 'rds-instance';
+    const s = await reads.db(signal.region, kind, signal.snapshotId);
+    if (s === undefined) continue;
+    try {
+      ports.trust.observed(dbObserved(s, signal.region), { site, backupId: backup.id }, 'adopt');
+    } catch (error) {
+      if (!(error instanceof SnapshotMismatchError)) throw error;
+      note(part.sourceId, inDr ? { copyMissing: error.message } : { snapshotMissing: error.message });
+      continue;
+    }
+    const state: Observed = {
+      id: s.identifier,
+      arn: inDr ? undefined : s.arn,
+      state: s.state,
+      error: s.state === 'failed' ? s.status : undefined,
+    };
+    note(part.sourceId, inDr ? { copy: state } : { snapshot: state });
+  }
+  return { observed, unmatched };
 }
 
 /** Moves parts forward only (pending → completed|failed), so a stale observation never undoes a newer one. */
@@ -335,15 +454,37 @@ function copyReleases(before: Backup, after: Backup): CopyRelease[] {
   return out;
 }
 
-/** Copies of `kinds` lifeboat or anyone else has in flight into `region`, as AWS counts them for the quota. */
-async function copiesInFlightInAws(
+/**
+ * Lifeboat's copies in flight into `region` as AWS counts them (the DB kinds of `sites` only): the
+ * sweeper's check that the queue's exact slots still match AWS (another stage's copies share the
+ * quota, not the queue), made once per invocation. Without it a copy beyond the quota is refused
+ * by AWS (ResourceLimitExceeded) and waits, so the count saves calls, it does not guard correctness.
+ */
+function copiesInFlightInAws(
+  ports: BackupPorts,
+  reads: SnapshotReads,
+  region: string,
+  sites: readonly Site[],
+): Promise<Partial<Record<CopyKind, number>>> {
+  return reads.once(`copies-in-flight/${region}`, () => countCopiesInFlight(ports, region, sites));
+}
+
+async function countCopiesInFlight(
   ports: BackupPorts,
   region: string,
-  kinds: readonly CopyKind[],
+  sites: readonly Site[],
 ): Promise<Partial<Record<CopyKind, number>>> {
+  const dbKinds = [
+    ...new Set(
+      sites.flatMap((s): DatabaseKind[] => {
+        const db = s.protect.database;
+        return db === undefined ? [] : ['cluster' in db ? 'rds-cluster' : 'rds-instance'];
+      }),
+    ),
+  ];
   const [ebs, rds] = await Promise.all([
-    kinds.includes('ebs') ? ports.ebs(region).countPendingCopies() : undefined,
-    kinds.includes('rds') ? ports.rds(region).countPendingCopies() : undefined,
+    ports.ebs(region).countPendingCopies(),
+    dbKinds.length === 0 ? undefined : ports.rds(region).countPendingCopies(dbKinds),
   ]);
   return { ebs, rds };
 }
@@ -388,9 +529,9 @@ async function changeQueue(
   change: Omit<QueueChange, 'take'>,
   limits: BackupLimits,
   take: boolean,
+  inFlightInAws?: Partial<Record<CopyKind, number>>,
 ): Promise<QueueOutcome & { queue: CopyQueue }> {
   const kinds = kindsOf(change);
-  const inFlightInAws = take ? await copiesInFlightInAws(ports, region, kinds) : undefined;
   const slots =
     take && ports.copyLimits !== undefined
       ? (await ports.copyLimits(region)).slots
@@ -537,22 +678,38 @@ async function startQueuedCopies(
   sites: ReadonlyMap<string, Site>,
   entries: readonly InFlightEntry[],
   limits: BackupLimits,
+  reads: SnapshotReads,
 ): Promise<CopyRelease[]> {
   const groups = new Map<string, InFlightEntry[]>();
   for (const e of entries)
     groups.set(`${e.site}/${e.backupId}`, [...(groups.get(`${e.site}/${e.backupId}`) ?? []), e]);
-  const releases = await Promise.all(
-    [...groups.values()].map(async (group): Promise<CopyRelease[]> => {
+  const read = await Promise.all(
+    [...groups.values()].map(async (group) => {
       const first = group[0];
-      const site = first === undefined ? undefined : sites.get(first.site);
       const backup =
         first === undefined ? undefined : await ports.catalog.getBackup(first.site, first.backupId);
+      return { group, first, backup };
+    }),
+  );
+  const startableOf = (group: InFlightEntry[], backup: Backup) =>
+    group.filter((e) => findPart(backup, e.sourceId)?.copy.state === 'waiting');
+  await prefetchSources(
+    reads,
+    read.flatMap(({ group, backup }) =>
+      backup === undefined || isTerminal(backup.status.phase)
+        ? []
+        : startableOf(group, backup).map((e) => ({ backup, sourceId: e.sourceId })),
+    ),
+  );
+  const releases = await Promise.all(
+    read.map(async ({ group, first, backup }): Promise<CopyRelease[]> => {
+      const site = first === undefined ? undefined : sites.get(first.site);
       const drop = (e: InFlightEntry): CopyRelease => ({ ...e, outcome: 'failed' });
       if (site === undefined || backup === undefined || isTerminal(backup.status.phase))
         return group.map(drop);
-      const startable = group.filter((e) => findPart(backup, e.sourceId)?.copy.state === 'waiting');
+      const startable = startableOf(group, backup);
       const outcomes = await Promise.all(
-        startable.map((e) => perform(ports, site, backup, { what: 'copy', sourceId: e.sourceId })),
+        startable.map((e) => perform(ports, site, backup, { what: 'copy', sourceId: e.sourceId }, reads)),
       );
       await updateAndSettle(ports, clock, backup, limits, (b, at) => {
         recordCopyStarts(b, outcomes, at);
@@ -579,7 +736,68 @@ function outcomeOfError(work: Work, error: unknown): Outcome {
   return { work, result: 'retry-later' };
 }
 
-async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Work): Promise<Outcome> {
+/**
+ * The check in AWS right before a copy (issue 10's rule), from what this invocation read: the
+ * copies one call starts were described together (prefetchSources), a DB snapshot read for its
+ * event is not read again.
+ */
+async function verifyCopySource(
+  ports: BackupPorts,
+  reads: SnapshotReads,
+  region: string,
+  part: BackupPart,
+  sourceId: string,
+  target: { site: Site; backupId: string },
+): Promise<ObservedSnapshot> {
+  if (part.kind === 'ebs-volume') {
+    await reads.readEbs(region, [sourceId]);
+    const found = reads.ebs(region, sourceId);
+    return ports.trust.describedEbs(region, sourceId, found === UNREAD ? undefined : found, target, 'copy');
+  }
+  const kind: DatabaseKind = part.kind === 'rds-cluster' ? 'rds-cluster' : 'rds-instance';
+  const read = reads.dbIfRead(region, kind, sourceId);
+  if (read === UNREAD || read === undefined)
+    return ports.trust.dbSnapshot(region, kind, sourceId, target, 'copy');
+  return ports.trust.observed(
+    {
+      service: 'rds',
+      region,
+      id: read.identifier,
+      arn: read.arn,
+      ownerAccountId: accountOfArn(read.arn),
+      state: read.state,
+      tags: read.tags,
+    },
+    target,
+    'copy',
+  );
+}
+
+/**
+ * Describes in one call per region the EBS snapshots of every copy about to start; a failure here
+ * (throttled) is left to each copy's own check, which then answers "later".
+ */
+async function prefetchSources(
+  reads: SnapshotReads,
+  copies: readonly { backup: Backup; sourceId: string }[],
+): Promise<void> {
+  const byRegion = new Map<string, string[]>();
+  for (const { backup, sourceId } of copies) {
+    const part = findPart(backup, sourceId);
+    if (part?.kind !== 'ebs-volume' || part.snapshotId === undefined) continue;
+    const region = backup.spec.primaryRegion;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), part.snapshotId]);
+  }
+  await Promise.all([...byRegion].map(([region, ids]) => reads.readEbs(region, ids).catch(() => undefined)));
+}
+
+async function perform(
+  ports: BackupPorts,
+  site: Site,
+  backup: Backup,
+  work: Work,
+  reads: SnapshotReads,
+): Promise<Outcome> {
   const part = findPart(backup, work.sourceId);
   if (part === undefined) return { work, result: 'retry-later' };
   const { primaryRegion, drRegion } = backup.spec;
@@ -614,7 +832,7 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
     if (sourceId === undefined) return { work, result: 'retry-later' };
     const kmsKeyId = part.encrypted ? site.protect.drKmsKeyId : undefined;
     if (part.kind === 'ebs-volume') {
-      await ports.trust.ebsSnapshot(primaryRegion, sourceId, target, 'copy');
+      await verifyCopySource(ports, reads, primaryRegion, part, sourceId, target);
       const copyId = await ports.ebs(drRegion).copySnapshotFrom({
         sourceRegion: primaryRegion,
         sourceSnapshotId: sourceId,
@@ -634,7 +852,7 @@ async function perform(ports: BackupPorts, site: Site, backup: Backup, work: Wor
       };
     }
     // A cross-region copy names its source by ARN: the one AWS answers for the verified snapshot.
-    const source = await ports.trust.dbSnapshot(primaryRegion, kind, sourceId, target, 'copy');
+    const source = await verifyCopySource(ports, reads, primaryRegion, part, sourceId, target);
     const sourceArn = source.arn ?? part.snapshotArn;
     if (sourceArn === undefined) {
       return {
@@ -745,6 +963,13 @@ export interface AdvanceOptions {
   sites?: readonly Site[];
   /** The sweeper's work: the backup was listed as open, so a finished one's marker is stale. */
   fromSweeper?: boolean;
+  /**
+   * The completion events of this invocation that concern the backup: their parts' states are
+   * taken from them instead of from AWS (absent: the sweeper's call, which observes in AWS).
+   */
+  signals?: readonly SnapshotSignal[];
+  /** What this invocation read in AWS already (a batch of events shares one). */
+  reads?: SnapshotReads;
 }
 
 function siteMap(site: Site, sites: readonly Site[] | undefined): Map<string, Site> {
@@ -809,8 +1034,16 @@ async function advanceOnce(
       : current;
   const sites = siteMap(site, options.sites);
   const { primaryRegion, drRegion } = discovered.spec;
+  const reads = options.reads ?? new SnapshotReads(ports);
 
-  const observed = await observe(ports, site, discovered, clock.now(), bounds);
+  const fromEvents =
+    options.signals === undefined
+      ? undefined
+      : await observeSignals(ports, site, discovered, options.signals, reads);
+  const observed =
+    fromEvents === undefined || fromEvents.unmatched
+      ? await observe(ports, site, discovered, clock.now(), bounds, reads, options.fromSweeper === true)
+      : fromEvents.observed;
   // What the queue must hear before the record is written: slots the observation freed, and
   // every waiting copy (idempotent; a new one is queued, an older one of its volume superseded).
   const preview = structuredClone(discovered);
@@ -826,6 +1059,11 @@ async function advanceOnce(
           { release: releases, enqueue: requests, canStart: (name) => sites.has(name) },
           bounds,
           true,
+          // Events and the sweeper's workers trust the queue's exact slots (the sweeper checks
+          // them against AWS itself); a direct call (CLI, recovery) counts.
+          options.signals === undefined && options.fromSweeper !== true
+            ? await copiesInFlightInAws(ports, reads, drRegion, [...sites.values()])
+            : undefined,
         )
       : NOTHING_QUEUED;
 
@@ -877,12 +1115,18 @@ async function advanceOnce(
     const current = backup;
     return Promise.all(
       snapshots.map((w) =>
-        paced.has(w) ? { work: w, result: 'retry-later' as const } : perform(ports, site, current, w),
+        paced.has(w) ? { work: w, result: 'retry-later' as const } : perform(ports, site, current, w, reads),
       ),
     );
   };
-  const startCopies = (): Promise<Outcome[]> =>
-    Promise.all([...restarts, ...ownCopies].map((w) => perform(ports, site, backup, w)));
+  const startCopies = async (): Promise<Outcome[]> => {
+    const copies = [...restarts, ...ownCopies];
+    await prefetchSources(
+      reads,
+      copies.map((w) => ({ backup, sourceId: w.sourceId })),
+    );
+    return Promise.all(copies.map((w) => perform(ports, site, backup, w, reads)));
+  };
   const [snapshotOutcomes, copyOutcomes, othersReleases] = await Promise.all([
     started.length === 0 ? [] : startSnapshots(),
     started.length === 0 ? [] : startCopies(),
@@ -892,6 +1136,7 @@ async function advanceOnce(
       sites,
       queued.taken.filter((e) => !own(e)),
       bounds,
+      reads,
     ),
   ]);
   const restartOutcomes = copyOutcomes.slice(0, restarts.length);
@@ -963,9 +1208,11 @@ export async function fillCopySlots(
   sites: readonly Site[],
   region: string,
   limits: Partial<BackupLimits> = {},
+  options: { countInAws?: boolean } = {},
 ): Promise<{ started: number; queue: CopyQueue }> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   const known = new Map(sites.map((s) => [s.name, s]));
+  const reads = new SnapshotReads(ports);
   const before = await ports.catalog.getCopyQueue(region, clock.now());
   const stale = await reconcileStale(
     ports,
@@ -980,8 +1227,9 @@ export async function fillCopySlots(
     { release: stale, canStart: (name) => known.has(name) },
     bounds,
     true,
+    options.countInAws === false ? undefined : await copiesInFlightInAws(ports, reads, region, sites),
   );
-  const releases = await startQueuedCopies(ports, clock, known, queued.taken, bounds);
+  const releases = await startQueuedCopies(ports, clock, known, queued.taken, bounds, reads);
   const queue =
     releases.length > 0
       ? (await changeQueueAndRead(ports, clock, region, { release: releases })).queue

@@ -1,5 +1,6 @@
 import { SnsEnvelope } from '@aws-lambda-powertools/parser/envelopes/sns';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
 
@@ -179,4 +180,39 @@ export function parseSnapshotEvent(event: unknown): SnapshotSignal[] {
 export function snsMessages(event: unknown): string[] | undefined {
   const parsed = SnsEnvelope.safeParse(event, z.string());
   return parsed.success ? parsed.data : undefined;
+}
+
+/** One SQS record as the snapshot-event handler needs it: its id (for a partial failure) and body. */
+export interface QueuedEvent {
+  messageId: string;
+  body: string;
+}
+
+/**
+ * The records of an SQS delivery (EventBridge → the snapshot-event queue), as Powertools' SQS
+ * schema reads it; undefined when the event is not one (a direct EventBridge invocation).
+ */
+export function sqsRecords(event: unknown): QueuedEvent[] | undefined {
+  const parsed = SqsSchema.safeParse(event);
+  return parsed.success
+    ? parsed.data.Records.map((r) => ({ messageId: r.messageId, body: r.body }))
+    : undefined;
+}
+
+/**
+ * The snapshots one queued EventBridge event names (its body is the event as EventBridge
+ * delivers it); InvalidInputError if the body is not JSON or not one of the documented events.
+ */
+export function parseQueuedSnapshotEvent(record: QueuedEvent): SnapshotSignal[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (error) {
+    throw new InvalidInputError(
+      `SQS message ${record.messageId} is not JSON`,
+      { messageId: record.messageId },
+      { cause: error },
+    );
+  }
+  return parseSnapshotEvent(body);
 }

@@ -85,10 +85,30 @@ const backupPartSchema = z.object({
 });
 export type BackupPart = z.infer<typeof backupPartSchema>;
 
+/** One half of a drill's verdict: the files (the task from the volume snapshot) or the database. */
+export const drillPartVerdictSchema = z.object({
+  verdict: z.enum(['passed', 'failed']),
+  detail: z.string(),
+  /** Database: the restored instance (or cluster) the drill ran the site against. */
+  identifier: z.string().optional(),
+  /** What proved it: the health gate's probe of the site running against the restored database. */
+  evidence: z.string().optional(),
+});
+export type DrillPartVerdict = z.infer<typeof drillPartVerdictSchema>;
+
+/**
+ * A restore drill's verdict on a backup: `verdict` passes only when every part drilled passed.
+ * `files` and `database` are absent on verdicts recorded before drills restored the database;
+ * `database` is absent when the site protects none.
+ */
 export const drillVerdictSchema = z.object({
   verdict: z.enum(['passed', 'failed']),
   at: z.string(),
   detail: z.string(),
+  files: drillPartVerdictSchema.optional(),
+  database: drillPartVerdictSchema.optional(),
+  /** The drill run (its Recovery record) that recorded it. */
+  drillId: z.string().optional(),
 });
 export type DrillVerdict = z.infer<typeof drillVerdictSchema>;
 

@@ -1,11 +1,12 @@
 import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
-import { AwsCallError, NotFoundError, ThrottledError } from '../errors';
+import { NotFoundError, ThrottledError } from '../errors';
 import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
 import { advanceBackup, type BackupLimits } from './advance-backup';
 import type { SnapshotSignal } from './events';
-import { type Backup, isTerminal } from './model';
+import type { Backup } from './model';
 import type { BackupPorts } from './ports';
+import { SnapshotReads, UNREAD } from './snapshot-reads';
 
 /** Which backup a snapshot belongs to. */
 export interface BackupRef {
@@ -20,29 +21,56 @@ export interface EventOutcome {
   ignored: { snapshotId: string; reason: string }[];
 }
 
-/** Looks an EBS snapshot up by id; undefined if it is gone (a failed copy leaves nothing behind). */
-async function ebsTags(
-  ports: BackupPorts,
-  region: string,
-  snapshotId: string,
-): Promise<Record<string, string> | undefined> {
-  try {
-    const [found] = await ports.ebs(region).findSnapshots({ ids: [snapshotId] });
-    return found?.tags;
-  } catch (error) {
-    if (error instanceof AwsCallError && String(error.context.code).startsWith('InvalidSnapshot'))
-      return undefined;
-    throw error;
-  }
+/** One delivered message (an SQS record) and the snapshots its event names. */
+export interface EventBatchItem {
+  id: string;
+  signals: SnapshotSignal[];
 }
 
-/** The backup a signal is about: RDS by identifier (no call), EBS by the snapshot's (or its source's) tags. */
-async function resolve(ports: BackupPorts, signal: SnapshotSignal): Promise<BackupRef | undefined> {
+export interface BatchOutcome extends EventOutcome {
+  /** Items whose backup could not be advanced (their delivery is retried), with the error. */
+  failed: { ids: string[]; error: unknown }[];
+}
+
+/** The tags of a described EBS snapshot (or of its source, for a copy that left nothing behind). */
+function tagsOf(reads: SnapshotReads, signal: SnapshotSignal): Record<string, string> | undefined {
+  const own = reads.ebs(signal.region, signal.snapshotId);
+  if (own !== UNREAD && own !== undefined) return own.tags;
+  if (signal.sourceSnapshotId === undefined || signal.sourceRegion === undefined) return undefined;
+  const source = reads.ebs(signal.sourceRegion, signal.sourceSnapshotId);
+  return source === UNREAD ? undefined : source?.tags;
+}
+
+/**
+ * Describes every EBS snapshot the signals name in one call per region (then, for copies AWS no
+ * longer lists, their sources in one more), so a batch of events costs a call or two, not one each.
+ */
+async function describeAll(reads: SnapshotReads, signals: readonly SnapshotSignal[]): Promise<void> {
+  const byRegion = (list: { region: string; id: string }[]) => {
+    const map = new Map<string, string[]>();
+    for (const { region, id } of list) map.set(region, [...(map.get(region) ?? []), id]);
+    return [...map];
+  };
+  const ebs = signals.filter((s) => s.service === 'ebs');
+  await Promise.all(
+    byRegion(ebs.map((s) => ({ region: s.region, id: s.snapshotId }))).map(([region, ids]) =>
+      reads.readEbs(region, ids),
+    ),
+  );
+  const sources = ebs.flatMap((s) =>
+    reads.ebs(s.region, s.snapshotId) === undefined &&
+    s.sourceSnapshotId !== undefined &&
+    s.sourceRegion !== undefined
+      ? [{ region: s.sourceRegion, id: s.sourceSnapshotId }]
+      : [],
+  );
+  await Promise.all(byRegion(sources).map(([region, ids]) => reads.readEbs(region, ids)));
+}
+
+/** The backup a signal is about: RDS by identifier (no call), EBS by the described snapshot's tags. */
+function resolve(reads: SnapshotReads, signal: SnapshotSignal): BackupRef | undefined {
   if (signal.service === 'rds') return parseRdsSnapshotIdentifier(signal.snapshotId);
-  let tags = await ebsTags(ports, signal.region, signal.snapshotId);
-  if (tags === undefined && signal.sourceSnapshotId !== undefined && signal.sourceRegion !== undefined) {
-    tags = await ebsTags(ports, signal.sourceRegion, signal.sourceSnapshotId);
-  }
+  const tags = tagsOf(reads, signal);
   const site = tags?.[TAG.site];
   const backupId = tags?.[TAG.backupId];
   if (tags?.[TAG.managed] !== 'true' || site === undefined || backupId === undefined) return undefined;
@@ -50,46 +78,93 @@ async function resolve(ports: BackupPorts, signal: SnapshotSignal): Promise<Back
 }
 
 /**
- * Records AWS's cause of a failure the event reports on the part it names, before advancing:
- * AWS's describe calls often carry no reason, the event does. Forward-only, like every update.
+ * Handles a batch of EBS and RDS snapshot events (an SQS delivery): resolves them to their backups
+ * with one describe per region, then advances each backup once with what its events say (one
+ * record read and write per backup, not per event). Events only make a backup move sooner: a lost,
+ * duplicated or out-of-order one changes nothing the sweeper would not do, and an event is trusted
+ * only for the part it names. `failed` lists the items to deliver again.
  */
-async function recordFailure(
+export async function onSnapshotEvents(
   ports: BackupPorts,
-  ref: BackupRef,
-  signal: SnapshotSignal,
-  at: string,
-): Promise<void> {
-  const cause = signal.failure;
-  if (cause === undefined) return;
-  await ports.catalog.updateBackup(ref.site, ref.backupId, (b) => {
-    if (isTerminal(b.status.phase)) return undefined;
-    const inDr = signal.region === b.spec.drRegion && signal.region !== b.spec.primaryRegion;
-    const part = b.status.parts.find((p) =>
-      inDr
-        ? p.copy.snapshotId === signal.snapshotId || p.snapshotId === signal.sourceSnapshotId
-        : p.snapshotId === signal.snapshotId ||
-          (p.snapshotId === undefined && p.sourceId === signal.volumeId),
-    );
-    if (part === undefined) return undefined;
-    if (inDr && part.copy.state === 'pending') {
-      part.copy = { ...part.copy, state: 'failed', error: cause, completedAt: at };
-    } else if (!inDr && part.state === 'pending') {
-      part.snapshotId ??= signal.snapshotId;
-      part.state = 'failed';
-      part.error = cause;
-      part.completedAt = at;
-    } else {
-      return undefined;
+  clock: Clock,
+  config: LifeboatConfig,
+  items: readonly EventBatchItem[],
+  limits: Partial<BackupLimits> = {},
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { advanced: [], ignored: [], failed: [] };
+  const reads = new SnapshotReads(ports);
+  const signals = items.flatMap((item) => item.signals);
+  try {
+    await describeAll(reads, signals);
+  } catch (error) {
+    // Throttled looking the snapshots up: the sweeper advances their backups anyway.
+    if (!(error instanceof ThrottledError)) throw error;
+    for (const s of signals.filter((x) => x.service === 'ebs'))
+      outcome.ignored.push({ snapshotId: s.snapshotId, reason: 'throttled; left for the sweeper' });
+    // RDS signals need no lookup; only they go on.
+    return advanceAll(ports, clock, config, onlyRds(items), limits, reads, outcome);
+  }
+  return advanceAll(ports, clock, config, items, limits, reads, outcome);
+}
+
+function onlyRds(items: readonly EventBatchItem[]): EventBatchItem[] {
+  return items.map((item) => ({ id: item.id, signals: item.signals.filter((s) => s.service === 'rds') }));
+}
+
+async function advanceAll(
+  ports: BackupPorts,
+  clock: Clock,
+  config: LifeboatConfig,
+  items: readonly EventBatchItem[],
+  limits: Partial<BackupLimits>,
+  reads: SnapshotReads,
+  outcome: BatchOutcome,
+): Promise<BatchOutcome> {
+  const refs = new Map<string, { ref: BackupRef; signals: SnapshotSignal[]; ids: Set<string> }>();
+  for (const item of items) {
+    for (const signal of item.signals) {
+      const ref = resolve(reads, signal);
+      if (ref === undefined) {
+        outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'not a lifeboat snapshot' });
+        continue;
+      }
+      const key = `${ref.site}/${ref.backupId}`;
+      const entry = refs.get(key) ?? { ref, signals: [], ids: new Set<string>() };
+      entry.signals.push(signal);
+      entry.ids.add(item.id);
+      refs.set(key, entry);
     }
-    b.status.updatedAt = at;
-    return b;
-  });
+  }
+  for (const { ref, signals, ids } of refs.values()) {
+    const site = config.sites.find((s) => s.name === ref.site);
+    if (site === undefined) {
+      outcome.ignored.push({
+        snapshotId: signals[0]?.snapshotId ?? '',
+        reason: `site ${ref.site} is not in the config`,
+      });
+      continue;
+    }
+    try {
+      const backup = await advanceBackup(ports, clock, site, ref.backupId, limits, {
+        sites: config.sites,
+        signals,
+        reads,
+      });
+      outcome.advanced.push({ site: ref.site, backupId: ref.backupId, phase: backup.status.phase });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        outcome.ignored.push({ snapshotId: signals[0]?.snapshotId ?? '', reason: error.message });
+      } else {
+        outcome.failed.push({ ids: [...ids], error });
+      }
+    }
+  }
+  return outcome;
 }
 
 /**
- * Handles an EBS or RDS snapshot event: finds the backups it concerns and advances each one step.
- * Events only make a backup move sooner; a lost, duplicated or out-of-order event changes nothing
- * the sweeper would not do, because advance reads AWS's state rather than trusting the event.
+ * Handles one EBS or RDS snapshot event (a direct EventBridge invocation, `invoke local`): the
+ * batch of one; an error advancing its backup is thrown, for Lambda to retry the event.
  */
 export async function onSnapshotEvent(
   ports: BackupPorts,
@@ -98,44 +173,13 @@ export async function onSnapshotEvent(
   signals: SnapshotSignal[],
   limits: Partial<BackupLimits> = {},
 ): Promise<EventOutcome> {
-  const outcome: EventOutcome = { advanced: [], ignored: [] };
-  const refs = new Map<string, { ref: BackupRef; signals: SnapshotSignal[] }>();
-  for (const signal of signals) {
-    let ref: BackupRef | undefined;
-    try {
-      ref = await resolve(ports, signal);
-    } catch (error) {
-      // Throttled looking the snapshot up: the sweeper advances its backup anyway.
-      if (!(error instanceof ThrottledError)) throw error;
-      outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'throttled; left for the sweeper' });
-      continue;
-    }
-    if (ref === undefined) {
-      outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'not a lifeboat snapshot' });
-      continue;
-    }
-    const key = `${ref.site}/${ref.backupId}`;
-    const entry = refs.get(key) ?? { ref, signals: [] };
-    entry.signals.push(signal);
-    refs.set(key, entry);
-  }
-  for (const { ref, signals: forRef } of refs.values()) {
-    const site = config.sites.find((s) => s.name === ref.site);
-    if (site === undefined) {
-      outcome.ignored.push({
-        snapshotId: forRef[0]?.snapshotId ?? '',
-        reason: `site ${ref.site} is not in the config`,
-      });
-      continue;
-    }
-    try {
-      for (const signal of forRef) await recordFailure(ports, ref, signal, clock.now().toISOString());
-      const backup = await advanceBackup(ports, clock, site, ref.backupId, limits, { sites: config.sites });
-      outcome.advanced.push({ site: ref.site, backupId: ref.backupId, phase: backup.status.phase });
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      outcome.ignored.push({ snapshotId: forRef[0]?.snapshotId ?? '', reason: error.message });
-    }
-  }
-  return outcome;
+  const { advanced, ignored, failed } = await onSnapshotEvents(
+    ports,
+    clock,
+    config,
+    [{ id: 'event', signals }],
+    limits,
+  );
+  if (failed[0] !== undefined) throw failed[0].error;
+  return { advanced, ignored };
 }

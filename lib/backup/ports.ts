@@ -29,6 +29,8 @@ export interface EbsPort {
   findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]>;
   /** One snapshot by id whoever owns it, or undefined if this account cannot see it. */
   describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined>;
+  /** The snapshots with these ids whoever owns them, in as few calls as AWS allows; missing ones left out. */
+  describeSnapshots(snapshotIds: readonly string[]): Promise<SnapshotInfo[]>;
   copySnapshotFrom(input: {
     sourceRegion: string;
     sourceSnapshotId: string;
@@ -42,7 +44,7 @@ export interface EbsPort {
 
 /**
  * RDS instances, Aurora clusters and their snapshots in one region (lib/aws/rds.ts RdsAdapter, one
- * strategy per kind behind it). `listSnapshots` and `countPendingCopies` cover both kinds.
+ * strategy per kind behind it). `listSnapshots` and `countPendingCopies` cover both kinds unless told fewer.
  */
 export interface RdsPort {
   readonly region: string;
@@ -54,9 +56,10 @@ export interface RdsPort {
     tags: Tags,
   ): Promise<DbSnapshotInfo>;
   findSnapshot(kind: DatabaseKind, identifier: string): Promise<DbSnapshotInfo | undefined>;
-  listSnapshots(prefix: string): Promise<DbSnapshotInfo[]>;
-  /** Lifeboat's DB snapshot copies still in progress in this region (for the copy limit). */
-  countPendingCopies(): Promise<number>;
+  /** Both kinds' snapshots unless `kinds` names fewer. */
+  listSnapshots(prefix: string, kinds?: readonly DatabaseKind[]): Promise<DbSnapshotInfo[]>;
+  /** Lifeboat's DB snapshot copies of `kinds` (default both) still in progress in this region (for the copy limit). */
+  countPendingCopies(kinds?: readonly DatabaseKind[]): Promise<number>;
   copySnapshotFrom(input: {
     kind: DatabaseKind;
     sourceRegion: string;

@@ -86,6 +86,7 @@ export async function sweepBackups(
   const parkedEveryMs = options.parkedEveryMs ?? 3_600_000;
   const sweepEveryMs = options.sweepEveryMs ?? 5 * 60_000;
   const parkedChecked = now.getTime() % parkedEveryMs < sweepEveryMs;
+  await ports.catalog.migrateLegacyMarkers([...known], now);
   const refs = [
     ...(await ports.catalog.openWork('active')),
     ...(parkedChecked ? await ports.catalog.openWork('parked') : []),
@@ -94,7 +95,10 @@ export async function sweepBackups(
 
   const regions = [...new Set(sites.map((s) => s.regions.dr))];
   const filled = await Promise.all(
-    regions.map((region) => fillCopySlots(ports, clock, sites, region, options.limits)),
+    // The queue's slots are exact; AWS's count (other stages' copies share the quota) hourly.
+    regions.map((region) =>
+      fillCopySlots(ports, clock, sites, region, options.limits, { countInAws: parkedChecked }),
+    ),
   );
   const queues = filled.map((f) => f.queue);
   const fleet = drFreshness(queues, clock.now());

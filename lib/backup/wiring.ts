@@ -11,7 +11,6 @@ import { getIntFromEnv } from '../env';
 import { backupMetrics } from '../telemetry/metrics';
 import { snapshotTrust, type TrustIdentity, trustIdentityFromEnv } from '../trust/snapshot-trust';
 import { type BackupLimits, DEFAULT_BACKUP_LIMITS } from './advance-backup';
-import { CopyCountCache, withCopyCountCache } from './copy-count-cache';
 import { cachedCopyLimits } from './copy-limits';
 import type { CopyKind } from './copy-queue';
 import type { WorkTopic } from './dispatch';
@@ -40,9 +39,7 @@ export function snsWorkTopic(clients: AwsClients, topicArn: string): WorkTopic {
 
 export interface BackupPortOptions {
   telemetry?: BackupTelemetry;
-  /** How long a region's copies-in-flight count is reused, in ms (0: read it every time). */
-  copyCountTtlMs?: number;
-  /** The clock that TTL and the pacer run on (simulations pass their simulated clock). */
+  /** The clock the pacer runs on (simulations pass their simulated clock). */
   clock?: Clock;
   /** The stage and account this deployment acts for (default: LIFEBOAT_STAGE, LIFEBOAT_ACCOUNT_ID). */
   identity?: TrustIdentity;
@@ -74,18 +71,14 @@ export function backupPorts(
   catalog: Catalog,
   options: BackupPortOptions = {},
 ): BackupPorts {
-  const ttl = options.copyCountTtlMs ?? 10_000;
   const clock = options.clock ?? systemClock;
-  /** One port per region, built on first use, its copies-in-flight count cached (see CopyCountCache). */
+  /** One port per region, built on first use. */
   function perRegion<P extends EbsPort | RdsPort>(make: (clients: AwsClients, region: string) => P) {
     const ports = new Map<string, P>();
     return (region: string): P => {
       let port = ports.get(region);
       if (port === undefined) {
-        port = withCopyCountCache(
-          make(clients, region),
-          new CopyCountCache(ttl, () => clock.now().getTime()),
-        );
+        port = make(clients, region);
         ports.set(region, port);
       }
       return port;
@@ -133,7 +126,8 @@ export function backupPorts(
 /**
  * Backup limits from the environment: LIFEBOAT_EBS_COPY_LIMIT (default 20, AWS's quota),
  * LIFEBOAT_RDS_COPY_LIMIT (default 5), LIFEBOAT_MAX_STARTS_PER_CALL (default 20),
- * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout).
+ * LIFEBOAT_PACING_WAIT_MS (default 60000: keep it well under the function's timeout),
+ * LIFEBOAT_EVENT_GRACE_MS (default 0; serverless.yml sets the snapshot-event queue's eventGraceMs).
  */
 export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BackupLimits {
   return {
@@ -146,6 +140,7 @@ export function backupLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Backu
       env,
     ),
     pacingWaitMs: getIntFromEnv('LIFEBOAT_PACING_WAIT_MS', DEFAULT_BACKUP_LIMITS.pacingWaitMs, env),
+    eventGraceMs: getIntFromEnv('LIFEBOAT_EVENT_GRACE_MS', DEFAULT_BACKUP_LIMITS.eventGraceMs, env),
   };
 }
 

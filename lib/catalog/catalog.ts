@@ -144,6 +144,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class Catalog {
   private readonly options: CatalogOptions;
+  /** Set once the legacy markers are known to be moved (saves the flag's GET on every sweep). */
+  private legacyMigrated = false;
 
   constructor(
     private readonly store: ObjectStore,
@@ -250,6 +252,36 @@ export class Catalog {
       pageToken = page.nextToken;
     } while (pageToken !== undefined);
     return keys;
+  }
+
+  /**
+   * Moves the open-backup markers earlier versions kept under each site
+   * (`sites/<site>/open-backups/<id>`) into the fleet's open-work index, once per catalog: without
+   * it an upgraded stack would never sweep the backups it had open. The done flag is written last,
+   * so a run cut short is finished by the next one. Returns how many markers moved.
+   */
+  async migrateLegacyMarkers(sites: readonly string[], now: Date): Promise<number> {
+    if (this.legacyMigrated) return 0;
+    if ((await this.store.get(catalogKeys.legacyMigrated())) !== undefined) {
+      this.legacyMigrated = true;
+      return 0;
+    }
+    let moved = 0;
+    for (const site of sites) {
+      for (const key of await this.listKeys(catalogKeys.legacyOpenBackupsPrefix(site))) {
+        const id = catalogKeys.idFromMarkerKey(key);
+        await this.store.putIfAbsent(catalogKeys.openBackup(site, id), id).catch((error) => {
+          if (!(error instanceof AlreadyExistsError)) throw error;
+        });
+        await this.store.delete(key);
+        moved++;
+      }
+    }
+    await this.store.putIfAbsent(catalogKeys.legacyMigrated(), now.toISOString()).catch((error) => {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    });
+    this.legacyMigrated = true;
+    return moved;
   }
 
   /** Drops the markers of a backup that is finished or gone (a crash between update and delete). */

@@ -9,6 +9,8 @@ import { timestampOfId } from '../ids';
  *   sites/<site>/recoveries/<inverted>_<id>.json
  *   sites/_index/open/<site>/<id>         marker while a backup needs the sweeper (one listing for the fleet)
  *   sites/_index/parked/<site>/<id>       marker while an unfinished backup waits only for DR copy slots
+ *   sites/_index/legacy-migrated          written once the markers of earlier versions were moved (below)
+ *   sites/<site>/open-backups/<id>        earlier versions' open-backup marker: moved into the index, never written
  *   sites/<site>/lock                     one recovery or promote at a time
  *   sites/<site>/incidents/<key>          first delivery of an incident wins (duplicate alarms)
  *   sites/<site>/readiness.json           the latest readiness check (lib/readiness)
@@ -43,6 +45,8 @@ export const catalogKeys = {
   parkedBackupsPrefix: (site?: string) =>
     site === undefined ? 'sites/_index/parked/' : `sites/_index/parked/${site}/`,
   parkedBackup: (site: string, id: string) => `sites/_index/parked/${site}/${id}`,
+  legacyOpenBackupsPrefix: (site: string) => `sites/${site}/open-backups/`,
+  legacyMigrated: () => 'sites/_index/legacy-migrated',
   lock: (site: string) => `sites/${site}/lock`,
   incident: (site: string, incidentKey: string) =>
     `sites/${site}/incidents/${incidentKey.replace(/[^A-Za-z0-9._-]/g, '_')}`,

@@ -180,7 +180,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ...POLL,
     },
     summary: 'start a restore drill of the newest backup (or --backup ID)',
-    description: `Starts the drill state machine: restore the backup into a throw-away task, probe it, record the verdict on the backup (see lifeboat list) and tear it down. ${ON_EMULATOR}`,
+    description: `Starts the drill state machine: restore the backup into a throw-away task and, when the backup has a DB snapshot, into a throw-away database the task runs against (private, in the site's network); probe the site; record two verdicts on the backup, files and database (see lifeboat list, lifeboat status <id>); then stop the task and delete the database without a final snapshot. A database that does not restore is a failed database verdict, not a failed run. ${ON_EMULATOR}`,
   },
   report: {
     positionals: [],

@@ -1,6 +1,7 @@
 import type { Site } from '../config/schema';
 import { describeDiscarded, describeVolumeChanges } from '../recovery/measure-changes';
 import type { Recovery, TimelineEntry } from '../recovery/model';
+import { drillVerdictLines } from '../report/drill-text';
 import { formatDuration, formatTime, humaniseStep } from '../report/format';
 import { backupInUse } from '../report/recovery-report';
 import type { CliContext } from './context';
@@ -60,6 +61,9 @@ export function printRecovery(ctx: CliContext, recovery: Recovery): void {
       out.line(`  database    ${status.changes.databasePlan.summary}`);
     if (status.changes.fix !== undefined)
       out.line(`  the fix     ${describeVolumeChanges(status.changes.fix)}`);
+  }
+  if (status.drill !== undefined) {
+    for (const { label, text } of drillVerdictLines(status.drill)) out.line(`  ${label.padEnd(11)} ${text}`);
   }
   if (status.failure !== undefined)
     out.line(`  failed      ${status.failure.error}: ${status.failure.cause}`);

@@ -1,4 +1,4 @@
-import type { Backup, BackupPhase } from '../backup/model';
+import type { Backup, BackupPhase, DrillVerdict } from '../backup/model';
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import type { Readiness, Verdict } from '../readiness/model';
@@ -20,7 +20,8 @@ export interface FleetSite {
   newestBackup?: { id: string; phase: BackupPhase; takenAt: string };
   /** The newest backup whose every part is copied to the DR region. */
   newestDrCopy?: { backupId: string; completedAt: string };
-  lastDrill?: { backupId: string; verdict: 'passed' | 'failed'; at: string; detail: string };
+  /** The newest drill's verdict (files and database) and the backup it drilled. */
+  lastDrill?: DrillVerdict & { backupId: string };
   readiness?: { verdict: Verdict; checkedAt: string; failing: string[] };
   openRecovery?: { id: string; kind: Recovery['spec']['kind']; startedAt: string };
   restoredDatabases: string[];

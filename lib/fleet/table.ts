@@ -1,3 +1,4 @@
+import { drillVerdictShort } from '../report/drill-text';
 import { formatDuration } from '../report/format';
 import type { FleetSite, FleetView } from './fleet-view';
 
@@ -14,7 +15,10 @@ export function fleetCells(s: FleetSite, now: Date): Record<string, string> {
     'NEWEST BACKUP': s.newestBackup === undefined ? 'none' : `${s.newestBackup.phase} ${s.newestBackup.id}`,
     AGE: age(s.newestBackup?.takenAt, now),
     'DR COPY': s.newestDrCopy === undefined ? 'none' : `${age(s.newestDrCopy.completedAt, now)} ago`,
-    DRILL: s.lastDrill === undefined ? 'never' : `${s.lastDrill.verdict} ${age(s.lastDrill.at, now)} ago`,
+    DRILL:
+      s.lastDrill === undefined
+        ? 'never'
+        : `${drillVerdictShort(s.lastDrill)} ${age(s.lastDrill.at, now)} ago`,
     READINESS:
       s.readiness === undefined
         ? 'not checked'

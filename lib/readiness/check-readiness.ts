@@ -298,7 +298,7 @@ async function knownGoodBackupCheck({ ports, site, now, options, backups }: Cont
   return ok(verified);
 }
 
-async function drillCheck({ now, options, backups }: Context): Promise<Outcome> {
+async function drillCheck({ site, now, options, backups }: Context): Promise<Outcome> {
   const drilled = (await backups())
     .filter((b) => b.status.drill !== undefined)
     .sort((a, b) => (b.status.drill?.at ?? '').localeCompare(a.status.drill?.at ?? ''));
@@ -310,13 +310,29 @@ async function drillCheck({ now, options, backups }: Context): Promise<Outcome> 
     );
   }
   const age = ageText(drill.at, now);
-  if (drill.verdict === 'failed') return fail(`the drill of ${last.id} ${age} ago failed: ${drill.detail}`);
+  if (drill.verdict === 'failed') {
+    // Name the half that failed: a drill whose database did not restore is not a passing drill.
+    const failed = [
+      ...(drill.files?.verdict === 'failed' ? [`files: ${drill.files.detail}`] : []),
+      ...(drill.database?.verdict === 'failed' ? [`database: ${drill.database.detail}`] : []),
+    ];
+    return fail(
+      `the drill of ${last.id} ${age} ago failed: ${failed.length === 0 ? drill.detail : failed.join('; ')}`,
+    );
+  }
   if (now.getTime() - new Date(drill.at).getTime() > options.drillMaxAgeDays * 86_400_000) {
     return warn(
       `the last drill passed ${age} ago (older than ${options.drillMaxAgeDays} days) on ${last.id}`,
     );
   }
-  return ok(`the drill of ${last.id} passed ${age} ago`);
+  if (site.protect.database !== undefined && drill.database === undefined) {
+    return warn(
+      `the drill of ${last.id} passed ${age} ago, but restored only the files: the database was never drilled (lifeboat drill ${site.name})`,
+    );
+  }
+  const restored = drill.database?.identifier === undefined ? '' : ` ${drill.database.identifier}`;
+  const what = drill.database === undefined ? '' : ` (files and database${restored})`;
+  return ok(`the drill of ${last.id} passed ${age} ago${what}`);
 }
 
 /** What a recovery does with the database (site config recovery.database), as the operator reads it. */

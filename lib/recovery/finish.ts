@@ -17,12 +17,26 @@ const seconds = (from: string, to: string | undefined) =>
 export function summarise(recovery: Recovery): { subject: string; message: string } {
   const { spec, status } = recovery;
   const what = spec.kind === 'promote' ? 'Promote' : spec.kind === 'drill' ? 'Restore drill' : 'Recovery';
-  const ok = status.phase === 'Succeeded';
-  const subject = `lifeboat: ${what} of ${recovery.site} ${ok ? 'succeeded' : 'FAILED'} (${recovery.id})`;
+  const drill = status.drill;
+  // A drill that ran to the end but proved its backup unrestorable is no success to the operator.
+  const ok = status.phase === 'Succeeded' && drill?.verdict !== 'failed';
+  const failed = (['files', 'database'] as const).filter((part) => drill?.[part]?.verdict === 'failed');
+  const outcome = ok
+    ? 'succeeded'
+    : drill?.verdict === 'failed'
+      ? `FAILED${failed.length > 0 ? ` (${failed.join(' and ')})` : ''}`
+      : 'FAILED';
+  const subject = `lifeboat: ${what} of ${recovery.site} ${outcome} (${recovery.id})`;
   const lines = [
     `${what} ${recovery.id} of site ${recovery.site}: ${status.phase}.`,
     `Trigger: ${spec.trigger.source} — ${spec.trigger.summary} (outage began ${spec.trigger.outageStartedAt}).`,
   ];
+  if (drill !== undefined) {
+    lines.push(`Drill verdict: ${drill.verdict} — ${drill.detail}`);
+    if (drill.files !== undefined) lines.push(`  files: ${drill.files.verdict} — ${drill.files.detail}`);
+    if (drill.database !== undefined)
+      lines.push(`  database: ${drill.database.verdict} — ${drill.database.detail}`);
+  }
   if (status.failure !== undefined)
     lines.push(`Why it failed: ${status.failure.error}: ${status.failure.cause}`);
   if (status.knownGoodBackupId !== undefined) lines.push(`Backup used: ${status.knownGoodBackupId}.`);

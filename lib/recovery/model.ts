@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { drillVerdictSchema } from '../backup/model';
 import { databaseModeSchema } from '../config/schema';
 import { isLifeboatId } from '../ids';
 
@@ -241,6 +242,8 @@ export const recoverySchema = z.object({
     databases: z.array(restoredDatabaseSchema).optional(),
     /** Promote only: what it measured before switching. */
     changes: promoteChangesSchema.optional(),
+    /** Drill only: the verdict it recorded on the backup (files and database). */
+    drill: drillVerdictSchema.optional(),
     timeline: z.array(timelineEntrySchema),
     /** Later signals about the same incident (e.g. Pingdom UP). */
     signals: z.array(z.object({ source: triggerSourceSchema, state: z.string(), at: z.string() })),

@@ -151,6 +151,17 @@ export interface DatabaseRestorePort {
     expect: Tags;
     tags: Tags;
   }): Promise<StoppedDatabase>;
+  /**
+   * Deletes a restored database without a final snapshot (a drill's throw-away copy) once AWS
+   * shows it carries every tag of `expected` (SnapshotMismatchError otherwise, nothing deleted).
+   * IAM allows this only on databases tagged managed, this stage and role drill.
+   */
+  discard(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    expected: Tags;
+  }): Promise<{ status: string }>;
 }
 
 /** One query of an AWS/RDS metric of one database. */

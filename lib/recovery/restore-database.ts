@@ -316,9 +316,9 @@ export async function awaitDatabase(
 }
 
 /**
- * Deletes (after a final snapshot) the restored databases of `recovery` that `which` selects and
- * that are not retired yet, and records it; returns their identifiers. A database RDS will not
- * delete yet is left on the record, unretired, with why.
+ * Deletes (after a final snapshot; a drill's, tag-checked, without) the restored databases of
+ * `recovery` that `which` selects and that are not retired yet, and records it; returns their
+ * identifiers. A database RDS will not delete yet is left on the record, unretired, with why.
  */
 export async function retireDatabases(
   ports: RecoveryPorts,
@@ -335,12 +335,25 @@ export async function retireDatabases(
   const port = ports.databases(site.regions.primary);
   const outcomes = new Map<string, { finalSnapshotId?: string; status: string }>();
   for (const database of chosen) {
-    const outcome = await port.retire({
+    const target = {
       kind: database.kind,
       identifier: database.identifier,
       instanceIdentifier: database.instanceIdentifier,
-      finalSnapshotId: finalSnapshotIdentifier(database.identifier),
-    });
+    };
+    // A drill's copy proves the backup restores and holds nothing of its own: no final snapshot.
+    const outcome: { finalSnapshotId?: string; status: string } =
+      database.role === 'drill'
+        ? await port.discard({
+            ...target,
+            expected: restoredDatabaseTags(
+              site.name,
+              recovery.id,
+              'drill',
+              database.backupId,
+              ports.trust.stage,
+            ),
+          })
+        : await port.retire({ ...target, finalSnapshotId: finalSnapshotIdentifier(database.identifier) });
     outcomes.set(database.identifier, outcome);
     if (outcome.status === 'deleting' || outcome.status === 'deleted') retired.push(database.identifier);
     if (outcome.finalSnapshotId !== undefined) finalSnapshots.push(outcome.finalSnapshotId);

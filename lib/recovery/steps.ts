@@ -7,7 +7,7 @@ import { compactTimestamp } from '../ids';
 import { beginRun } from './begin';
 import { awaitBackup, captureBrokenState, snapshotSandbox } from './capture';
 import { awaitSandboxAddress, checkHealth } from './check-health';
-import { recordDrillVerdict } from './drill-verdict';
+import { discardDrillDatabases, drillDatabaseSchema, recordDrillVerdict } from './drill-verdict';
 import { announceRestored, finishRun } from './finish';
 import { entry, journal } from './journal';
 import { launchTask } from './launch-task';
@@ -349,9 +349,13 @@ export const recoverySteps = {
       : measureReplacement(ctx, event),
   drillRecordVerdict: runStep(
     'record-drill-verdict',
-    stepInput({ attempt: attemptSchema }),
+    stepInput({ attempt: attemptSchema, database: drillDatabaseSchema.optional() }),
     false,
-    (ctx, site, input) => recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt),
+    (ctx, site, input) =>
+      recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt, input.database),
+  ),
+  drillDiscardDatabase: runStep('discard-drill-database', stepInput({}), false, (ctx, site, { run }) =>
+    discardDrillDatabases(ctx.ports, ctx.clock, site, run.recoveryId),
   ),
 } satisfies Record<string, Step>;
 

@@ -116,6 +116,15 @@ function sandboxSection(report: RecoveryReport): string {
   return `<section><h2>Sandbox</h2>${body}</section>`;
 }
 
+function drillSection(report: RecoveryReport): string {
+  const d = report.drill;
+  if (d === undefined) return '';
+  const rows = d.lines
+    .map((l) => row(`${l.label.charAt(0).toUpperCase()}${l.label.slice(1)}`, h(l.text)))
+    .join('');
+  return `<section class="${d.verdict === 'failed' ? 'failure' : ''}"><h2>Drill verdicts</h2><dl>${rows}</dl></section>`;
+}
+
 function changesSection(report: RecoveryReport): string {
   const c = report.changes;
   if (c === undefined) return '';
@@ -162,6 +171,7 @@ export function renderHtml(report: RecoveryReport, options: { generatedAt?: stri
 <p class="headline ${h(report.phase)}">${h(report.headline)}</p>
 <div class="figures">${figures}</div>
 ${failure}
+${drillSection(report)}
 ${changesSection(report)}
 <section><h2>Timeline</h2><div class="gantt-wide">${renderGanttSvg(report)}</div><div class="gantt-narrow">${renderGanttSvg(report, { layout: 'narrow' })}</div>${timelineTable(report)}</section>
 <div class="grid">${triggerSection(report)}${backupSection(report)}</div>

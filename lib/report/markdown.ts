@@ -69,6 +69,12 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
     lines.push('');
   }
 
+  if (report.drill !== undefined) {
+    lines.push('## Drill verdicts', '');
+    for (const l of report.drill.lines) lines.push(`- **${l.label}**: ${m(l.text)}`);
+    lines.push('');
+  }
+
   if (report.changes !== undefined) {
     lines.push('## What promote discards, and what the fix changed', '');
     lines.push(`- ${report.changes.losesSomething ? '⚠️ ' : ''}${m(report.changes.discards)}`);

@@ -2,6 +2,7 @@ import type { Backup } from '../backup/model';
 import { describeDiscarded, describeVolumeChanges, wouldDiscard } from '../recovery/measure-changes';
 import type { Recovery, TimelineEntry } from '../recovery/model';
 import { RESTORABLE_KINDS } from '../recovery/pick-known-good';
+import { drillVerdictLines, drillVerdictShort } from './drill-text';
 import { formatDuration, formatTime, humaniseStep } from './format';
 
 /** What the report says about one backup. */
@@ -70,6 +71,8 @@ export interface RecoveryReport {
     /** Which database the final task runs against, and which one promote stops. */
     database?: string;
   };
+  /** Drill only: the verdicts it recorded on the backup, one line per half (files, database). */
+  drill?: { verdict: 'passed' | 'failed'; lines: { label: string; text: string }[] };
   failure?: Recovery['status']['failure'];
   signals: Recovery['status']['signals'];
   /** Time zero of the timeline: the earlier of the alarm and the first step. */
@@ -98,6 +101,11 @@ const ms = (iso: string) => new Date(iso).getTime();
 function describeDrill(backup: Backup): string {
   const drill = backup.status.drill;
   if (drill === undefined) return 'never restored in a drill';
+  if (drill.files !== undefined) {
+    const halves = [`files ${drill.files.verdict}`];
+    if (drill.database !== undefined) halves.push(`database ${drill.database.verdict}`);
+    return `${drill.verdict} on ${formatTime(drill.at)} (${halves.join(', ')})`;
+  }
   return `${drill.verdict} on ${formatTime(drill.at)}${drill.detail === '' ? '' : ` (${drill.detail})`}`;
 }
 
@@ -305,6 +313,9 @@ function headlineOf(recovery: Recovery, alarmToDnsMs: number | undefined): strin
     }
     return `${recovery.site} is back: ${recordName} switched to ${value} ${formatDuration(alarmToDnsMs)} after the alarm.`;
   }
+  if (spec.kind === 'drill' && status.drill !== undefined) {
+    return `Restore drill of ${recovery.site}: backup ${status.knownGoodBackupId ?? status.attempts[0]?.backupId ?? '?'} ${drillVerdictShort(status.drill)}.`;
+  }
   return `${what} of ${recovery.site} succeeded.`;
 }
 
@@ -373,6 +384,10 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
                 : `the fix ${describeVolumeChanges(status.changes.fix)}`,
             database: status.changes.databasePlan?.summary,
           },
+    drill:
+      status.drill === undefined
+        ? undefined
+        : { verdict: status.drill.verdict, lines: drillVerdictLines(status.drill) },
     failure: status.failure,
     signals: status.signals,
     origin: new Date(originMs).toISOString(),

@@ -41,6 +41,17 @@ export interface SnapshotTrust {
     target: TrustTarget,
     action: TrustAction,
   ): Promise<ObservedSnapshot>;
+  /**
+   * Verifies an EBS snapshot the caller described already (many ids in one DescribeSnapshots);
+   * `found` undefined: AWS did not list it, a refusal like ebsSnapshot's.
+   */
+  describedEbs(
+    region: string,
+    snapshotId: string,
+    found: SnapshotInfo | undefined,
+    target: TrustTarget,
+    action: TrustAction,
+  ): ObservedSnapshot;
   /** Verifies a snapshot already described (found by tag, say) without asking AWS again. */
   observed(observed: ObservedSnapshot, target: TrustTarget, action: TrustAction): ObservedSnapshot;
 }
@@ -151,16 +162,31 @@ export function snapshotTrust(
   function refuse(target: TrustTarget, action: TrustAction): void {
     telemetry?.snapshotRefused(target.site.name, action);
   }
+  function describedEbs(
+    region: string,
+    snapshotId: string,
+    found: SnapshotInfo | undefined,
+    target: TrustTarget,
+    action: TrustAction,
+  ): ObservedSnapshot {
+    if (found === undefined) {
+      refuse(target, action);
+      throw missing('ebs', snapshotId, region, target, action);
+    }
+    return check(ebsObserved(found, region), target, action);
+  }
   return {
     stage: identity.stage,
     async ebsSnapshot(region, snapshotId, target, action) {
-      const found = await sources.ebs(region).describeSnapshot(snapshotId);
-      if (found === undefined) {
-        refuse(target, action);
-        throw missing('ebs', snapshotId, region, target, action);
-      }
-      return check(ebsObserved(found, region), target, action);
+      return describedEbs(
+        region,
+        snapshotId,
+        await sources.ebs(region).describeSnapshot(snapshotId),
+        target,
+        action,
+      );
     },
+    describedEbs,
     async dbSnapshot(region, kind, identifier, target, action) {
       if (sources.rds === undefined) {
         throw new ConfigError('this process was built without RDS: it cannot verify DB snapshots');

@@ -1,9 +1,11 @@
 import { advanceBackup, type BackupLimits } from '../../lib/backup/advance-backup';
 import { WORK_PER_MESSAGE } from '../../lib/backup/dispatch';
 import type { SnapshotSignal } from '../../lib/backup/events';
-import type { BackupRef } from '../../lib/backup/on-snapshot-event';
-import { onSnapshotEvent } from '../../lib/backup/on-snapshot-event';
+import type { BackupRef, EventBatchItem } from '../../lib/backup/on-snapshot-event';
+import { onSnapshotEvents } from '../../lib/backup/on-snapshot-event';
 import type { BackupPorts } from '../../lib/backup/ports';
+import { SNAPSHOT_EVENT_QUEUE } from '../../lib/backup/snapshot-event-queue';
+import { SnapshotReads } from '../../lib/backup/snapshot-reads';
 import { startBackup } from '../../lib/backup/start-backup';
 import { type SweepResult, sweepBackups } from '../../lib/backup/sweep-backups';
 import type { LifeboatConfig } from '../../lib/config/schema';
@@ -31,7 +33,10 @@ export interface PipelineOptions {
   limits?: Partial<BackupLimits>;
   /** How often the reconciler runs (rate(5 minutes) in serverless.yml). */
   sweepEveryMs?: number;
-  /** How often completion events are looked for and delivered. */
+  /**
+   * How often completion events are looked for and delivered: the snapshot-event queue's batching
+   * window by default (each look hands over what the window gathered, in batches of batchSize).
+   */
   eventEveryMs?: number;
   /** Reserved concurrency per function (serverless.yml): throttled async invocations wait in Lambda's queue. */
   concurrency?: Partial<Record<Invocation['fn'], number>>;
@@ -47,6 +52,8 @@ export interface PipelineOptions {
 
 export interface PipelineResult {
   invocations: Invocation[];
+  /** Snapshot events that went to the dead-letter queue after maxReceiveCount deliveries. */
+  deadLettered: number;
   /** Simulated ms from the schedule until no backup was open. */
   durationMs: number;
   finished: boolean;
@@ -55,14 +62,26 @@ export interface PipelineResult {
 /** Lambda retries a failed asynchronous invocation twice. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html */
 const LAMBDA_ASYNC_RETRIES = 2;
 
-const DEFAULTS = { sweepEveryMs: 5 * 60_000, eventEveryMs: 30_000, maxDurationMs: 48 * 3_600_000 };
+const DEFAULTS = {
+  sweepEveryMs: 5 * 60_000,
+  eventEveryMs: SNAPSHOT_EVENT_QUEUE.maximumBatchingWindowSeconds * 1000,
+  maxDurationMs: 48 * 3_600_000,
+};
 
-/** serverless.yml's reserved concurrency: startBackup 10, advanceBackup 5, onSnapshotEvent 10. */
+/** serverless.yml's reserved concurrency: startBackup 10, advanceBackup 5, onSnapshotEvent the queue's. */
 const RESERVED_CONCURRENCY: Partial<Record<Invocation['fn'], number>> = {
   'start-backup': 10,
   'advance-backup': 5,
-  'on-snapshot-event': 10,
+  'on-snapshot-event': SNAPSHOT_EVENT_QUEUE.maximumConcurrency,
 };
+
+/** One snapshot event waiting in the snapshot-event queue. */
+interface QueuedSignal {
+  id: string;
+  signal: SnapshotSignal;
+  receives: number;
+  visibleAt: number;
+}
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -89,7 +108,12 @@ class Slots {
 /** The signal EventBridge would deliver for a finished snapshot or copy (EBS notification or RDS event). */
 function signalOf(done: CompletedSnapshot, primaryRegion: string): SnapshotSignal {
   if (done.kind === 'rds-snapshot' || done.kind === 'rds-copy')
-    return { service: 'rds', region: done.region, snapshotId: done.id, event: 'RDS-EVENT-0042' };
+    return {
+      service: 'rds',
+      region: done.region,
+      snapshotId: done.id,
+      event: done.kind === 'rds-copy' ? 'RDS-EVENT-0060' : 'RDS-EVENT-0042',
+    };
   const copy = done.kind === 'ebs-copy';
   return {
     service: 'ebs',
@@ -103,10 +127,12 @@ function signalOf(done: CompletedSnapshot, primaryRegion: string): SnapshotSigna
 
 /**
  * Runs the backup pipeline the way it runs in AWS, on simulated time and through the backup use
- * cases: one start-backup invocation per site's schedule, one on-snapshot-event invocation per
- * (possibly duplicated, dropped or reordered) completion event, the sweeper every few minutes
- * dispatching each open backup to an advance-backup invocation, each function within its
- * reserved concurrency.
+ * cases: one start-backup invocation per site's schedule, the (possibly duplicated, dropped or
+ * reordered) completion events gathered by the snapshot-event queue and handed to on-snapshot-event
+ * in batches (size and window of lib/backup/snapshot-event-queue.json; a record reported failed
+ * is delivered again after the visibility timeout, up to maxReceiveCount times), the sweeper every
+ * few minutes dispatching each open backup to an advance-backup invocation, each function within
+ * its reserved concurrency.
  */
 export async function runBackupPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const o = { ...DEFAULTS, ...options };
@@ -157,22 +183,29 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       const batch = refs.slice(i, i + WORK_PER_MESSAGE);
       invoke(
         'advance-backup',
-        () =>
-          Promise.all(
+        () => {
+          // As functions/advance-backup.ts: one invocation's reads serve its whole message.
+          const reads = new SnapshotReads(ports);
+          return Promise.all(
             batch.map((ref) => {
               const site = config.sites.find((s) => s.name === ref.site);
               return site === undefined
                 ? undefined
-                : advanceBackup(ports, clock, site, ref.backupId, o.limits, {
+                : advanceBackup(ports, clock, site, ref.backupId, sweeperLimits, {
                     sites: config.sites,
                     fromSweeper: true,
+                    reads,
                   });
             }),
-          ),
+          );
+        },
         LAMBDA_ASYNC_RETRIES,
       );
     }
   };
+
+  // As deployed (serverless.yml): the sweeper's workers leave recent starts to their events.
+  const sweeperLimits = { eventGraceMs: SNAPSHOT_EVENT_QUEUE.eventGraceMs, ...o.limits };
 
   const nights = o.nights ?? 1;
   const schedule = (night: number) => {
@@ -188,6 +221,38 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
   schedule(0);
   let scheduled = 1;
 
+  // The snapshot-event queue: what is visible is handed over in batches of batchSize each look.
+  const queue: QueuedSignal[] = [];
+  let messages = 0;
+  let deadLettered = 0;
+  const visibilityMs = SNAPSHOT_EVENT_QUEUE.visibilityTimeoutSeconds * 1000;
+  const deliver = (now: number) => {
+    const visible = queue.filter((q) => q.visibleAt <= now);
+    for (const q of visible) queue.splice(queue.indexOf(q), 1);
+    for (let i = 0; i < visible.length; i += SNAPSHOT_EVENT_QUEUE.batchSize) {
+      const batch = visible.slice(i, i + SNAPSHOT_EVENT_QUEUE.batchSize);
+      for (const q of batch) q.receives += 1;
+      const redeliver = (ids: ReadonlySet<string>) => {
+        for (const q of batch.filter((x) => ids.has(x.id))) {
+          if (q.receives >= SNAPSHOT_EVENT_QUEUE.maxReceiveCount) deadLettered += 1;
+          else queue.push({ ...q, visibleAt: clock.nowMs() + visibilityMs });
+        }
+      };
+      const items: EventBatchItem[] = batch.map((q) => ({ id: q.id, signals: [q.signal] }));
+      invoke('on-snapshot-event', async () => {
+        try {
+          const outcome = await onSnapshotEvents(ports, clock, config, items, o.limits);
+          redeliver(new Set(outcome.failed.flatMap((f) => f.ids)));
+          // Lambda counts a batch with failed records as handled; the failures are redelivered.
+          return outcome;
+        } catch (error) {
+          redeliver(new Set(batch.map((q) => q.id)));
+          throw error;
+        }
+      });
+    }
+  };
+
   let lastEvents = clock.nowMs();
   let nextSweep = start + o.sweepEveryMs;
   let open = Number.POSITIVE_INFINITY;
@@ -201,12 +266,14 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
     const completed = lifecycle.completedBetween(lastEvents, now);
     lastEvents = now;
     for (const done of feeder.feed(completed)) {
-      invoke(
-        'on-snapshot-event',
-        () => onSnapshotEvent(ports, clock, config, [signalOf(done, primaryRegion)], o.limits),
-        LAMBDA_ASYNC_RETRIES,
-      );
+      queue.push({
+        id: `m${++messages}`,
+        signal: signalOf(done, primaryRegion),
+        receives: 0,
+        visibleAt: now,
+      });
     }
+    deliver(now);
     if (now >= nextSweep) {
       nextSweep += o.sweepEveryMs;
       const sweep = sweepBackups(ports, clock, config.sites, dispatch, undefined, { limits: o.limits });
@@ -228,5 +295,5 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
     }
   }
   await Promise.all(running);
-  return { invocations, durationMs: clock.nowMs() - start, finished: open === 0 };
+  return { invocations, deadLettered, durationMs: clock.nowMs() - start, finished: open === 0 };
 }

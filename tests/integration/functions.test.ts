@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Context } from 'aws-lambda';
 import { toTagList } from '../../lib/tags/vocabulary';
@@ -41,6 +42,8 @@ interface Walk {
   sandbox: Json;
   change: Json;
   promote: Json;
+  drill: Json;
+  drillDatabase: Json;
 }
 
 interface Row {
@@ -307,18 +310,43 @@ const ROWS: [fn: string, row: Row][] = [
   [
     'drill-record-verdict',
     {
-      event: async ({ invoke, replacement }) => ({
-        run: await invoke('recovery-begin', {
+      event: async (walk) => {
+        walk.drill = await walk.invoke('recovery-begin', {
           input: sample('recovery/drill-schedule.json'),
           startedAt: new Date().toISOString(),
-        }),
-        attempt: { ...replacement, role: 'drill' },
-      }),
+        });
+        return { run: walk.drill, attempt: { ...walk.replacement, role: 'drill' } };
+      },
       check: (answer) =>
         expect(answer).toMatchObject({
           verdict: 'failed',
           detail: expect.stringContaining('restored into task'),
         }),
+    },
+  ],
+  [
+    'drill-discard-database',
+    {
+      // The drill's own restore of the backup's DB snapshot, then its teardown.
+      event: async (walk) => {
+        walk.drillDatabase = await walk.invoke('recovery-restore-database', {
+          run: walk.drill,
+          role: 'drill',
+          candidate: walk.queue.next,
+        });
+        return { run: walk.drill };
+      },
+      check: async (answer, walk) => {
+        expect(answer).toEqual({ discarded: [walk.drillDatabase.identifier] });
+        const left = await motoClients().rds('us-east-1').send(new DescribeDBInstancesCommand({}));
+        expect((left.DBInstances ?? []).map((db) => db.DBInstanceIdentifier)).not.toContain(
+          walk.drillDatabase.identifier,
+        );
+        const snapshots = await motoClients().rds('us-east-1').send(new DescribeDBSnapshotsCommand({}));
+        expect((snapshots.DBSnapshots ?? []).map((db) => db.DBSnapshotIdentifier)).not.toContain(
+          `${walk.drillDatabase.identifier}-final`,
+        );
+      },
     },
   ],
   [

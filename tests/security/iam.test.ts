@@ -38,7 +38,7 @@ const DESTRUCTIVE = [
  * actions get this explicit, narrower list on top.
  */
 const MAY_DESTROY: Record<string, readonly string[]> = {
-  // ...and the databases promotes stopped, once their lifeboat:retain-until passed (lib/retention/retired-databases.ts).
+  // Retention also deletes the databases promotes stopped, once their lifeboat:retain-until passed.
   ApplyRetentionRole: [
     'ec2:DeleteSnapshot',
     'rds:DeleteDBSnapshot',
@@ -49,6 +49,20 @@ const MAY_DESTROY: Record<string, readonly string[]> = {
   RecoveryRejectCandidateRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
   RecoveryRetireTasksRole: ['ecs:StopTask'],
   RecoveryFinishRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+  DrillDiscardDatabaseRole: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+};
+
+/**
+ * Reviewed: actions a role needs that no code of its function calls. Lambda's SQS event source
+ * mapping polls the queue and deletes what the function handled with the function's own role
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions), on that one
+ * queue only (checked below).
+ */
+const EVENT_SOURCE_POLLER: Record<string, { actions: readonly string[]; queue: string }> = {
+  OnSnapshotEventRole: {
+    actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    queue: 'SnapshotEventQueue',
+  },
 };
 
 /** Condition keys that restrict a call to resources tagged lifeboat:managed=true (TAG.managed). */
@@ -145,6 +159,21 @@ describe('IAM in the packaged template', () => {
     expect(unexpected).toEqual([]);
   });
 
+  it.each(Object.entries(EVENT_SOURCE_POLLER))(
+    "%s: the event source poller's actions are granted on its own queue only",
+    (role, { actions, queue }) => {
+      const polling = statementsOfRole(template, role).filter(
+        (s) => s.Effect === 'Allow' && asList(s.Action).some((a) => actions.includes(a)),
+      );
+
+      expect(polling.length).toBeGreaterThan(0);
+      for (const s of polling) {
+        expect([...asList(s.Action)].sort()).toEqual([...actions].sort());
+        expect(asList(s.Resource)).toEqual([{ 'Fn::GetAtt': [queue, 'Arn'] }]);
+      }
+    },
+  );
+
   it('gives every function a role of its own, not the framework-wide default role', () => {
     const roles = functions.map(([name, fn]) => [name, roleOfFunction(fn)] as const);
 
@@ -162,7 +191,10 @@ describe('IAM in the packaged template', () => {
         .filter((s) => s.Effect === 'Allow')
         .flatMap((s) => asList(s.Action));
 
-      const beyondCode = granted.filter((action) => !allowed.has(action) || action.includes('*'));
+      const poller = EVENT_SOURCE_POLLER[role]?.actions ?? [];
+      const beyondCode = granted.filter(
+        (action) => (!allowed.has(action) && !poller.includes(action)) || action.includes('*'),
+      );
       const managed = asList(template.Resources[role]?.Properties?.ManagedPolicyArns as unknown[] | undefined)
         .map(resourceText)
         .filter((arn) => !BASELINE_MANAGED_POLICIES.some((ok) => ok.test(arn)));

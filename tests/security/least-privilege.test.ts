@@ -220,4 +220,42 @@ describe('least privilege in the packaged template', () => {
       expect(total).toBeLessThanOrEqual(200);
     });
   });
+
+  describe('the snapshot-event queue', () => {
+    const queue = template.Resources.SnapshotEventQueue?.Properties ?? {};
+    const policy = resourcesOfType(template, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties?.Queues).includes('SnapshotEventQueue'),
+    );
+    const statementsOf = (p: (typeof policy)[number]) =>
+      asList((p[1].Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement);
+
+    it('is encrypted, and so is its dead-letter queue, which it hands undeliverable events to', () => {
+      const dlq = template.Resources.SnapshotEventDeadLetterQueue?.Properties ?? {};
+
+      expect(queue.SqsManagedSseEnabled).toBe(true);
+      expect(dlq.SqsManagedSseEnabled).toBe(true);
+      expect(queue.RedrivePolicy).toMatchObject({
+        deadLetterTargetArn: { 'Fn::GetAtt': ['SnapshotEventDeadLetterQueue', 'Arn'] },
+      });
+    });
+
+    it("takes messages only from lifeboat's two snapshot-event rules, and only over TLS", () => {
+      const allows = policy.flatMap(statementsOf).filter((s) => s.Effect === 'Allow');
+
+      expect(allows).toHaveLength(1);
+      expect(asList(allows[0]?.Action)).toEqual(['sqs:SendMessage']);
+      expect((allows[0] as { Principal?: unknown } | undefined)?.Principal).toEqual({
+        Service: 'events.amazonaws.com',
+      });
+      expect(conditionValue(allows[0] as Statement, 'ArnEquals', 'aws:SourceArn')).toEqual([
+        { 'Fn::GetAtt': ['EbsSnapshotEventRule', 'Arn'] },
+        { 'Fn::GetAtt': ['RdsSnapshotEventRule', 'Arn'] },
+      ]);
+      expect(
+        policy
+          .flatMap(statementsOf)
+          .some((s) => s.Effect === 'Deny' && conditionValue(s, 'Bool', 'aws:SecureTransport') === 'false'),
+      ).toBe(true);
+    });
+  });
 });

@@ -64,6 +64,7 @@ function observed(
         changed.describeRestored ?? ((kind, id, instance) => real.describeRestored(kind, id, instance)),
       retire: changed.retire ?? ((input) => real.retire(input)),
       stopRetired: changed.stopRetired ?? ((input) => real.stopRetired(input)),
+      discard: changed.discard ?? ((input) => real.discard(input)),
     };
   };
   return { context: { ...ctx, ports: { ...ctx.ports, tasks, databases: dbs } }, runs };

@@ -15,6 +15,7 @@ export function stagedPorts(ports: BackupPorts, stage: string): BackupPorts {
       region,
       findVolumes: (selector) => port.findVolumes(selector),
       describeSnapshot: (id) => port.describeSnapshot(id),
+      describeSnapshots: (ids) => port.describeSnapshots(ids),
       createSnapshot: (volumeId, description, tags) =>
         port.createSnapshot(volumeId, description, staged(tags)),
       findSnapshots: (selector) =>
@@ -36,8 +37,8 @@ export function stagedPorts(ports: BackupPorts, stage: string): BackupPorts {
       createSnapshot: (kind, sourceId, identifier, tags) =>
         port.createSnapshot(kind, sourceId, identifier, staged(tags)),
       findSnapshot: (kind, identifier) => port.findSnapshot(kind, identifier),
-      listSnapshots: (prefix) => port.listSnapshots(prefix),
-      countPendingCopies: () => port.countPendingCopies(),
+      listSnapshots: (prefix, kinds) => port.listSnapshots(prefix, kinds),
+      countPendingCopies: (kinds) => port.countPendingCopies(kinds),
       copySnapshotFrom: (input) => port.copySnapshotFrom({ ...input, tags: staged(input.tags) }),
       deleteSnapshot: (kind, identifier) => port.deleteSnapshot(kind, identifier),
     };

@@ -1,5 +1,6 @@
 import type { Backup } from '../../backup/model';
 import { findSite } from '../../config/load';
+import { drillVerdictShort } from '../../report/drill-text';
 import type { Invocation } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -49,7 +50,9 @@ export async function listCommand(ctx: CliContext, invocation: Invocation): Prom
     b.status.phase,
     ageOf(b.spec.scheduledFor, now),
     drCopySummary(b),
-    b.status.drill === undefined ? '—' : `${b.status.drill.verdict} (${ageOf(b.status.drill.at, now)} ago)`,
+    b.status.drill === undefined
+      ? '—'
+      : `${drillVerdictShort(b.status.drill)} (${ageOf(b.status.drill.at, now)} ago)`,
   ]);
   ctx.out.line(formatTable(['ID', 'KIND', 'PHASE', 'AGE', 'DR COPY', 'DRILL'], rows));
   return EXIT.ok;

@@ -46,6 +46,24 @@ describe('EC2 adapter (moto)', () => {
     expect(copies.map((c) => c.snapshotId)).toEqual([copyId]);
   });
 
+  it('describes many snapshots in one call, leaving out an id that does not exist', async () => {
+    const site = uniqueName('site');
+    const volumeId = await volume({ 'lifeboat:site': site });
+    const a = await ec2.createSnapshot(volumeId, 'a', { 'lifeboat:site': site });
+    const b = await ec2.createSnapshot(volumeId, 'b', { 'lifeboat:site': site });
+
+    const found = await ec2.describeSnapshots([
+      a.snapshotId,
+      'snap-0000000000000000f',
+      b.snapshotId,
+      a.snapshotId,
+    ]);
+
+    expect(found.map((s) => s.snapshotId).sort()).toEqual([a.snapshotId, b.snapshotId].sort());
+    expect(found[0]).toMatchObject({ volumeId, state: 'completed', tags: { 'lifeboat:site': site } });
+    expect(found[0]?.ownerId).toMatch(/^\d{12}$/);
+  });
+
   it('translates an AWS error into AwsCallError with the code', async () => {
     await expect(ec2.createSnapshot('vol-0000000000000000f', 'x', {})).rejects.toMatchObject({
       name: 'AwsCallError',

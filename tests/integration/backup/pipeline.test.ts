@@ -145,6 +145,9 @@ describe('backup pipeline end to end (moto, events in the real shapes)', () => {
     const rdsCopied = awsEvent('aws.rds/cross-region-copy-finished.json', {
       'lifeboat-blog-20261122t020000z-scheduled': rdsId(backup),
     });
+    const rdsCreated = awsEvent('aws.rds/manual-snapshot-created.json', {
+      'lifeboat-blog-20261122t020000z-scheduled': rdsId(backup),
+    });
 
     // The copy-finished event arrives first, before there is any copy: nothing moves.
     await feed(rdsCopied);
@@ -153,6 +156,8 @@ describe('backup pipeline end to end (moto, events in the real shapes)', () => {
     aws.release(PRIMARY, rdsId(backup));
     await Promise.all([feed(created), feed(created), feed(created)]);
     await feed(created);
+    // An event is trusted for the part it names only: the database's own arrives too.
+    await feed(rdsCreated);
 
     const copies = await new Ec2Adapter(clients.ec2(DR), DR).findSnapshots({
       tags: { 'lifeboat:backup-id': backup.id, 'lifeboat:site': moto.site.name },

@@ -77,4 +77,21 @@ describe('catalog on S3 (moto)', () => {
     expect(first.nextToken).toBeDefined();
     expect(seen).toEqual(['2026-11-05', '2026-11-04', '2026-11-03', '2026-11-02', '2026-11-01']);
   });
+
+  it('moves the open-backup markers of earlier versions into the index once, on S3', async () => {
+    await store.putIfAbsent('sites/blog/open-backups/2026-11-01T02-00-00Z', '2026-11-01T02-00-00Z');
+    await store.putIfAbsent('sites/shop/open-backups/2026-11-02T02-00-00Z', '2026-11-02T02-00-00Z');
+    const now = new Date('2026-12-01T00:00:00Z');
+
+    const moved = await catalog.migrateLegacyMarkers(['blog', 'shop'], now);
+    await store.putIfAbsent('sites/blog/open-backups/2026-11-03T02-00-00Z', 'late');
+    const again = await new Catalog(store).migrateLegacyMarkers(['blog', 'shop'], now);
+
+    expect([moved, again]).toEqual([2, 0]);
+    expect(await catalog.openWork('active')).toEqual([
+      { site: 'blog', backupId: '2026-11-01T02-00-00Z' },
+      { site: 'shop', backupId: '2026-11-02T02-00-00Z' },
+    ]);
+    expect(await store.get('sites/blog/open-backups/2026-11-01T02-00-00Z')).toBeUndefined();
+  });
 });

@@ -89,6 +89,16 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
 
     expect(drill.code).toBe(0);
     expect(drill.stdout).toMatch(/^drill \S+ of blog: Succeeded$/m);
+    // Files and database, each with its verdict, and the probe that proved the database.
+    expect(drill.stdout).toMatch(
+      /^ {2}files {7}passed: task \S+ from volume snapshot snap-\S+ started and answered/m,
+    );
+    expect(drill.stdout).toMatch(
+      /^ {2}database {4}passed: lifeboat-blog-drill-\S+ restored from DB snapshot \S+/m,
+    );
+    expect(drill.stdout).toMatch(
+      /^ {2}evidence {4}GET \S+ \(expected 200\) answered 200 .* with WORDPRESS_DB_HOST=\S+$/m,
+    );
     expect(JSON.parse(listed.stdout)).toContainEqual(
       expect.objectContaining({ id: backupId, drill: 'passed' }),
     );
@@ -105,6 +115,9 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     expect(drill.code).toBe(0);
     expect(drill.stdout).toMatch(/^drill \S+ of blog: Succeeded$/m);
     expect(drill.stdout).toMatch(/✗ Record drill verdict .* failed$/m);
+    // The newest backup is the pre-promote one: its files only (it holds no DB snapshot).
+    expect(drill.stdout).toMatch(/^ {2}files {7}failed: task \S+ from volume snapshot snap-\S+: /m);
+    expect(drill.stdout).not.toMatch(/^ {2}database /m);
     expect(JSON.parse(after.stdout)).toContainEqual(
       expect.objectContaining({ id: newest?.id, drill: 'failed' }),
     );

@@ -84,6 +84,8 @@ export async function provisionReadySite(clients: AllAwsClients, sitePort: numbe
     verdict: 'passed',
     at: new Date(Date.now() - 5 * 3_600_000).toISOString(),
     detail: 'ok',
+    files: { verdict: 'passed', detail: 'the task answered' },
+    database: { verdict: 'passed', detail: 'available; the site answered with it' },
   };
   await catalog.createBackup(backup);
   return { provisioned, raw, site, catalog, backup };

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RdsRestoreAdapter } from '../../../lib/aws/rds-restore';
-import { AwsCallError, DatabaseRestoreFailedError } from '../../../lib/errors';
+import { AwsCallError, DatabaseRestoreFailedError, SnapshotMismatchError } from '../../../lib/errors';
 import type { DatabaseRestoreRequest } from '../../../lib/recovery/ports';
 
 const rdsMock = mockClient(RDSClient);
@@ -245,6 +245,85 @@ describe('RdsRestoreAdapter (requests moto does not check)', () => {
     expect(rdsMock).toHaveReceivedCommandWith(DeleteDBClusterCommand, {
       DBClusterIdentifier: 'lifeboat-shop-replacement-0a1b2c',
       FinalDBSnapshotIdentifier: 'lifeboat-shop-replacement-0a1b2c-final',
+    });
+  });
+
+  const DRILL = { 'lifeboat:managed': 'true', 'lifeboat:role': 'drill', 'lifeboat:stage': 'prod' };
+  const DRILL_TAGS = Object.entries(DRILL).map(([Key, Value]) => ({ Key, Value }));
+
+  it("discards a drill's database without a final snapshot once its tags are the drill's", async () => {
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', TagList: DRILL_TAGS }] })
+      .on(DeleteDBInstanceCommand)
+      .resolves({});
+
+    const outcome = await rds.discard({
+      kind: 'rds-instance',
+      identifier: 'lifeboat-blog-drill-0a1b2c',
+      expected: DRILL,
+    });
+
+    expect(outcome).toEqual({ status: 'deleting' });
+    expect(rdsMock.commandCalls(DeleteDBInstanceCommand).map((c) => c.args[0].input)).toEqual([
+      { DBInstanceIdentifier: 'lifeboat-blog-drill-0a1b2c', SkipFinalSnapshot: true },
+    ]);
+  });
+
+  it('refuses to discard a database whose tags are not the drill’s, naming each difference, and deletes nothing', async () => {
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', TagList: TAG_LIST }] });
+
+    const discarding = rds.discard({
+      kind: 'rds-instance',
+      identifier: 'lifeboat-blog-replacement-0a1b2c',
+      expected: DRILL,
+    });
+
+    await expect(discarding).rejects.toThrow(SnapshotMismatchError);
+    await expect(discarding).rejects.toThrow(/lifeboat:role is "replacement", expected "drill"/);
+    expect(rdsMock.commandCalls(DeleteDBInstanceCommand)).toEqual([]);
+  });
+
+  it("Aurora: discards the drill's writer, then its cluster without a final snapshot", async () => {
+    rdsMock
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [{ Status: 'available', TagList: DRILL_TAGS }] })
+      .on(DeleteDBInstanceCommand)
+      .resolves({})
+      .on(DeleteDBClusterCommand)
+      .resolves({});
+
+    await rds.discard({
+      kind: 'rds-cluster',
+      identifier: 'lifeboat-shop-drill-0a1b2c',
+      instanceIdentifier: 'lifeboat-shop-drill-0a1b2c-w',
+      expected: DRILL,
+    });
+
+    expect(rdsMock.commandCalls(DeleteDBInstanceCommand).map((c) => c.args[0].input)).toEqual([
+      { DBInstanceIdentifier: 'lifeboat-shop-drill-0a1b2c-w' },
+    ]);
+    expect(rdsMock.commandCalls(DeleteDBClusterCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterIdentifier: 'lifeboat-shop-drill-0a1b2c', SkipFinalSnapshot: true },
+    ]);
+  });
+
+  it('answers deleted for a drill database already gone, and its status while RDS cannot delete it yet', async () => {
+    rdsMock
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'gone' })
+      .rejects(awsError('DBInstanceNotFound', 404))
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'busy' })
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'backing-up', TagList: DRILL_TAGS }] })
+      .on(DeleteDBInstanceCommand)
+      .rejects(awsError('InvalidDBInstanceState'));
+
+    expect(await rds.discard({ kind: 'rds-instance', identifier: 'gone', expected: DRILL })).toEqual({
+      status: 'deleted',
+    });
+    expect(await rds.discard({ kind: 'rds-instance', identifier: 'busy', expected: DRILL })).toEqual({
+      status: 'backing-up',
     });
   });
 

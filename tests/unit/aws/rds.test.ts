@@ -107,6 +107,16 @@ describe('RdsAdapter', () => {
     expect(await rds.countPendingCopies()).toBe(2);
   });
 
+  it('counts only the kinds asked for: a fleet of DB instances never pages through cluster snapshots', async () => {
+    const copy = [{ Key: 'lifeboat:source-snapshot', Value: 'x' }];
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({
+      DBSnapshots: [instanceSnapshot('lifeboat-a-20261122t020000z-scheduled', 'copying', { TagList: copy })],
+    });
+
+    expect(await rds.countPendingCopies(['rds-instance'])).toBe(1);
+    expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBClusterSnapshotsCommand, 0);
+  });
+
   it('creates a snapshot tagged at creation, and returns the existing one when the identifier is taken', async () => {
     rdsMock.on(CreateDBSnapshotCommand).rejects(awsError('DBSnapshotAlreadyExists'));
     rdsMock.on(DescribeDBSnapshotsCommand).resolves({

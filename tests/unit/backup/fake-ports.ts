@@ -91,19 +91,30 @@ export class FakeEbs implements EbsPort {
 
   async findSnapshots(selector: { ids?: string[]; tags?: Tags }): Promise<SnapshotInfo[]> {
     this.maybeFail('findSnapshots');
-    return [...this.snapshots.values()]
-      .filter(
-        (s) =>
-          (selector.ids === undefined || selector.ids.includes(s.snapshotId)) &&
-          hasTags(s.tags, selector.tags),
-      )
-      .map((s) => ({ ...s, tags: { ...s.tags } }));
+    return (
+      [...this.snapshots.values()]
+        .filter(
+          (s) =>
+            (selector.ids === undefined || selector.ids.includes(s.snapshotId)) &&
+            hasTags(s.tags, selector.tags),
+        )
+        // DescribeSnapshots always answers OwnerId.
+        .map((s) => ({ ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } }))
+    );
   }
 
   async describeSnapshot(snapshotId: string): Promise<SnapshotInfo | undefined> {
     this.maybeFail('describeSnapshot');
     const s = this.snapshots.get(snapshotId);
     return s === undefined ? undefined : { ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } };
+  }
+
+  async describeSnapshots(snapshotIds: readonly string[]): Promise<SnapshotInfo[]> {
+    this.maybeFail('describeSnapshots');
+    return [...new Set(snapshotIds)].flatMap((id) => {
+      const s = this.snapshots.get(id);
+      return s === undefined ? [] : [{ ...s, ownerId: s.ownerId ?? FAKE_ACCOUNT, tags: { ...s.tags } }];
+    });
   }
 
   async copySnapshotFrom(input: {

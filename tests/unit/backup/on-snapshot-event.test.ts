@@ -139,9 +139,11 @@ describe('onSnapshotEvent', () => {
     const { world, clock, config, site, ports, backup, snapshotId } = await setup();
     world.ebs('us-east-1').complete();
     world.rds('us-east-1').complete();
-    const created = parseSnapshotEvent(
-      event('aws.ec2/create-snapshot-succeeded.json', { 'snap-01234567': snapshotId }),
-    );
+    // Each event is trusted for the part it names only: the volume's and the database's both arrive.
+    const created = [
+      ...parseSnapshotEvent(event('aws.ec2/create-snapshot-succeeded.json', { 'snap-01234567': snapshotId })),
+      ...parseSnapshotEvent(event('aws.rds/manual-snapshot-created.json', {})),
+    ];
     await onSnapshotEvent(ports, clock, config, created);
     world.ebs('us-west-2').complete();
     world.rds('us-west-2').complete();

@@ -56,6 +56,8 @@ describe('sweepBackups', () => {
     if (blog === undefined || shop === undefined) throw new Error('no site');
     await startBackup(ports, clock, { site: blog, kind: 'scheduled', at: clock.now() });
     await startBackup(ports, clock, { site: shop, kind: 'scheduled', at: clock.now() });
+    // Once per catalog the first sweep looks for earlier versions' markers (the test below).
+    await ports.catalog.migrateLegacyMarkers(['blog', 'shop'], clock.now());
     const sent: unknown[] = [];
     const listed: string[] = [];
     const list = world.store.list.bind(world.store);
@@ -130,5 +132,31 @@ describe('sweepBackups', () => {
     expect(later.fleet).toEqual({ volumes: 1, neverCopied: 0, maxSeconds: 3600, p95Seconds: 3600 });
     expect(reported).toEqual([later.fleet]);
     expect(later.sites.find((s) => s.site === 'shop')?.drFreshness.maxSeconds).toBe(3600);
+  });
+
+  it('sweeps the backups an earlier version marked under sites/<site>/open-backups/, and moves their markers once', async () => {
+    const { world, clock, config, ports } = await setup();
+    const [blog] = config.sites;
+    if (blog === undefined) throw new Error('no site');
+    const backup = await startBackup(ports, clock, { site: blog, kind: 'scheduled', at: clock.now() });
+    await ports.catalog.clearOpenMarker('blog', backup.id);
+    await world.store.putIfAbsent(`sites/blog/open-backups/${backup.id}`, backup.id);
+    const listed: string[] = [];
+    const list = world.store.list.bind(world.store);
+    world.store.list = (prefix, options) => {
+      listed.push(prefix);
+      return list(prefix, options);
+    };
+
+    const first = await sweepBackups(ports, clock, config.sites, async () => undefined);
+    const second = await sweepBackups(ports, clock, config.sites, async () => undefined);
+
+    expect(first.dispatched).toEqual([{ site: 'blog', backupId: backup.id }]);
+    expect(second.dispatched).toEqual([{ site: 'blog', backupId: backup.id }]);
+    expect(await world.store.get(`sites/blog/open-backups/${backup.id}`)).toBeUndefined();
+    expect(listed.filter((p) => p.endsWith('/open-backups/'))).toEqual([
+      'sites/blog/open-backups/',
+      'sites/shop/open-backups/',
+    ]);
   });
 });

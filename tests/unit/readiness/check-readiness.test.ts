@@ -306,6 +306,35 @@ describe('checkReadiness', () => {
       },
     ],
     [
+      'a last drill whose files passed and database did not restore',
+      'drill',
+      'fail',
+      /the drill of 20261122t020000z-scheduled 6 h 00 min ago failed: database: the database did not restore: DatabaseRestoreFailedError/,
+      (a) => {
+        const newest = a.backups.find((b) => b.id.startsWith('20261122'));
+        if (newest)
+          newest.status.drill = {
+            verdict: 'failed',
+            at: '2026-11-22T06:00:00Z',
+            detail: 'restored into task t, healthy after 2 checks; database failed: ...',
+            files: { verdict: 'passed', detail: 'the task answered' },
+            database: {
+              verdict: 'failed',
+              detail: 'the database did not restore: DatabaseRestoreFailedError: incompatible-restore',
+            },
+          };
+      },
+    ],
+    [
+      'a passed drill of the files only, on a site with a database',
+      'drill',
+      'warn',
+      /passed 30 h 00 min ago, but restored only the files: the database was never drilled/,
+      (a) => {
+        for (const b of a.backups) if (b.status.drill) delete b.status.drill.database;
+      },
+    ],
+    [
       'no drill yet',
       'drill',
       'warn',

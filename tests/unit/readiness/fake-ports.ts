@@ -75,7 +75,17 @@ export function readyAccount(now = '2026-11-22T12:00:00Z'): FakeAccount {
   const hoursAgo = (h: number) => new Date(new Date(now).getTime() - h * 3_600_000).toISOString();
   const backups = [
     readyBackup(hoursAgo(10)),
-    readyBackup(hoursAgo(34), { verdict: 'passed', at: hoursAgo(30), detail: 'healthy after 2 checks' }),
+    readyBackup(hoursAgo(34), {
+      verdict: 'passed',
+      at: hoursAgo(30),
+      detail: 'healthy after 2 checks',
+      files: { verdict: 'passed', detail: 'the task answered' },
+      database: {
+        verdict: 'passed',
+        detail: 'available; the site answered with it',
+        identifier: 'lifeboat-blog-drill-0a1b2c',
+      },
+    }),
   ];
   return {
     taskDefinition: {

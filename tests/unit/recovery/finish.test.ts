@@ -1,6 +1,6 @@
-import { finishRun } from '../../../lib/recovery/finish';
+import { finishRun, summarise } from '../../../lib/recovery/finish';
 import type { LaunchedTask } from '../../../lib/recovery/model';
-import { buildSite } from '../../support/builders';
+import { buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts, runningRecovery } from './support/fake-ports';
 
@@ -88,5 +88,36 @@ describe('finishRun', () => {
     expect(again.phase).toBe('Succeeded');
     expect(fakes.notifier.messages).toHaveLength(1);
     expect((await fakes.catalog.getRecovery(site.name, recovery.id))?.status.failure).toBeUndefined();
+  });
+
+  it('announces a drill whose verdict failed as failed, naming the half that failed, with both verdicts', () => {
+    const drill = (database: 'passed' | 'failed') => {
+      const run = buildRecovery({
+        status: {
+          phase: 'Succeeded',
+          drill: {
+            verdict: database,
+            at: '2026-11-22T09:50:00.000Z',
+            detail: 'restored into task t1',
+            files: { verdict: 'passed', detail: 'task t1 started and answered' },
+            database: {
+              verdict: database,
+              detail: database === 'passed' ? 'available' : 'never became available',
+            },
+          },
+        },
+      });
+      return summarise({ ...run, spec: { ...run.spec, kind: 'drill' } });
+    };
+
+    const failed = drill('failed');
+    const passed = drill('passed');
+
+    expect(failed.subject).toBe(
+      'lifeboat: Restore drill of blog FAILED (database) (20261122t093900z-1a2b3c4d)',
+    );
+    expect(failed.message).toContain('  database: failed — never became available');
+    expect(failed.message).toContain('  files: passed — task t1 started and answered');
+    expect(passed.subject).toBe('lifeboat: Restore drill of blog succeeded (20261122t093900z-1a2b3c4d)');
   });
 });

@@ -136,6 +136,15 @@ export class FakeDatabases implements DatabaseRestorePort {
     this.states.set(input.identifier, { ...state, state: 'pending', status: 'stopped' });
     return { status: 'stopping', finalSnapshotId: input.finalSnapshotId };
   }
+
+  /** Discarded without a final snapshot (a drill's copy), with the tags it was checked against. */
+  readonly discarded: { identifier: string; expected: Record<string, string> }[] = [];
+
+  async discard(input: { identifier: string; expected: Record<string, string> }) {
+    this.discarded.push({ identifier: input.identifier, expected: input.expected });
+    this.states.delete(input.identifier);
+    return { status: 'deleting' };
+  }
 }
 
 /**
@@ -163,6 +172,16 @@ export class FakeTrust implements SnapshotTrust {
     action: TrustAction,
   ) {
     return this.check(identifier, target, action);
+  }
+
+  describedEbs(
+    _region: string,
+    snapshotId: string,
+    _found: unknown,
+    target: TrustTarget,
+    action: TrustAction,
+  ) {
+    return this.check(snapshotId, target, action);
   }
 
   observed(observed: ObservedSnapshot, target: TrustTarget, action: TrustAction): ObservedSnapshot {
