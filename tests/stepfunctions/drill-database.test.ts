@@ -48,6 +48,7 @@ function observed(
       describeRestored:
         changed.describeRestored ?? ((kind, id, instance) => real.describeRestored(kind, id, instance)),
       retire: changed.retire ?? ((input) => real.retire(input)),
+      stopRetired: changed.stopRetired ?? ((input) => real.stopRetired(input)),
       discard: async (input) => {
         beforeDiscard.push(...(await world.restoredDatabases()));
         return real.discard(input);
