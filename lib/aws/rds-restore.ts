@@ -123,7 +123,31 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
           }),
         );
       } catch (error) {
-        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) throw this.restoreError(error, request);
+        const code = awsErrorCode(error) ?? '';
+        // AWS creates a restored cluster's instances only once the cluster is available (moto at
+        // once): until then the step is called again, and the cluster's restore is not repeated.
+        if (code === 'InvalidDBClusterStateFault') {
+          const status = (await this.cluster(identifier))?.Status ?? 'gone';
+          if (status === 'gone' || stateOf(status) === 'failed') {
+            throw new DatabaseRestoreFailedError(
+              `the restored cluster ${identifier} is ${status}: no writer can be added`,
+              {
+                region: this.region,
+                identifier,
+                status,
+              },
+            );
+          }
+          throw new NotReadyError(
+            `cluster ${identifier} is ${status}: its writer ${instance} is added once it is available`,
+            {
+              region: this.region,
+              identifier,
+              instance,
+            },
+          );
+        }
+        if (!ALREADY_EXISTS.has(code)) throw this.restoreError(error, request);
       }
     }
   }
