@@ -1,10 +1,18 @@
 import { AllAwsClients } from '../../lib/aws/all-clients';
-import { MOTO_ACCOUNT } from '../seed';
 import type { FakeHttpResponse } from '../sdk-middleware/error-responses';
+import { MOTO_ACCOUNT } from '../seed';
 import { Ec2Standin } from './ec2-standin';
 import { PUBLISHED_QUOTAS, QuotasStandin, type StandinQuota } from './quotas-standin';
 import { RdsStandin } from './rds-standin';
-import { bodyText, errorResponse, jsonResponse, QueryParams, refuse, type WireRequest, xmlResponse } from './wire';
+import {
+  bodyText,
+  errorResponse,
+  jsonResponse,
+  QueryParams,
+  refuse,
+  type WireRequest,
+  xmlResponse,
+} from './wire';
 
 /** The endpoint the stand-in's clients are built with: never connected to, every request is answered in-process. */
 export const STANDIN_ENDPOINT = 'http://aws-standin.invalid';

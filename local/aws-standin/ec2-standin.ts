@@ -95,7 +95,10 @@ function filtersOf(params: QueryParams): Filter[] {
 function page(params: QueryParams, min: number, max: number, unlimited: boolean) {
   const maxResults = params.int('MaxResults');
   if (maxResults !== undefined && (maxResults < min || maxResults > max))
-    refuse('InvalidParameterValue', `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`);
+    refuse(
+      'InvalidParameterValue',
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`,
+    );
   const token = params.get('NextToken');
   const afterSeq = token === undefined ? 0 : Number(token);
   if (!Number.isInteger(afterSeq)) refuse('InvalidParameterValue', `Invalid NextToken '${token}'`);
@@ -168,7 +171,10 @@ export class Ec2Standin {
         this.deleteSnapshot(params.required('SnapshotId'));
         return response(action, el('return', true));
       default:
-        return refuse('InvalidAction', `The action ${action} is not valid for this web service (aws-standin).`);
+        return refuse(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service (aws-standin).`,
+        );
     }
   }
 
@@ -201,7 +207,8 @@ export class Ec2Standin {
         predicates.push(tag.predicate);
       } else if (f.name === 'volume-id') {
         candidates.push(new Set(f.values));
-      } else if (f.name === 'availability-zone') predicates.push((v) => f.values.includes(v.availabilityZone));
+      } else if (f.name === 'availability-zone')
+        predicates.push((v) => f.values.includes(v.availabilityZone));
       else if (f.name === 'status') predicates.push(() => f.values.includes('available'));
       else refuse('InvalidParameterValue', `The filter '${f.name}' is invalid`);
     }
@@ -260,7 +267,8 @@ export class Ec2Standin {
         candidates.push(tag.candidates);
         predicates.push(tag.predicate);
       } else if (f.name === 'snapshot-id') candidates.push(new Set(f.values));
-      else if (f.name === 'volume-id') candidates.push(unionOf(f.values.map((v) => this.snapshotsOfVolume.get(v) ?? new Set())));
+      else if (f.name === 'volume-id')
+        candidates.push(unionOf(f.values.map((v) => this.snapshotsOfVolume.get(v) ?? new Set())));
       else if (f.name === 'owner-id') predicates.push((s) => f.values.includes(s.ownerId));
       else if (f.name === 'status') predicates.push(() => f.values.includes('completed'));
       else if (f.name === 'encrypted') predicates.push((s) => f.values.includes(String(s.encrypted)));
@@ -283,7 +291,8 @@ export class Ec2Standin {
     const sourceRegion = params.required('SourceRegion');
     const sourceId = params.required('SourceSnapshotId');
     const source = this.world.ec2(sourceRegion).snapshots.get(sourceId);
-    if (source === undefined) refuse('InvalidSnapshot.NotFound', `The snapshot '${sourceId}' does not exist.`);
+    if (source === undefined)
+      refuse('InvalidSnapshot.NotFound', `The snapshot '${sourceId}' does not exist.`);
     const kmsKeyId = params.get('KmsKeyId');
     return this.addSnapshot({
       id: this.world.nextId('snap'),

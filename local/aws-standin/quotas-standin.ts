@@ -60,16 +60,25 @@ export class QuotasStandin {
     const serviceCode = typeof input.ServiceCode === 'string' ? input.ServiceCode : undefined;
     if (serviceCode === undefined) refuse('IllegalArgumentException', 'ServiceCode is required');
     const ofService = this.quotas.filter((q) => q.serviceCode === serviceCode);
-    if (ofService.length === 0) refuse('NoSuchResourceException', `The service ${serviceCode} does not exist.`);
+    if (ofService.length === 0)
+      refuse('NoSuchResourceException', `The service ${serviceCode} does not exist.`);
     switch (operation) {
       case 'ListAWSDefaultServiceQuotas':
         return { Quotas: ofService.map((q) => quotaJson(q, this.region, this.accountId, q.defaultValue)) };
       case 'GetAWSDefaultServiceQuota':
-        return { Quota: quotaJson(this.quota(ofService, input), this.region, this.accountId, this.quota(ofService, input).defaultValue) };
+        return {
+          Quota: quotaJson(
+            this.quota(ofService, input),
+            this.region,
+            this.accountId,
+            this.quota(ofService, input).defaultValue,
+          ),
+        };
       case 'GetServiceQuota': {
         const q = this.quota(ofService, input);
         // A quota never raised has no applied value: Service Quotas answers NoSuchResource.
-        if (q.applied === undefined) refuse('NoSuchResourceException', `No applied value for ${q.quotaCode}.`);
+        if (q.applied === undefined)
+          refuse('NoSuchResourceException', `No applied value for ${q.quotaCode}.`);
         return { Quota: quotaJson(q, this.region, this.accountId, q.applied) };
       }
       default:
@@ -79,7 +88,8 @@ export class QuotasStandin {
 
   private quota(ofService: StandinQuota[], input: Record<string, unknown>): StandinQuota {
     const q = ofService.find((x) => x.quotaCode === input.QuotaCode);
-    if (q === undefined) refuse('NoSuchResourceException', `The quota ${String(input.QuotaCode)} does not exist.`);
+    if (q === undefined)
+      refuse('NoSuchResourceException', `The quota ${String(input.QuotaCode)} does not exist.`);
     return q;
   }
 }

@@ -86,12 +86,14 @@ function page(params: QueryParams) {
   return { limit: max ?? 100, after };
 }
 
-const tagsOf = (params: QueryParams) => tagsFrom(params.structs('Tags.Tag').concat(params.structs('Tags.member')));
+const tagsOf = (params: QueryParams) =>
+  tagsFrom(params.structs('Tags.Tag').concat(params.structs('Tags.member')));
 
 /** The instance identifier in an RDS ARN or a plain identifier, and the region the ARN names. */
 function parseSnapshotRef(ref: string, region: string): { id: string; region: string } {
   const parts = ref.split(':');
-  if (parts[0] === 'arn' && parts.length >= 7) return { id: parts.slice(6).join(':'), region: parts[3] ?? region };
+  if (parts[0] === 'arn' && parts.length >= 7)
+    return { id: parts.slice(6).join(':'), region: parts[3] ?? region };
   return { id: ref, region };
 }
 
@@ -136,7 +138,8 @@ export class RdsStandin {
       }
       case 'DescribeDBClusterSnapshots': {
         const id = params.get('DBClusterSnapshotIdentifier');
-        if (id !== undefined) refuse('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
+        if (id !== undefined)
+          refuse('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
         return response(action, list('DBClusterSnapshots', []));
       }
       case 'DescribeDBClusters': {
@@ -145,9 +148,16 @@ export class RdsStandin {
         return response(action, list('DBClusters', []));
       }
       case 'CreateDBClusterSnapshot':
-        return refuse('DBClusterNotFoundFault', `DBCluster ${params.get('DBClusterIdentifier')} not found.`, 404);
+        return refuse(
+          'DBClusterNotFoundFault',
+          `DBCluster ${params.get('DBClusterIdentifier')} not found.`,
+          404,
+        );
       default:
-        return refuse('InvalidAction', `The action ${action} is not valid for this web service (aws-standin).`);
+        return refuse(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service (aws-standin).`,
+        );
     }
   }
 
@@ -200,7 +210,10 @@ export class RdsStandin {
 
   private addSnapshot(snapshot: StandinDbSnapshot): StandinDbSnapshot {
     if (this.snapshots.has(snapshot.id))
-      refuse('DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${snapshot.id} already exists.`);
+      refuse(
+        'DBSnapshotAlreadyExists',
+        `Cannot create the snapshot because a snapshot with the identifier ${snapshot.id} already exists.`,
+      );
     this.snapshots.set(snapshot.id, snapshot);
     return snapshot;
   }

@@ -1,4 +1,8 @@
-import { type AwsErrorShape, awsErrorResponse, type FakeHttpResponse } from '../sdk-middleware/error-responses';
+import {
+  type AwsErrorShape,
+  awsErrorResponse,
+  type FakeHttpResponse,
+} from '../sdk-middleware/error-responses';
 
 /** The parts of a smithy HttpRequest the stand-in reads (structurally @smithy/protocol-http HttpRequest). */
 export interface WireRequest {
@@ -49,7 +53,8 @@ export class QueryParams {
 
   required(name: string): string {
     const value = this.params.get(name);
-    if (value === undefined || value === '') refuse('MissingParameter', `The request must contain the parameter ${name}`);
+    if (value === undefined || value === '')
+      refuse('MissingParameter', `The request must contain the parameter ${name}`);
     return value;
   }
 
@@ -82,9 +87,7 @@ export class QueryParams {
       entries.push([rest.slice(1), value]);
       byIndex.set(index, entries);
     }
-    return [...byIndex.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([, entries]) => QueryParams.of(entries));
+    return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, entries]) => QueryParams.of(entries));
   }
 
   private static of(entries: [string, string][]): QueryParams {
@@ -118,7 +121,13 @@ export function tagsFrom(structs: QueryParams[]): Map<string, string> {
   return tags;
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** Text escaped for an XML element. */
 export function escapeXml(text: string): string {
