@@ -381,7 +381,8 @@ export async function benchBackupAtScale(
     invocationErrors: countErrors(run.invocations),
     steadySweep,
     longestInvocation: longest,
-    createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot')),
+    // The first night's create window (a later night's starts would stretch it over days).
+    createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot').filter((t) => t < start + DAY_MS)),
     failureReasons: failureReasons.slice(0, 5),
     nights,
     createSnapshotCallsPerSnapshot: (awsCalls['ec2:CreateSnapshot'] ?? 0) / Math.max(1, snapshotsStarted),

@@ -46,9 +46,10 @@ async function main(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const volumeSizes = option('volumes', '1000').split(',').map(Number);
-  const horizonMs = Number(option('horizon-hours', '48')) * 3_600_000;
   const recoveryRuns = Number(option('recovery-runs', '5'));
   const nights = Number(option('nights', '1'));
+  // 48 h after the last night's schedule by default, so a multi-night run is not cut at night 3.
+  const horizonMs = Number(option('horizon-hours', String(48 + 24 * (nights - 1)))) * 3_600_000;
   // --only=backup skips recovery and footprint (a quick re-run of the backup figures).
   const only = option('only', '');
   const out: string[] = [];
