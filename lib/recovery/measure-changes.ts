@@ -129,7 +129,8 @@ export function describeDiscarded(changes: PromoteChanges): string {
 function unmeasured(error: unknown): string {
   if (isRetriedError(error)) throw error;
   const e = asError(error);
-  return `${e.name}: ${e.message}`;
+  // The first line: an SDK deserialisation error goes on to explain how to inspect the raw response.
+  return `${e.name}: ${e.message.split('\n')[0]}`;
 }
 
 /**
