@@ -5,6 +5,7 @@ import { getStringFromEnv } from '../lib/env';
 import { asError, InvalidInputError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
 import { applyRetention, type RetentionReport } from '../lib/retention/apply-retention';
+import { retiredScan } from '../lib/retention/retired-databases';
 import { defaultRetentionPorts } from '../lib/retention/wiring';
 
 /** `{}` for every site, `{ site }` for one; `dryRun: true` lists what would go, and why, deleting nothing. */
@@ -37,10 +38,16 @@ export const handler = lambda(async function applyRetentionHandler(event: unknow
   const sites = parsed.data.site === undefined ? config.sites : [findSite(config, parsed.data.site)];
   const who = trustFromEnv();
   const reports: (RetentionReport | SiteFailure)[] = [];
+  // Retired databases are listed once per region for the whole run, not once per site.
+  const retiredDatabases = retiredScan(defaultRetentionPorts(), who.stage);
   for (const site of sites) {
     // One site's failure (an unreadable catalog, an AWS outage in its region) never stops the next.
     try {
-      const report = await applyRetention(defaultRetentionPorts(), systemClock, site, { dryRun, trust: who });
+      const report = await applyRetention(defaultRetentionPorts(), systemClock, site, {
+        dryRun,
+        trust: who,
+        retiredScan: retiredDatabases,
+      });
       logger.info('retention applied', {
         site: site.name,
         dryRun,

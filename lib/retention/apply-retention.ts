@@ -13,7 +13,7 @@ import {
 } from './observe';
 import { planRetention, type RetentionDecision } from './policy';
 import type { RetentionPorts } from './ports';
-import { applyRetiredDatabaseRetention, type RetiredItem } from './retired-databases';
+import { applyRetiredDatabaseRetention, type RetiredItem, type RetiredScan } from './retired-databases';
 import { activeLocks, lockKeptCopies } from './snapshot-lock';
 
 export type { RetentionTrust };
@@ -74,6 +74,8 @@ export interface RetentionOptions {
   dryRun: boolean;
   /** The account and stage every snapshot must belong to before retention deletes it. */
   trust: RetentionTrust;
+  /** The run's shared listing of retired databases (one per region for every site; else this site's own). */
+  retiredScan?: RetiredScan;
 }
 
 /**
@@ -251,6 +253,7 @@ export async function applyRetention(
   report.retiredDatabases = await applyRetiredDatabaseRetention(ports, clock, site, {
     dryRun: options.dryRun,
     stage: trust.stage,
+    ...(options.retiredScan === undefined ? {} : { scan: options.retiredScan }),
   });
   if (refusedSnapshots > 0) ports.telemetry?.refused(site.name, refusedSnapshots);
   if (deletedSnapshots > 0) ports.telemetry?.deleted(site.name, deletedSnapshots);

@@ -33,6 +33,45 @@ function retainUntilOf(tags: Tags): Date | undefined {
   return Number.isNaN(at) ? undefined : new Date(at);
 }
 
+/**
+ * One listing of a region's retired databases and final snapshots for a whole retention run,
+ * shared by every site: RDS has no tag filter, so a listing reads every database and manual
+ * snapshot of the region, and one per site would grow with sites × snapshots.
+ */
+export type RetiredScan = (region: string) => {
+  databases: () => Promise<RetiredDatabase[]>;
+  snapshots: () => Promise<RetiredSnapshot[]>;
+};
+
+/** A RetiredScan for one run of `stage`'s retention: each region's listings read once, when first asked. */
+export function retiredScan(ports: RetentionPorts, stage: string): RetiredScan {
+  const selector = { [TAG.managed]: MANAGED, [TAG.stage]: stage };
+  const regions = new Map<string, ReturnType<RetiredScan>>();
+  return (region) => {
+    let scan = regions.get(region);
+    if (scan === undefined) {
+      const port = ports.retired?.(region);
+      let databases: Promise<RetiredDatabase[]> | undefined;
+      let snapshots: Promise<RetiredSnapshot[]> | undefined;
+      scan = {
+        databases: () => {
+          databases ??= port === undefined ? Promise.resolve([]) : port.databases(selector);
+          return databases;
+        },
+        snapshots: () => {
+          snapshots ??= port === undefined ? Promise.resolve([]) : port.snapshots(selector);
+          return snapshots;
+        },
+      };
+      regions.set(region, scan);
+    }
+    return scan;
+  };
+}
+
+const ofSite = (selector: Tags) => (d: RetiredDatabase | RetiredSnapshot) =>
+  Object.entries(selector).every(([k, v]) => d.tags[k] === v);
+
 /** A retired database must also name the recovery and the role it was restored for. */
 const isRestored = (d: RetiredDatabase | RetiredSnapshot) =>
   d.tags[TAG.role] !== undefined && d.tags[TAG.recoveryId] !== undefined;
@@ -46,14 +85,15 @@ export async function applyRetiredDatabaseRetention(
   ports: RetentionPorts,
   clock: Clock,
   site: Site,
-  options: { dryRun: boolean; stage: string },
+  options: { dryRun: boolean; stage: string; scan?: RetiredScan },
 ): Promise<RetiredItem[]> {
   if (ports.retired === undefined) return [];
   const port = ports.retired(site.regions.primary);
+  const scan = (options.scan ?? retiredScan(ports, options.stage))(site.regions.primary);
   const now = clock.now();
   const selector = retiredSelector(site.name, options.stage);
   const items: RetiredItem[] = [];
-  const databases = (await port.databases(selector)).filter(isRestored);
+  const databases = (await scan.databases()).filter(ofSite(selector)).filter(isRestored);
   for (const db of databases) {
     const until = retainUntilOf(db.tags);
     if (until === undefined) continue;
@@ -78,7 +118,7 @@ export async function applyRetiredDatabaseRetention(
     }
   }
   const stillThere = new Set(items.filter((i) => i.outcome !== 'deleted').map((i) => i.identifier));
-  for (const snapshot of (await port.snapshots(selector)).filter(isRestored)) {
+  for (const snapshot of (await scan.snapshots()).filter(ofSite(selector)).filter(isRestored)) {
     const until = retainUntilOf(snapshot.tags);
     if (until === undefined || until.getTime() > now.getTime()) continue;
     // The final snapshot goes only after its database: never the last copy of a database still kept.

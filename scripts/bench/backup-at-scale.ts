@@ -4,6 +4,7 @@ import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { backupPorts } from '../../lib/backup/wiring';
 import { Catalog } from '../../lib/catalog/catalog';
 import { applyRetention } from '../../lib/retention/apply-retention';
+import { retiredScan } from '../../lib/retention/retired-databases';
 import { retentionPorts } from '../../lib/retention/wiring';
 import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { AwsStandin, STANDIN_ENDPOINT } from '../../local/aws-standin/aws-standin';
@@ -229,9 +230,15 @@ export async function benchBackupAtScale(
         waiting: 0,
         sitesFailed: 0,
       };
+      // As functions/apply-retention.ts does: one listing of retired databases per region per run.
+      const retiredScanOfRun = retiredScan(retention, trust.stage);
       for (const site of config.sites) {
         try {
-          const report = await applyRetention(retention, clock, site, { dryRun: false, trust });
+          const report = await applyRetention(retention, clock, site, {
+            dryRun: false,
+            trust,
+            retiredScan: retiredScanOfRun,
+          });
           entry.deleted += report.deleted;
           entry.failed += report.failed;
           entry.refused += report.refused;

@@ -6,7 +6,11 @@ import type {
   RetiredDatabasesPort,
   RetiredSnapshot,
 } from '../../../lib/retention/ports';
-import { applyRetiredDatabaseRetention, retiredSelector } from '../../../lib/retention/retired-databases';
+import {
+  applyRetiredDatabaseRetention,
+  retiredScan,
+  retiredSelector,
+} from '../../../lib/retention/retired-databases';
 import { buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 
@@ -113,9 +117,43 @@ describe('applyRetiredDatabaseRetention (databases a promote stopped)', () => {
       ['database', 'lifeboat-blog-replacement-bbbbbb', 'kept'],
       ['final-snapshot', 'lifeboat-blog-replacement-aaaaaa-final', 'deleted'],
     ]);
-    expect(retired.selectors).toEqual([
-      { 'lifeboat:managed': 'true', 'lifeboat:stage': STAGE, 'lifeboat:site': site.name },
-    ]);
+    // Listed by stage (one listing serves every site of a run); the site is matched on the tags.
+    expect(retired.selectors).toEqual([{ 'lifeboat:managed': 'true', 'lifeboat:stage': STAGE }]);
+  });
+
+  it('lists once per region for a whole run, and each site acts only on its own retired databases', async () => {
+    const shop = buildSite({ name: 'shop' });
+    const retired = new FakeRetired(
+      [
+        {
+          kind: 'rds-instance',
+          identifier: 'lifeboat-blog-replacement-aaaaaa',
+          status: 'stopped',
+          tags: tags('2026-11-29T11:00:00.000Z'),
+        },
+        {
+          kind: 'rds-instance',
+          identifier: 'lifeboat-shop-replacement-cccccc',
+          status: 'stopped',
+          tags: tags('2026-11-29T11:00:00.000Z', { 'lifeboat:site': 'shop' }),
+        },
+      ],
+      [],
+    );
+    const p = ports(retired);
+    const scan = retiredScan(p, STAGE);
+
+    const blog = await applyRetiredDatabaseRetention(p, clock, site, { dryRun: false, stage: STAGE, scan });
+    const shopItems = await applyRetiredDatabaseRetention(p, clock, shop, {
+      dryRun: false,
+      stage: STAGE,
+      scan,
+    });
+
+    expect(retired.selectors).toHaveLength(1);
+    expect(blog.map((i) => i.identifier)).toEqual(['lifeboat-blog-replacement-aaaaaa']);
+    expect(shopItems.map((i) => i.identifier)).toEqual(['lifeboat-shop-replacement-cccccc']);
+    expect(retired.deleted).toEqual(['lifeboat-blog-replacement-aaaaaa', 'lifeboat-shop-replacement-cccccc']);
   });
 
   it('stops again a database RDS started after 7 days, before its retain-until', async () => {
