@@ -127,6 +127,8 @@ interface KindStrategy {
   findSnapshot(identifier: string): Promise<DbSnapshotInfo | undefined>;
   /** Every manual snapshot of this kind whose identifier starts with `prefix`, page by page. */
   listSnapshots(prefix: string): Promise<DbSnapshotInfo[]>;
+  /** Every manual snapshot of the database `sourceId` in this region (copies keep their source's id). */
+  snapshotsOf(sourceId: string): Promise<DbSnapshotInfo[]>;
   copySnapshot(input: CopyInput): Promise<DbSnapshotInfo>;
   deleteSnapshot(identifier: string): Promise<void>;
 }
@@ -195,6 +197,16 @@ function instanceStrategy(rds: RDSClient): KindStrategy {
             out.push(toInfo(s, op));
         }
       }
+      return out;
+    },
+    async snapshotsOf(sourceId) {
+      const out: DbSnapshotInfo[] = [];
+      const pages = paginateDescribeDBSnapshots(
+        { client: rds, pageSize: 100 },
+        { DBInstanceIdentifier: sourceId, SnapshotType: 'manual' },
+      );
+      for await (const page of pages)
+        for (const s of page.DBSnapshots ?? []) out.push(toInfo(s, operations.describeSnapshots));
       return out;
     },
     async copySnapshot(input) {
@@ -286,6 +298,16 @@ function clusterStrategy(rds: RDSClient): KindStrategy {
             out.push(toInfo(s, op));
         }
       }
+      return out;
+    },
+    async snapshotsOf(sourceId) {
+      const out: DbSnapshotInfo[] = [];
+      const pages = paginateDescribeDBClusterSnapshots(
+        { client: rds, pageSize: 100 },
+        { DBClusterIdentifier: sourceId, SnapshotType: 'manual' },
+      );
+      for await (const page of pages)
+        for (const s of page.DBClusterSnapshots ?? []) out.push(toInfo(s, operations.describeSnapshots));
       return out;
     },
     async copySnapshot(input) {
@@ -415,6 +437,24 @@ export class RdsAdapter implements RdsPort {
       throw translateAwsError(error, strategy.operations.describeSnapshots, {
         region: this.region,
         identifier,
+      });
+    }
+  }
+
+  /**
+   * Every manual snapshot of the database `sourceId` in this region, in one listing filtered by
+   * the database (DescribeDBSnapshots DBInstanceIdentifier / DBClusterSnapshots DBClusterIdentifier)
+   * instead of one describe per snapshot; a copy in another region keeps its source's identifier.
+   */
+  async snapshotsOf(kind: DatabaseKind, sourceId: string): Promise<DbSnapshotInfo[]> {
+    const strategy = this.strategies[kind];
+    try {
+      return await strategy.snapshotsOf(sourceId);
+    } catch (error) {
+      if (hasCode(strategy.codes.databaseNotFound, error)) return [];
+      throw translateAwsError(error, strategy.operations.describeSnapshots, {
+        region: this.region,
+        sourceId,
       });
     }
   }

@@ -80,8 +80,9 @@ function namedResources(backup: Backup): ObservedResource[] {
 /**
  * Observes in AWS every snapshot of these backups in both regions: one tag query per region for
  * the site's EBS snapshots of this stage, a lookup by id for each snapshot a record names that
- * the query did not return (another stage's, someone else's, or gone), and one DescribeDBSnapshots
- * per named DB snapshot (RDS has no tag filter).
+ * the query did not return (another stage's, someone else's, or gone), one DescribeDBSnapshots
+ * listing per database and region (RDS has no tag filter), and a lookup by id for a named DB
+ * snapshot that listing did not return.
  */
 export async function observeBackups(
   ports: RetentionPorts,
@@ -98,6 +99,22 @@ export async function observeBackups(
     byTag.set(region, new Map(found.map((s) => [s.id, s])));
   }
 
+  // One listing per database and region (RDS has no tag filter): its manual snapshots, by id.
+  const bySource = new Map<string, Promise<Map<string, ObservedSnapshot>>>();
+  const listedOf = (r: ObservedResource) => {
+    const kind = r.kind ?? 'rds-instance';
+    const key = `${r.region}/${kind}/${r.sourceId}`;
+    let listed = bySource.get(key);
+    if (listed === undefined) {
+      listed = ports
+        .rds(r.region)
+        .snapshotsOf(kind, r.sourceId ?? '')
+        .then((found) => new Map(found.map((s) => [s.id, s])));
+      bySource.set(key, listed);
+    }
+    return listed;
+  };
+
   const out = new Map<string, BackupEvidence>();
   for (const backup of backups) {
     const resources = namedResources(backup);
@@ -105,7 +122,10 @@ export async function observeBackups(
       if (r.service === 'ebs') {
         r.observed = byTag.get(r.region)?.get(r.id) ?? (await ports.ebs(r.region).snapshotById(r.id));
       } else {
-        r.observed = await ports.rds(r.region).snapshot(r.kind ?? 'rds-instance', r.id);
+        // Not in its database's listing (taken of another database, or gone): looked up by id.
+        r.observed =
+          (await listedOf(r)).get(r.id) ??
+          (await ports.rds(r.region).snapshot(r.kind ?? 'rds-instance', r.id));
       }
     }
     // Strays: this stage's snapshots with the backup's tags that the record does not name (a

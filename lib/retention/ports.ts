@@ -16,6 +16,8 @@ export interface RetentionEbsPort {
 /** DB (cluster) snapshots in one region as AWS reports them, and their deletion. */
 export interface RetentionRdsPort {
   snapshot(kind: DatabaseKind, identifier: string): Promise<ObservedSnapshot | undefined>;
+  /** Every manual snapshot of the database `sourceId` in the region, in one listing. */
+  snapshotsOf(kind: DatabaseKind, sourceId: string): Promise<ObservedSnapshot[]>;
   deleteSnapshot(kind: DatabaseKind, identifier: string): Promise<void>;
 }
 

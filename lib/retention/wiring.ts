@@ -2,14 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AwsClients } from '../aws/clients';
 import { defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
-import { RdsAdapter, rdsClient } from '../aws/rds';
+import { type DbSnapshotInfo, RdsAdapter, rdsClient } from '../aws/rds';
 import { RdsRetiredAdapter } from '../aws/rds-retired';
 import { EbsSnapshotEvidence } from '../aws/snapshot-evidence';
 import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
 import { defaultMetrics, METRIC } from '../telemetry/metrics';
-import { accountOfArn } from '../trust/verify-snapshot';
+import { accountOfArn, type ObservedSnapshot } from '../trust/verify-snapshot';
 import type { RetentionEbsPort, RetentionPorts, RetentionRdsPort, RetentionTelemetry } from './ports';
 
 /** Snapshots retention refused to delete (AWS did not confirm the record): an alarm-worthy count. */
@@ -61,19 +61,20 @@ export function retentionPorts(
     }),
     rds: memo((region): RetentionRdsPort => {
       const rds = new RdsAdapter(rdsClient(clients, region), region);
+      const observed = (s: DbSnapshotInfo): ObservedSnapshot => ({
+        service: 'rds',
+        region,
+        id: s.identifier,
+        ownerAccountId: accountOfArn(s.arn),
+        state: s.state,
+        tags: s.tags,
+      });
       return {
         snapshot: async (kind, identifier) => {
           const s = await rds.findSnapshot(kind, identifier);
-          if (s === undefined) return undefined;
-          return {
-            service: 'rds',
-            region,
-            id: s.identifier,
-            ownerAccountId: accountOfArn(s.arn),
-            state: s.state,
-            tags: s.tags,
-          };
+          return s === undefined ? undefined : observed(s);
         },
+        snapshotsOf: async (kind, sourceId) => (await rds.snapshotsOf(kind, sourceId)).map(observed),
         deleteSnapshot: (kind, identifier) => rds.deleteSnapshot(kind, identifier),
       };
     }),

@@ -92,7 +92,7 @@ describe('lifeboat check (subprocess against moto)', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(
       new RegExp(
-        `^${good.site.name} +Completed \\S+ +6 h 00 min +6 h 00 min ago +passed 5 h 00 min ago +warn \\(<1 min ago\\) +— +—$`,
+        `^${good.site.name} +Completed \\S+ +6 h 00 min +6 h 00 min ago +passed: files and database 5 h 00 min ago +warn \\(<1 min ago\\) +— +—$`,
         'm',
       ),
     );

@@ -1,3 +1,4 @@
+import type { DbSnapshotInfo } from '../../../lib/aws/rds';
 import type { SnapshotLockInfo, SnapshotLockRequest } from '../../../lib/aws/snapshot-lock';
 import type { SnapshotInfo } from '../../../lib/backup/ports';
 import type { RetentionPorts, SnapshotLockPort } from '../../../lib/retention/ports';
@@ -49,6 +50,14 @@ export function fakeRetentionPorts(
     return l;
   };
   const owner = (id: string) => options.owners?.[id] ?? FAKE_ACCOUNT;
+  const rdsObserved = (s: DbSnapshotInfo, region: string): ObservedSnapshot => ({
+    service: 'rds',
+    region,
+    id: s.identifier,
+    ownerAccountId: accountOfArn(s.arn),
+    state: s.state,
+    tags: { ...s.tags },
+  });
   return {
     catalog: world.catalog,
     ebs: (region) => ({
@@ -65,16 +74,12 @@ export function fakeRetentionPorts(
     rds: (region) => ({
       snapshot: async (kind, identifier) => {
         const s = await world.rds(region).findSnapshot(kind, identifier);
-        if (s === undefined) return undefined;
-        return {
-          service: 'rds',
-          region,
-          id: s.identifier,
-          ownerAccountId: accountOfArn(s.arn),
-          state: s.state,
-          tags: { ...s.tags },
-        };
+        return s === undefined ? undefined : rdsObserved(s, region);
       },
+      snapshotsOf: async (kind, sourceId) =>
+        (await world.rds(region).listSnapshots(''))
+          .filter((s) => s.kind === kind && s.sourceId === sourceId)
+          .map((s) => rdsObserved(s, region)),
       deleteSnapshot: (kind, identifier) => world.rds(region).deleteSnapshot(kind, identifier),
     }),
     locks: fakeLocks,

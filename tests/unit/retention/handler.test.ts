@@ -51,9 +51,13 @@ describe('apply-retention handler', () => {
       { site: 'blog', dryRun: false, error: 'Error: S3 is down' },
       expect.objectContaining({ site: 'shop', deleted: 1 }),
     ]);
+    const options = { dryRun: false, trust: { accountId: '123456789012', stage: 'prod' } };
     expect(applyRetention.mock.calls.map((c) => [c[2].name, c[3]])).toEqual([
-      ['blog', { dryRun: false, trust: { accountId: '123456789012', stage: 'prod' } }],
-      ['shop', { dryRun: false, trust: { accountId: '123456789012', stage: 'prod' } }],
+      ['blog', { ...options, retiredScan: expect.any(Function) }],
+      ['shop', { ...options, retiredScan: expect.any(Function) }],
     ]);
+    // One listing of retired databases per region serves every site of the run.
+    const [first, second] = applyRetention.mock.calls.map((c) => c[3].retiredScan);
+    expect(second).toBe(first);
   });
 });

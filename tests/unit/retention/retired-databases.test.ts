@@ -62,6 +62,7 @@ function ports(retired: FakeRetired): RetentionPorts & { snapshotsDeleted: strin
     },
     rds: () => ({
       snapshot: async () => undefined,
+      snapshotsOf: async () => [],
       deleteSnapshot: async (_kind, identifier) => {
         snapshotsDeleted.push(identifier);
       },
