@@ -38,7 +38,7 @@ export const handler = lambda(async function checkReadinessHandler(event: unknow
     systemClock,
     sites,
     catalogReadinessStore(store),
-    { ebsCopiesInFlight },
+    { ebsCopiesInFlight, stage },
   );
   for (const readiness of result.sites) {
     const failing = readiness.checks.filter((c) => c.verdict !== 'ok');

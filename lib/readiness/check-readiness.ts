@@ -7,6 +7,7 @@ import type { GroupIngress } from '../recovery/ports';
 import { exposureOf } from '../recovery/sandbox-exposure';
 import { formatDuration } from '../report/format';
 import { TAG } from '../tags/vocabulary';
+import { checkDrEventsForwarded } from './dr-events';
 import {
   CHECK_IDS,
   type CheckId,
@@ -26,6 +27,8 @@ export interface ReadinessOptions {
   pitrMaxLagMinutes: number;
   /** How many EBS copies the pipeline keeps in flight per DR region (LIFEBOAT_EBS_COPY_LIMIT). */
   ebsCopiesInFlight: number;
+  /** The stage checked (LIFEBOAT_STAGE): the DR forwarder's rules are named after it. */
+  stage: string;
 }
 
 export const DEFAULT_READINESS_OPTIONS: ReadinessOptions = {
@@ -33,6 +36,7 @@ export const DEFAULT_READINESS_OPTIONS: ReadinessOptions = {
   drillMaxAgeDays: 8,
   pitrMaxLagMinutes: 15,
   ebsCopiesInFlight: 20,
+  stage: 'dev',
 };
 
 const TITLES: Record<CheckId, string> = {
@@ -46,6 +50,7 @@ const TITLES: Record<CheckId, string> = {
   drill: 'Last restore drill',
   database: 'Database restore',
   triggers: 'Triggers',
+  'dr-events': 'DR events forwarded',
   quotas: 'Quotas',
 };
 
@@ -428,6 +433,7 @@ const CHECKS: Record<CheckId, (ctx: Context) => Promise<Outcome>> = {
   drill: drillCheck,
   database: databaseCheck,
   triggers: triggersCheck,
+  'dr-events': ({ ports, site, options }) => checkDrEventsForwarded(ports, site, options.stage),
   quotas: quotasCheck,
 };
 

@@ -13,6 +13,7 @@ export const CHECK_IDS = [
   'drill',
   'database',
   'triggers',
+  'dr-events',
   'quotas',
 ] as const;
 

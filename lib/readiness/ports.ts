@@ -1,6 +1,7 @@
 import type { Backup } from '../backup/model';
 import type { HttpProbe } from '../health/http-probe';
 import type { GroupIngress } from '../recovery/ports';
+import type { DrEventPorts } from './dr-events';
 
 export type Tags = Record<string, string>;
 
@@ -46,7 +47,7 @@ export interface DatabaseRestoreInfo {
 export type QuotaReading = { value: number; source: 'applied' | 'default' } | { unknown: string };
 
 /** Everything checkReadiness reads; each call is one question to AWS, the catalog or the site. */
-export interface ReadinessPorts {
+export interface ReadinessPorts extends DrEventPorts {
   taskDefinition(region: string, reference: string): Promise<TaskDefinitionInfo | undefined>;
   /** The ids among `ids` that exist. */
   existingSubnets(region: string, ids: string[]): Promise<string[]>;

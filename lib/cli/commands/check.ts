@@ -32,7 +32,7 @@ export async function checkCommand(ctx: CliContext, invocation: Invocation): Pro
   const store = catalogReadinessStore(await ctx.objectStore());
   const results: Readiness[] = [];
   for (const site of sites) {
-    const readiness = await checkReadiness(ports, ctx.clock, site);
+    const readiness = await checkReadiness(ports, ctx.clock, site, { stage: ctx.deployment.stage });
     results.push(readiness);
     // The latest check is what `lifeboat status` shows; not being able to record it changes no verdict.
     await store.save(readiness).catch((error) => {
