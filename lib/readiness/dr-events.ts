@@ -41,11 +41,16 @@ export function drForwarderDeployCommand(stage: string, drRegion: string, primar
   ].join(' ');
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** True when `arn` is the default event bus of `region` (any partition and account). */
 function isDefaultBusOf(arn: string, region: string): boolean {
-  return new RegExp(`^arn:[a-z-]+:events:${escape(region)}:[0-9]*:event-bus/default$`).test(arn);
+  const [scheme, , service, arnRegion, , resource, ...rest] = arn.split(':');
+  return (
+    scheme === 'arn' &&
+    service === 'events' &&
+    arnRegion === region &&
+    resource === 'event-bus/default' &&
+    rest.length === 0
+  );
 }
 
 /**
