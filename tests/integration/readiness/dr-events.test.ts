@@ -14,6 +14,7 @@ import { EventRuleReader, eventBridgeClient } from '../../../lib/aws/eventbridge
 import { awsReadinessPorts } from '../../../lib/readiness/aws-ports';
 import { checkDrEventsForwarded, drForwarderRuleNames } from '../../../lib/readiness/dr-events';
 import { deployDrForwarder } from '../../../local/dr-forwarder';
+import { createStandInStack } from '../../../local/stand-in-stack';
 import { buildSite } from '../../support/builders';
 import { motoClients, uniqueName } from '../../support/moto';
 
@@ -97,6 +98,26 @@ describe('DR-region forwarder (moto)', () => {
 
     expect(result.verdict).toBe('warn');
     expect(result.reason).toMatch(/ebs-snapshot-events is missing; .*rds-snapshot-events is missing/);
+  });
+
+  it('is deployed with the stand-in stack the demo creates, when it is given the DR region', async () => {
+    const stage = freshStage();
+    const before = await checkDrEventsForwarded(ports, site, stage);
+
+    await createStandInStack(
+      clients,
+      PRIMARY,
+      stage,
+      {
+        catalogBucket: uniqueName('catalog'),
+        stateMachines: { recovery: 'arn:r', promote: 'arn:p', drill: 'arn:d' },
+        recoveryTopicArn: 'arn:t',
+      },
+      { drRegion: DR },
+    );
+
+    expect(before.verdict).toBe('warn');
+    expect(await checkDrEventsForwarded(ports, site, stage)).toMatchObject({ verdict: 'ok' });
   });
 
   it("delivers a DR copy's completion events to the stack's rules in the primary region, and nothing else", async () => {
