@@ -218,6 +218,11 @@ async function hostedZoneArns(context) {
 async function recordNames(context) {
   return unique((await sites(context)).flatMap((s) => [s.dns.recordName, s.sandbox.recordName]));
 }
+
+/** The sandboxes' record names (same normalised form): what a promote deletes once it promoted one. */
+async function sandboxRecordNames(context) {
+  return unique((await sites(context)).map((s) => s.sandbox.recordName));
+}
 /**
  * What a point-in-time restore reads from and writes to: each site's live database (the source)
  * and the databases lifeboat restores (named lifeboat-*, lib/tags/vocabulary.ts), with the DB
@@ -309,5 +314,6 @@ module.exports = {
   snapshotTagKeys,
   hostedZoneArns,
   recordNames,
+  sandboxRecordNames,
   pointInTimeRestoreArns,
 };

@@ -5,6 +5,8 @@ import { S3ObjectStore, s3Client } from '../lib/aws/s3';
 import { defaultCatalog } from '../lib/catalog/default';
 import { systemClock } from '../lib/clock';
 import { defaultConfig, findSite } from '../lib/config/load';
+import { costGuardOf } from '../lib/config/schema';
+import { RESTORED_DATABASES_OVER_AGE_METRIC } from '../lib/cost-guard/restored-databases';
 import { getIntFromEnv, getOptionalStringFromEnv, getStringFromEnv } from '../lib/env';
 import { InvalidInputError } from '../lib/errors';
 import { lambda, logger } from '../lib/middleware/lambda';
@@ -38,7 +40,12 @@ export const handler = lambda(async function checkReadinessHandler(event: unknow
     systemClock,
     sites,
     catalogReadinessStore(store),
-    { ebsCopiesInFlight, stage },
+    {
+      ebsCopiesInFlight,
+      stage,
+      restoredDatabaseMaxAgeHours: costGuardOf(config).restoredDatabaseMaxAgeHours,
+      fleetRegions: config.sites.flatMap((s) => [s.regions.primary, s.regions.dr]),
+    },
   );
   for (const readiness of result.sites) {
     const failing = readiness.checks.filter((c) => c.verdict !== 'ok');
@@ -48,10 +55,25 @@ export const handler = lambda(async function checkReadinessHandler(event: unknow
   const single = defaultMetrics().singleMetric();
   single.addDimension('stage', stage);
   single.addMetric(SITES_NOT_READY_METRIC, MetricUnit.Count, result.notReady.length);
+  // Whichever site's database it is; an unreadable region counts none (logged, and its sites'
+  // readiness says why), rather than leaving the alarm without data.
+  const overAge = result.restoredDatabasesOverAge;
+  if (overAge.length > 0) {
+    logger.warn('restored databases running over age', {
+      databases: overAge.map((d) => ({ identifier: d.identifier, region: d.region, site: d.site })),
+    });
+  }
+  if (result.restoredDatabasesUnreadable.length > 0) {
+    logger.error('restored databases not readable', { regions: result.restoredDatabasesUnreadable });
+  }
+  const costGuard = defaultMetrics().singleMetric();
+  costGuard.addDimension('stage', stage);
+  costGuard.addMetric(RESTORED_DATABASES_OVER_AGE_METRIC, MetricUnit.Count, overAge.length);
   return {
     checkedAt: result.checkedAt,
     sites: result.sites.map((r) => ({ site: r.site, verdict: r.verdict })),
     notReady: result.notReady,
     unsaved: result.unsaved,
+    restoredDatabasesOverAge: overAge.map((d) => d.identifier),
   };
 });

@@ -4,13 +4,13 @@ import {
   defaultRecoveryContext,
   ebsChangesPort,
   ec2SnapshotPort,
-  noDatabaseWrites,
+  rdsMetricsWrites,
 } from '../lib/recovery/wiring';
 
 const context = defaultRecoveryContext({
   snapshots: ec2SnapshotPort,
   blockChanges: ebsChangesPort,
-  databaseWrites: noDatabaseWrites,
+  databaseWrites: rdsMetricsWrites,
 });
 
 /** Step Functions task: measure what promoting would discard (the replacement) or keep (the fix). */

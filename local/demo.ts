@@ -480,6 +480,8 @@ class Demo {
     );
     if (promote?.status.changes !== undefined)
       this.print.line(`  ${describeDiscarded(promote.status.changes)}`);
+    const plan = promote?.status.changes?.databasePlan;
+    if (plan !== undefined) this.print.line(`  database: ${plan.summary}`);
     await this.cli(['list', this.site.name]);
     await this.cli(['report', promoteId, '--out', this.options.outDir]);
     return ok && promote?.status.phase === 'Succeeded';

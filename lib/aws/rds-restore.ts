@@ -1,4 +1,6 @@
 import {
+  AddTagsToResourceCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   type DBCluster,
   type DBInstance,
@@ -6,19 +8,23 @@ import {
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
   type RDSClient,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
+  StopDBClusterCommand,
+  StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
-import { DatabaseRestoreFailedError, NotFoundError, SnapshotMismatchError } from '../errors';
+import { DatabaseRestoreFailedError, NotFoundError, NotReadyError, SnapshotMismatchError } from '../errors';
 import type { DatabaseKind } from '../recovery/model';
 import type {
   DatabaseRestorePort,
   DatabaseRestoreRequest,
   RestoredDatabaseState,
   SourceDatabase,
+  StoppedDatabase,
 } from '../recovery/ports';
 import { fromTagList, type Tags, toTagList } from '../tags/vocabulary';
 import { awsErrorCode, translateAwsError } from './errors';
@@ -58,6 +64,11 @@ const ALREADY_EXISTS = new Set([
   'DBClusterAlreadyExistsFault',
 ]);
 const NOT_FOUND = new Set(['DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
+const SNAPSHOT_EXISTS = new Set([
+  'DBSnapshotAlreadyExists',
+  'DBSnapshotAlreadyExistsFault',
+  'DBClusterSnapshotAlreadyExistsFault',
+]);
 /** Already being deleted (a retried retire). */
 const GOING = new Set([
   'InvalidDBInstanceState',
@@ -112,7 +123,31 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
           }),
         );
       } catch (error) {
-        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '')) throw this.restoreError(error, request);
+        const code = awsErrorCode(error) ?? '';
+        // AWS creates a restored cluster's instances only once the cluster is available (moto at
+        // once): until then the step is called again, and the cluster's restore is not repeated.
+        if (code === 'InvalidDBClusterStateFault') {
+          const status = (await this.cluster(identifier))?.Status ?? 'gone';
+          if (status === 'gone' || stateOf(status) === 'failed') {
+            throw new DatabaseRestoreFailedError(
+              `the restored cluster ${identifier} is ${status}: no writer can be added`,
+              {
+                region: this.region,
+                identifier,
+                status,
+              },
+            );
+          }
+          throw new NotReadyError(
+            `cluster ${identifier} is ${status}: its writer ${instance} is added once it is available`,
+            {
+              region: this.region,
+              identifier,
+              instance,
+            },
+          );
+        }
+        if (!ALREADY_EXISTS.has(code)) throw this.restoreError(error, request);
       }
     }
   }
@@ -128,7 +163,15 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
       const status = required(db.DBInstanceStatus, 'RDS DescribeDBInstances.DBInstanceStatus', {
         identifier,
       });
-      return { state: stateOf(status), status, address: db.Endpoint?.Address, port: db.Endpoint?.Port };
+      return {
+        state: stateOf(status),
+        status,
+        address: db.Endpoint?.Address,
+        port: db.Endpoint?.Port,
+        ...(db.Engine === undefined ? {} : { engine: db.Engine }),
+        ...(db.BackupRetentionPeriod === undefined ? {} : { backupRetentionDays: db.BackupRetentionPeriod }),
+        tags: fromTagList(db.TagList),
+      };
     }
     const cluster = await this.cluster(identifier);
     if (cluster === undefined) return undefined;
@@ -137,7 +180,140 @@ export class RdsRestoreAdapter implements DatabaseRestorePort {
     const writerStatus = writer?.DBInstanceStatus ?? 'creating';
     // The cluster answers on its endpoint only once it has an available instance.
     const status = clusterStatus === 'available' ? writerStatus : clusterStatus;
-    return { state: stateOf(status), status, address: cluster.Endpoint, port: cluster.Port };
+    return {
+      state: stateOf(status),
+      status,
+      address: cluster.Endpoint,
+      port: cluster.Port,
+      ...(cluster.Engine === undefined ? {} : { engine: cluster.Engine }),
+      ...(cluster.BackupRetentionPeriod === undefined
+        ? {}
+        : { backupRetentionDays: cluster.BackupRetentionPeriod }),
+      tags: fromTagList(cluster.TagList),
+    };
+  }
+
+  async stopRetired(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    finalSnapshotId: string;
+    expect: Tags;
+    tags: Tags;
+  }): Promise<StoppedDatabase> {
+    const found =
+      input.kind === 'rds-instance'
+        ? await this.instance(input.identifier)
+        : await this.cluster(input.identifier);
+    if (found === undefined) return { status: 'deleted' };
+    const arn = 'DBInstanceArn' in found ? found.DBInstanceArn : (found as DBCluster).DBClusterArn;
+    const status =
+      ('DBInstanceStatus' in found ? found.DBInstanceStatus : (found as DBCluster).Status) ?? 'unknown';
+    const tags = fromTagList(found.TagList);
+    const mismatches = Object.entries(input.expect)
+      .filter(([key, value]) => tags[key] !== value)
+      .map(([key, value]) => ({ field: `tag ${key}`, expected: value, actual: tags[key] }));
+    if (mismatches.length > 0) {
+      throw new SnapshotMismatchError(
+        `refusing to stop database ${input.identifier} in ${this.region}: ${mismatches
+          .map(
+            (m) =>
+              `${m.field} is ${m.actual === undefined ? 'missing' : `"${m.actual}"`}, expected "${m.expected}"`,
+          )
+          .join('; ')}`,
+        { region: this.region, identifier: input.identifier, mismatches },
+      );
+    }
+    // Re-stating the checked tags with the new one: IAM allows tagging only with lifeboat:managed in the request.
+    const retired = { ...input.expect, ...input.tags };
+    await this.tag(required(arn, 'RDS Describe.Arn', { identifier: input.identifier }), retired);
+    if (status === 'stopped' || status === 'stopping') {
+      await this.tagFinalSnapshot(input.kind, input.finalSnapshotId, retired);
+      return { status, finalSnapshotId: input.finalSnapshotId };
+    }
+    if (status !== 'available') {
+      // Being backed up, modified or snapshotted: RDS stops only an available database.
+      throw new NotReadyError(`database ${input.identifier} is ${status}, not stoppable yet`, {
+        identifier: input.identifier,
+        status,
+      });
+    }
+    try {
+      if (input.kind === 'rds-instance') {
+        await this.stopInstance(input.identifier, input.finalSnapshotId);
+      } else {
+        // StopDBCluster takes no snapshot: take it first (a retried call finds it there).
+        try {
+          await this.rds.send(
+            new CreateDBClusterSnapshotCommand({
+              DBClusterIdentifier: input.identifier,
+              DBClusterSnapshotIdentifier: input.finalSnapshotId,
+              Tags: toTagList(retired),
+            }),
+          );
+        } catch (error) {
+          if (!SNAPSHOT_EXISTS.has(awsErrorCode(error) ?? '')) throw error;
+        }
+        await this.rds.send(new StopDBClusterCommand({ DBClusterIdentifier: input.identifier }));
+      }
+    } catch (error) {
+      const code = awsErrorCode(error) ?? '';
+      if (NOT_FOUND.has(code)) return { status: 'deleted' };
+      if (GOING.has(code)) {
+        throw new NotReadyError(`database ${input.identifier} cannot be stopped yet (${code})`, {
+          identifier: input.identifier,
+          code,
+        });
+      }
+      throw translateAwsError(
+        error,
+        input.kind === 'rds-instance' ? 'RDS StopDBInstance' : 'RDS StopDBCluster',
+        {
+          region: this.region,
+          identifier: input.identifier,
+        },
+      );
+    }
+    if (input.kind === 'rds-instance')
+      await this.tagFinalSnapshot(input.kind, input.finalSnapshotId, {
+        ...input.expect,
+        ...input.tags,
+      });
+    return { status: 'stopping', finalSnapshotId: input.finalSnapshotId };
+  }
+
+  /** StopDBInstance with its final snapshot; a snapshot already there (a retried call) stops without one. */
+  private async stopInstance(identifier: string, snapshotId: string): Promise<void> {
+    try {
+      await this.rds.send(
+        new StopDBInstanceCommand({ DBInstanceIdentifier: identifier, DBSnapshotIdentifier: snapshotId }),
+      );
+    } catch (error) {
+      if (!SNAPSHOT_EXISTS.has(awsErrorCode(error) ?? '')) throw error;
+      await this.rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+    }
+  }
+
+  private async tag(arn: string, tags: Tags): Promise<void> {
+    try {
+      await this.rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: toTagList(tags) }));
+    } catch (error) {
+      throw translateAwsError(error, 'RDS AddTagsToResource', { region: this.region, arn });
+    }
+  }
+
+  /** The instance's final snapshot carries the retain-until too (StopDBInstance tags it with nothing). */
+  private async tagFinalSnapshot(kind: DatabaseKind, snapshotId: string, tags: Tags): Promise<void> {
+    if (kind !== 'rds-instance') return;
+    let arn: string | undefined;
+    try {
+      const out = await this.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId }));
+      arn = out.DBSnapshots?.[0]?.DBSnapshotArn;
+    } catch (error) {
+      if (['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'].includes(awsErrorCode(error) ?? '')) return;
+      throw translateAwsError(error, 'RDS DescribeDBSnapshots', { region: this.region, snapshotId });
+    }
+    if (arn !== undefined) await this.tag(arn, tags);
   }
 
   async retire(input: {

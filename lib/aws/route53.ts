@@ -1,7 +1,16 @@
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { InvalidInputError } from '../errors';
 import type { AwsClients } from './clients';
-import { translateAwsError } from './errors';
+import { awsErrorCode, translateAwsError } from './errors';
+
+/** A record name as Route 53 lists it (final dot, any case) compared as the config writes it. */
+const normalise = (name: string) => name.replace(/\.$/, '').toLowerCase();
 
 /** The Route53Client for a region, built once per process. */
 export function route53Client(clients: AwsClients): Route53Client {
@@ -78,6 +87,80 @@ export class Route53Adapter {
         recordName: input.recordName,
       });
     }
+  }
+
+  /**
+   * Deletes the A record lifeboat wrote: only when the record under `recordName` is an A record
+   * without SetIdentifier whose one value is `ip` (anything else is someone else's now, left
+   * alone). Route 53 deletes only an exact match, so the DELETE repeats the record as found. A
+   * record already gone is done (idempotent).
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+   */
+  async deleteARecord(input: {
+    hostedZoneId: string;
+    recordName: string;
+    ip: string;
+    comment: string;
+  }): Promise<{ deleted: boolean; reason?: string }> {
+    const name = normalise(input.recordName);
+    let record: ResourceRecordSet | undefined;
+    try {
+      const out = await this.route53.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: input.hostedZoneId,
+          StartRecordName: input.recordName,
+          StartRecordType: 'A',
+          MaxItems: 10,
+        }),
+      );
+      record = (out.ResourceRecordSets ?? []).find(
+        (r) => r.Type === 'A' && normalise(r.Name ?? '') === name && r.SetIdentifier === undefined,
+      );
+    } catch (error) {
+      throw translateAwsError(error, 'Route53 ListResourceRecordSets', {
+        hostedZoneId: input.hostedZoneId,
+        recordName: input.recordName,
+      });
+    }
+    if (record === undefined) return { deleted: false, reason: `no A record ${name}: already gone` };
+    const values = (record.ResourceRecords ?? []).map((r) => r.Value);
+    if (record.AliasTarget !== undefined || values.length !== 1 || values[0] !== input.ip) {
+      return {
+        deleted: false,
+        reason: `${name} points at ${record.AliasTarget?.DNSName ?? values.join(', ')}, not at ${input.ip} that lifeboat wrote: left alone`,
+      };
+    }
+    try {
+      await this.route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: input.hostedZoneId,
+          ChangeBatch: {
+            Comment: input.comment.slice(0, 256),
+            Changes: [
+              {
+                Action: 'DELETE',
+                ResourceRecordSet: {
+                  Name: record.Name,
+                  Type: 'A',
+                  TTL: record.TTL,
+                  ResourceRecords: record.ResourceRecords,
+                },
+              },
+            ],
+          },
+        }),
+      );
+    } catch (error) {
+      // Deleted between the read and the DELETE (a retried step): what was asked is done.
+      if (awsErrorCode(error) === 'InvalidChangeBatch' && /not found/i.test(String(error))) {
+        return { deleted: false, reason: `no A record ${name}: already gone` };
+      }
+      throw translateAwsError(error, 'Route53 ChangeResourceRecordSets', {
+        hostedZoneId: input.hostedZoneId,
+        recordName: input.recordName,
+      });
+    }
+    return { deleted: true };
   }
 
   /** PENDING until every Route 53 name server answers with the change, INSYNC after. */

@@ -102,9 +102,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   list: {
     positionals: [SITE],
     options: {},
-    summary: "table of the site's backups, newest first",
+    summary: "table of the site's backups, newest first, and the databases its recoveries restored",
     description:
-      "The site's backups from the catalog, newest first: id, kind, phase, age, DR copy progress and the last restore drill's verdict.",
+      "The site's backups from the catalog, newest first: id, kind, phase, age, DR copy progress and the last restore drill's verdict. Then the databases the site's recoveries, promotes and drills restored that still exist in RDS (both regions, this stage): status, age, hourly cost class and the run that restored them; one running longer than costGuard.restoredDatabaseMaxAgeHours (default 24) raises the cost alarm. --json prints { backups, restoredDatabases }.",
   },
   recover: {
     positionals: [SITE],
@@ -159,12 +159,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
         type: 'boolean',
         help: 'promote although the replacement changed blocks or data since it was launched (refused without it)',
       },
+      database: {
+        type: 'string',
+        value: 'WHICH',
+        help: "the final task's database: sandbox (default, the fix's data) or replacement (what it took during the outage); the other is stopped after a final snapshot",
+      },
       follow: FOLLOW,
       ...stateMachine('promote', 'PromoteStateMachineArn'),
       ...POLL,
     },
     summary: "promote the fixed sandbox of the site's last recovery to production",
-    description: `Starts the promote state machine: snapshot the sandbox, launch the final task from it, gate on health, switch DNS to it and retire the replacement and the sandbox. Exits 4 if no recovery has a sandbox to promote. ${ON_EMULATOR}`,
+    description: `Starts the promote state machine: snapshot the sandbox, measure what promoting would drop (the replacement's changed blocks; its database's writes, from its AWS/RDS metrics, when the final task does not run on it) and refuse unless --discard-changes, launch the final task from the sandbox against the chosen database, gate on health, switch DNS to it and retire the replacement and the sandbox: their tasks, the sandbox's DNS record, and the restored database no longer serving (stopped after a final snapshot, tagged lifeboat:retain-until; retention deletes it after the site's daily retention). Exits 4 if no recovery has a sandbox to promote. ${ON_EMULATOR}`,
   },
   drill: {
     positionals: [SITE],

@@ -57,6 +57,8 @@ export function printRecovery(ctx: CliContext, recovery: Recovery): void {
   }
   if (status.changes !== undefined) {
     out.line(`  discards    ${describeDiscarded(status.changes)}`);
+    if (status.changes.databasePlan !== undefined)
+      out.line(`  database    ${status.changes.databasePlan.summary}`);
     if (status.changes.fix !== undefined)
       out.line(`  the fix     ${describeVolumeChanges(status.changes.fix)}`);
   }

@@ -286,11 +286,40 @@ export const siteSchema = z
     path: ['regions', 'dr'],
   });
 
+/** Hours a restored database may run before the cost guard alarms, when the config says nothing. */
+export const DEFAULT_RESTORED_DATABASE_MAX_AGE_HOURS = 24;
+
+/**
+ * The cost guard, fleet-wide: a database a recovery, promote or drill restored that is still
+ * running after `restoredDatabaseMaxAgeHours` raises the restored-databases alarm.
+ */
+const costGuard = z
+  .object({
+    restoredDatabaseMaxAgeHours: z
+      .number({ error: 'a number of hours such as 24' })
+      .int('a whole number of hours such as 24')
+      .min(1, 'at least 1 hour (a recovery runs against its restored database for a while)')
+      .max(720, 'at most 720 hours (30 days)')
+      .default(DEFAULT_RESTORED_DATABASE_MAX_AGE_HOURS),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     sites: z.array(siteSchema).min(1, 'at least one site is required'),
+    // Optional in the type, so a config built in code needs none (costGuardOf gives the defaults).
+    costGuard: costGuard.optional(),
   })
   .strict();
 
 export type Site = z.infer<typeof siteSchema>;
 export type LifeboatConfig = z.infer<typeof configSchema>;
+export type CostGuardSettings = z.infer<typeof costGuard>;
+
+/** The config's cost guard settings, defaults filled in. */
+export function costGuardOf(config: Pick<LifeboatConfig, 'costGuard'>): CostGuardSettings {
+  return {
+    restoredDatabaseMaxAgeHours:
+      config.costGuard?.restoredDatabaseMaxAgeHours ?? DEFAULT_RESTORED_DATABASE_MAX_AGE_HOURS,
+  };
+}

@@ -12,10 +12,11 @@ import { RestorePointReader } from '../aws/restore-points';
 import { route53Client } from '../aws/route53';
 import { TaskDefinitionReader } from '../aws/task-definitions';
 import type { Catalog } from '../catalog/catalog';
+import { awsManagedDatabases } from '../cost-guard/wiring';
 import { type HttpProbe, probeHttp } from '../health/http-probe';
 import type { ReadinessPorts } from './ports';
 
-/** The readiness ports on AWS (or the emulator the clients point at), the catalog and HTTP. */
+/** The readiness ports on AWS (or the emulator the clients point at), the catalog and HTTP, for one run. */
 export function awsReadinessPorts(
   clients: AwsClients,
   catalog: Pick<Catalog, 'allBackups'>,
@@ -25,6 +26,8 @@ export function awsReadinessPorts(
     new RestorePointReader(ec2Client(clients, region), rdsClient(clients, region), region);
   const network = (region: string) => new NetworkReader(ec2Client(clients, region), region);
   const dns = new DnsReader(route53Client(clients));
+  // Sites share regions: one reading of each region's databases serves them all (and the fleet count).
+  const managed = awsManagedDatabases(clients);
   return {
     taskDefinition: (region, reference) =>
       new TaskDefinitionReader(ecsClient(clients, region), region).describe(reference),
@@ -39,6 +42,7 @@ export function awsReadinessPorts(
       new AlarmReader(cloudwatchClient(clients, region), region).existing(names),
     ebsCopyQuota: (region) =>
       new QuotaReader(serviceQuotasClient(clients, region), region).byName('ebs', EBS_COPY_QUOTA_NAME),
+    managedDatabases: (region) => managed.managedDatabases(region),
     backups: (site) => catalog.allBackups(site),
     eventRules: (region, namePrefix) =>
       new EventRuleReader(eventBridgeClient(clients, region), region).rulesNamed(namePrefix),

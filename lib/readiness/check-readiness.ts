@@ -1,6 +1,7 @@
 import type { Backup, BackupPart } from '../backup/model';
 import type { Clock } from '../clock';
-import type { DatabaseMode, Site } from '../config/schema';
+import { type DatabaseMode, DEFAULT_RESTORED_DATABASE_MAX_AGE_HOURS, type Site } from '../config/schema';
+import { describeRestoredDatabase, findRestoredDatabases } from '../cost-guard/restored-databases';
 import { asError, ThrottledError } from '../errors';
 import { rankCandidates } from '../recovery/pick-known-good';
 import type { GroupIngress } from '../recovery/ports';
@@ -27,8 +28,10 @@ export interface ReadinessOptions {
   pitrMaxLagMinutes: number;
   /** How many EBS copies the pipeline keeps in flight per DR region (LIFEBOAT_EBS_COPY_LIMIT). */
   ebsCopiesInFlight: number;
-  /** The stage checked (LIFEBOAT_STAGE): the DR forwarder's rules are named after it. */
+  /** The stage checked (LIFEBOAT_STAGE, `--stage`): its restored databases, its DR forwarder's rules. */
   stage: string;
+  /** A restored database running longer warns (config costGuard.restoredDatabaseMaxAgeHours). */
+  restoredDatabaseMaxAgeHours: number;
 }
 
 export const DEFAULT_READINESS_OPTIONS: ReadinessOptions = {
@@ -37,6 +40,7 @@ export const DEFAULT_READINESS_OPTIONS: ReadinessOptions = {
   pitrMaxLagMinutes: 15,
   ebsCopiesInFlight: 20,
   stage: 'dev',
+  restoredDatabaseMaxAgeHours: DEFAULT_RESTORED_DATABASE_MAX_AGE_HOURS,
 };
 
 const TITLES: Record<CheckId, string> = {
@@ -49,6 +53,7 @@ const TITLES: Record<CheckId, string> = {
   'known-good-backup': 'Known-good backup restorable in both regions',
   drill: 'Last restore drill',
   database: 'Database restore',
+  'restored-databases': 'Restored databases left running',
   triggers: 'Triggers',
   'dr-events': 'DR events forwarded',
   quotas: 'Quotas',
@@ -380,6 +385,38 @@ async function databaseCheck({ ports, site, now, options }: Context): Promise<Ou
   return ok(head);
 }
 
+/**
+ * The databases this site's recoveries, promotes and drills restored that still exist, in both
+ * regions, as RDS shows them: one running past the cost guard's age warns (it bills by the hour
+ * until it is retired); a stopped one is listed and does not.
+ */
+async function restoredDatabasesCheck({ ports, site, now, options }: Context): Promise<Outcome> {
+  const maxAgeHours = options.restoredDatabaseMaxAgeHours;
+  const regions = [site.regions.primary, site.regions.dr];
+  const found = await findRestoredDatabases(
+    ports,
+    { now: () => now },
+    {
+      regions,
+      stage: options.stage,
+      maxAgeHours,
+      site: site.name,
+    },
+  );
+  const [unreadable] = found.unreadable;
+  if (unreadable !== undefined) throw unreadable.error;
+  const { databases } = found;
+  if (databases.length === 0) return ok(`none in ${regions.join(' or ')}`);
+  const over = databases.filter((d) => d.overAge);
+  const listed = databases.map(describeRestoredDatabase).join('; ');
+  if (over.length === 0) {
+    return ok(`${listed} (none running over ${maxAgeHours} h, costGuard.restoredDatabaseMaxAgeHours)`);
+  }
+  return warn(
+    `${plural(over.length, 'database')} running over ${maxAgeHours} h and billing until retired: ${listed}`,
+  );
+}
+
 async function triggersCheck({ ports, site }: Context): Promise<Outcome> {
   const alarms = site.triggers.cloudwatchAlarms;
   const pingdom = [
@@ -432,6 +469,7 @@ const CHECKS: Record<CheckId, (ctx: Context) => Promise<Outcome>> = {
   'known-good-backup': knownGoodBackupCheck,
   drill: drillCheck,
   database: databaseCheck,
+  'restored-databases': restoredDatabasesCheck,
   triggers: triggersCheck,
   'dr-events': ({ ports, site, options }) => checkDrEventsForwarded(ports, site, options.stage),
   quotas: quotasCheck,

@@ -12,6 +12,7 @@ export const CHECK_IDS = [
   'known-good-backup',
   'drill',
   'database',
+  'restored-databases',
   'triggers',
   'dr-events',
   'quotas',

@@ -1,4 +1,5 @@
 import type { Backup } from '../backup/model';
+import type { ManagedDatabasesPort } from '../cost-guard/ports';
 import type { HttpProbe } from '../health/http-probe';
 import type { GroupIngress } from '../recovery/ports';
 import type { DrEventPorts } from './dr-events';
@@ -46,8 +47,11 @@ export interface DatabaseRestoreInfo {
 /** The applied value of a service quota, or why it could not be read. */
 export type QuotaReading = { value: number; source: 'applied' | 'default' } | { unknown: string };
 
-/** Everything checkReadiness reads; each call is one question to AWS, the catalog or the site. */
-export interface ReadinessPorts extends DrEventPorts {
+/**
+ * Everything checkReadiness reads; each call is one question to AWS, the catalog or the site
+ * (managedDatabases: once per region and run, however many sites share the region).
+ */
+export interface ReadinessPorts extends ManagedDatabasesPort, DrEventPorts {
   taskDefinition(region: string, reference: string): Promise<TaskDefinitionInfo | undefined>;
   /** The ids among `ids` that exist. */
   existingSubnets(region: string, ids: string[]): Promise<string[]>;

@@ -6,10 +6,11 @@ import type { Recovery, RunHeader } from './model';
 import type { RecoveryPorts } from './ports';
 
 /**
- * The lock outlives the state machines' own timeout (TimeoutSeconds 10800 in stepfunctions/*.asl.yml),
- * so it never expires under a live run, and frees the site if a run dies without releasing it.
+ * The lock outlives the state machines' own timeout (TimeoutSeconds in stepfunctions/*.asl.yml, at
+ * most 5 h: a slow point-in-time restore may take hours), so it never expires under a live run, and
+ * frees the site if a run dies without releasing it (tests/unit/recovery/time-budgets.test.ts).
  */
-export const LOCK_TTL_MS = 3.25 * 60 * 60 * 1000;
+export const LOCK_TTL_MS = 5.25 * 60 * 60 * 1000;
 
 function newRecovery(run: RunHeader, now: Date): Recovery {
   return {

@@ -4,7 +4,13 @@ import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { NotReadyError } from '../errors';
 import { entry, journal } from './journal';
-import { type Attempt, caughtErrorSchema, type RestoredDatabase, restoredDatabaseSchema } from './model';
+import {
+  type Attempt,
+  type Candidate,
+  caughtErrorSchema,
+  type RestoredDatabase,
+  restoredDatabaseSchema,
+} from './model';
 import type { RecoveryPorts } from './ports';
 import { retireDatabases } from './restore-database';
 
@@ -90,34 +96,44 @@ function databaseVerdict(
 /**
  * Records on the backup and on the drill's record whether the backup restores: its files (the task
  * from its volume snapshot passed the health gate) and its database (restored, available, and the
- * site answered with it); the drill passes only when both did.
+ * site answered with it); the drill passes only when both did. Without `attempt` no task was
+ * started: the database did not restore, and a drill's task never runs against the live database.
  */
 export async function recordDrillVerdict(
   ports: RecoveryPorts,
   clock: Clock,
   site: Site,
   recoveryId: string,
-  attempt: Attempt,
+  drilled: { attempt: Attempt } | { candidate: Candidate },
   database?: DrillDatabase,
 ): Promise<DrillVerdict> {
   const started = clock.now();
-  const files = filesVerdict(attempt);
-  const db = databaseVerdict(site, attempt, database);
-  const passed = files.verdict === 'passed' && (db === undefined || db.verdict === 'passed');
-  const healthy = attempt.gate.verdict === 'healthy';
+  const attempt = 'attempt' in drilled ? drilled.attempt : undefined;
+  const backupId = 'attempt' in drilled ? drilled.attempt.backupId : drilled.candidate.backupId;
+  const files = attempt === undefined ? undefined : filesVerdict(attempt);
+  const db =
+    attempt === undefined
+      ? {
+          verdict: 'failed' as const,
+          detail: `the database did not restore: ${database?.method === 'keep' && database.failure !== undefined ? causeOf(database.failure) : 'no restore'}`,
+        }
+      : databaseVerdict(site, attempt, database);
+  const passed = files?.verdict === 'passed' && (db === undefined || db.verdict === 'passed');
+  const ran =
+    attempt === undefined
+      ? 'no task started: a drill never runs the files against the live database'
+      : attempt.gate.verdict === 'healthy'
+        ? `restored into task ${attempt.taskArn}, healthy after ${attempt.gate.checks} checks`
+        : `restored into task ${attempt.taskArn}, ${attempt.gate.reason ?? 'unhealthy'}`;
   const verdict: DrillVerdict = {
     verdict: passed ? 'passed' : 'failed',
     at: started.toISOString(),
-    detail: `${
-      healthy
-        ? `restored into task ${attempt.taskArn}, healthy after ${attempt.gate.checks} checks`
-        : `restored into task ${attempt.taskArn}, ${attempt.gate.reason ?? 'unhealthy'}`
-    } (drill ${recoveryId})${db === undefined ? '' : `; database ${db.verdict}: ${db.detail}`}`,
-    files,
+    detail: `${ran} (drill ${recoveryId})${db === undefined ? '' : `; database ${db.verdict}: ${db.detail}`}`,
+    ...(files === undefined ? {} : { files }),
     ...(db === undefined ? {} : { database: db }),
     drillId: recoveryId,
   };
-  await ports.catalog.updateBackup(site.name, attempt.backupId, (backup) => {
+  await ports.catalog.updateBackup(site.name, backupId, (backup) => {
     backup.status.drill = verdict;
     return backup;
   });
@@ -127,9 +143,9 @@ export async function recordDrillVerdict(
     recoveryId,
     [
       entry('record-drill-verdict', started, clock.now(), passed ? 'ok' : 'failed', false, {
-        backupId: attempt.backupId,
+        backupId,
         verdict: verdict.verdict,
-        files: files.verdict,
+        ...(files === undefined ? {} : { files: files.verdict }),
         ...(db === undefined ? {} : { database: db.verdict, databaseDetail: db.detail }),
       }),
     ],

@@ -70,7 +70,7 @@ export function summarise(recovery: Recovery): { subject: string; message: strin
         ? d.address === undefined
           ? 'not available yet'
           : `at ${d.address}`
-        : `deleted${d.finalSnapshotId === undefined ? '' : `, final snapshot ${d.finalSnapshotId}`}`;
+        : `${d.retainUntil === undefined ? 'deleted' : `stopped until ${d.retainUntil}`}${d.finalSnapshotId === undefined ? '' : `, final snapshot ${d.finalSnapshotId}`}`;
     lines.push(
       `Database for the ${d.role} (backup ${d.backupId}): ${d.identifier} restored ${from}; ${now}.`,
     );

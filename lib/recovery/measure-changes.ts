@@ -1,10 +1,18 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
 import { asError, isRetriedError, NotFoundError, NotReadyError, UnsavedChangesError } from '../errors';
-import { changesSnapshotTags, TAG, taskVolumeSelector } from '../tags/vocabulary';
+import { changesSnapshotTags, finalSnapshotIdentifier, TAG, taskVolumeSelector } from '../tags/vocabulary';
 import { entry, journal } from './journal';
-import type { DatabaseWrites, LaunchedTask, PromoteChanges, Recovery, VolumeChanges } from './model';
-import type { DatabaseWritesPort, RecoveryPorts } from './ports';
+import type {
+  DatabaseWrites,
+  LaunchedTask,
+  PromoteChanges,
+  Recovery,
+  RestoredDatabase,
+  TaskDatabase,
+  VolumeChanges,
+} from './model';
+import type { DatabaseWritesPort, RecoveryPorts, WatchedDatabase } from './ports';
 
 /**
  * Before a promote switches anything it measures what it would discard: the blocks the recovery's
@@ -66,13 +74,20 @@ export function describeVolumeChanges(changes: VolumeChanges): string {
   return `changed ${formatBytes(changes.changedBytes ?? 0)} in ${blocks} since ${hhmm(changes.since)}`;
 }
 
-/** One sentence on a restored database's writes, or undefined when none was restored. */
+/**
+ * One sentence on the writes of the database promote drops, or undefined when it drops none, e.g.
+ * `its database lifeboat-blog-replacement-1a2b3c wrote 3.2 MiB of binlog since 09:41 UTC`.
+ */
 export function describeDatabaseWrites(writes: DatabaseWrites): string | undefined {
   if (!writes.restored) return undefined;
   const which = writes.database === undefined ? 'its database' : `its database ${writes.database}`;
   if (writes.writes === undefined)
     return `${which}: writes could not be measured (${writes.unmeasured ?? 'no reason'})`;
   const since = writes.since === undefined ? '' : ` since ${hhmm(writes.since)}`;
+  if (writes.writes === 0) return `${which} wrote nothing${since}`;
+  const bytesOf =
+    writes.unit?.startsWith('bytes of ') === true ? writes.unit.slice('bytes '.length) : undefined;
+  if (bytesOf !== undefined) return `${which} wrote ${formatBytes(writes.writes)} ${bytesOf}${since}`;
   return `${which} received ${writes.writes} ${writes.unit ?? 'writes'}${since}`;
 }
 
@@ -92,7 +107,14 @@ export function describeDiscarded(changes: PromoteChanges): string {
   const db = changes.database === undefined ? undefined : describeDatabaseWrites(changes.database);
   if (db !== undefined) parts.push(db);
   if (parts.length === 0) return 'the recovery had no replacement: promote discards nothing';
-  const kept = changes.replacement?.toSnapshotId;
+  const keptIn = [
+    ...(changes.replacement?.toSnapshotId === undefined
+      ? []
+      : [`snapshot ${changes.replacement.toSnapshotId}`]),
+    ...(changes.database?.restored === true && changes.database.keptIn !== undefined
+      ? [`final snapshot ${changes.database.keptIn}`]
+      : []),
+  ];
   const measuredSome = (changes.replacement?.changedBlocks ?? 0) > 0 || (changes.database?.writes ?? 0) > 0;
   const them = measuredSome ? 'them' : 'whatever it changed';
   const verdict = !wouldDiscard(changes)
@@ -100,14 +122,15 @@ export function describeDiscarded(changes: PromoteChanges): string {
     : changes.discarded === true
       ? `promote drops ${them} (--discard-changes)`
       : `promote would drop ${them}`;
-  return `${parts.join('; ')}; ${verdict}${kept !== undefined && wouldDiscard(changes) ? ` (they stay in snapshot ${kept})` : ''}`;
+  return `${parts.join('; ')}; ${verdict}${keptIn.length > 0 && wouldDiscard(changes) ? ` (they stay in ${keptIn.join(' and ')})` : ''}`;
 }
 
 /** A failure to measure as an `unmeasured` reason; a retried error goes back to the state machine. */
 function unmeasured(error: unknown): string {
   if (isRetriedError(error)) throw error;
   const e = asError(error);
-  return `${e.name}: ${e.message}`;
+  // The first line: an SDK deserialisation error goes on to explain how to inspect the raw response.
+  return `${e.name}: ${e.message.split('\n')[0]}`;
 }
 
 /**
@@ -192,15 +215,106 @@ async function compare(
   }
 }
 
+/** What the final task runs against, what promote stops after DNS switched, and what it drops. */
+export interface PromoteDatabasePlan {
+  serving: 'sandbox' | 'replacement';
+  /** The final task's database: a restored one, or the live one (`keep`). */
+  final: TaskDatabase;
+  /** The restored databases nothing serves from after the switch. */
+  retire: RestoredDatabase[];
+  /** The database whose writes promote drops (the replacement's, when the final task does not use it). */
+  dropped?: WatchedDatabase;
+  summary: string;
+}
+
+/** How long a database a promote stopped is kept: the site's daily backups' window. */
+export function retiredDatabaseDays(site: Site): number {
+  return site.retention.daily;
+}
+
+/**
+ * The promote's database plan: the final task runs against the sandbox's restored database
+ * (default) or the replacement's, as `serving` says; a task that ran on the live database (no
+ * restore) hands the live one on. The other restored database is retired; the replacement's
+ * database, when the final task does not use it, is the one whose writes promote drops.
+ */
+export function planPromoteDatabase(
+  site: Site,
+  source: Recovery,
+  serving: 'sandbox' | 'replacement',
+): PromoteDatabasePlan {
+  const replacementTask = taskOf(source, source.status.replacement?.taskArn);
+  const live = (source.status.databases ?? []).filter((d) => d.retiredAt === undefined);
+  const replacementDb: TaskDatabase = live.find(
+    (d) => d.role === 'replacement' && d.backupId === replacementTask?.backupId,
+  ) ?? { method: 'keep' };
+  const sandboxDb: TaskDatabase = live.find((d) => d.role === 'sandbox') ?? { method: 'keep' };
+  const final = serving === 'sandbox' ? sandboxDb : replacementDb;
+  const same = (a: TaskDatabase, b: TaskDatabase) =>
+    a.method === 'keep' ? b.method === 'keep' : b.method !== 'keep' && a.identifier === b.identifier;
+  const retire = [replacementDb, sandboxDb].flatMap((d) =>
+    d.method === 'keep' || same(d, final) ? [] : [d],
+  );
+  let dropped: WatchedDatabase | undefined;
+  if (replacementTask !== undefined && !same(replacementDb, final)) {
+    if (replacementDb.method !== 'keep') {
+      dropped = {
+        kind: replacementDb.kind,
+        identifier: replacementDb.identifier,
+        instanceIdentifier: replacementDb.instanceIdentifier,
+        region: site.regions.primary,
+        since: replacementDb.availableAt ?? replacementDb.startedAt,
+      };
+    } else if (site.protect.database !== undefined) {
+      const db = site.protect.database;
+      dropped = {
+        ...('instance' in db
+          ? { kind: 'rds-instance' as const, identifier: db.instance }
+          : { kind: 'rds-cluster' as const, identifier: db.cluster }),
+        region: site.regions.primary,
+        since: replacementTask.launchedAt,
+      };
+    }
+  }
+  const other = serving === 'sandbox' ? 'replacement' : 'sandbox';
+  const handedOn =
+    final.method === 'keep'
+      ? `the ${serving} ran on the live database: the final task keeps it`
+      : `the final task runs against the ${serving}'s database ${final.identifier}`;
+  const stops =
+    retire.length === 0
+      ? ''
+      : `; after the switch ${retire.map((d) => d.identifier).join(' and ')} (the ${other}'s) is stopped after a final snapshot and kept ${retiredDatabaseDays(site)} days`;
+  const drops =
+    dropped === undefined
+      ? ''
+      : `; the writes ${dropped.identifier}${replacementDb.method === 'keep' ? ' (the live database)' : ''} took while the replacement served are not carried over`;
+  return {
+    serving,
+    final,
+    retire,
+    ...(dropped === undefined ? {} : { dropped }),
+    summary: `${handedOn}${stops}${drops}`,
+  };
+}
+
 async function databaseWrites(
   port: DatabaseWritesPort,
   site: Site,
-  source: Recovery,
+  dropped: WatchedDatabase | undefined,
+  keptIn: string | undefined,
 ): Promise<DatabaseWrites> {
+  if (dropped === undefined) return { restored: false };
   try {
-    return await port.writesSince(site, source);
+    const writes = await port.writesSince(site, dropped);
+    return { ...writes, ...(keptIn === undefined ? {} : { keptIn }) };
   } catch (error) {
-    return { restored: true, unmeasured: unmeasured(error) };
+    return {
+      restored: true,
+      database: dropped.identifier,
+      since: dropped.since,
+      unmeasured: unmeasured(error),
+    };
   }
 }
 
@@ -229,7 +343,8 @@ export async function measureReplacementChanges(
   site: Site,
   promoteId: string,
   discardChanges: boolean,
-): Promise<PromoteChanges> {
+  serving: 'sandbox' | 'replacement' = 'sandbox',
+): Promise<PromoteChanges & { finalDatabase: TaskDatabase }> {
   const started = clock.now();
   const promote = await record(ports, site, promoteId);
   const source = await sourceOf(ports, site, promote);
@@ -238,11 +353,32 @@ export async function measureReplacementChanges(
     task === undefined
       ? undefined
       : await compare(ports, task, () => snapshotNow(ports, site, promoteId, source, task));
-  const database = await databaseWrites(ports.databaseWrites, site, source);
-  const changes: PromoteChanges = { replacement, database, discarded: discardChanges };
+  const plan = planPromoteDatabase(site, source, serving);
+  const keptIn = plan.retire.some((d) => d.identifier === plan.dropped?.identifier)
+    ? finalSnapshotIdentifier(plan.dropped?.identifier ?? '')
+    : undefined;
+  const database = await databaseWrites(ports.databaseWrites, site, plan.dropped, keptIn);
+  const changes: PromoteChanges = {
+    replacement,
+    database,
+    discarded: discardChanges,
+    databasePlan: {
+      serving,
+      final: plan.final.method === 'keep' ? 'live' : plan.final.identifier,
+      retire: plan.retire.map((d) => d.identifier),
+      summary: plan.summary,
+    },
+  };
   const refused = wouldDiscard(changes) && !discardChanges;
   const sentence = describeDiscarded(changes);
-  const detail = { ...flat(replacement), databaseWrites: database.writes, discarded: discardChanges };
+  const detail = {
+    ...flat(replacement),
+    databaseWrites: database.writes,
+    ...(database.unit === undefined ? {} : { databaseWritesUnit: database.unit }),
+    ...(database.unmeasured === undefined ? {} : { databaseUnmeasured: database.unmeasured }),
+    database: plan.summary,
+    discarded: discardChanges,
+  };
   await journal(
     ports.catalog,
     site.name,
@@ -261,7 +397,7 @@ export async function measureReplacementChanges(
       source: source.id,
     });
   }
-  return changes;
+  return { ...changes, finalDatabase: plan.final };
 }
 
 /**

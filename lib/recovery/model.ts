@@ -46,6 +46,8 @@ export const recoveryOptionsSchema = z.object({
   sourceRecoveryId: nonEmpty.optional(),
   /** Promote only: go ahead although the replacement changed blocks or data since it was launched. */
   discardChanges: z.boolean().optional(),
+  /** Promote only: the database the final task runs against (default: the sandbox's). */
+  promoteDatabase: z.enum(['sandbox', 'replacement']).optional(),
 });
 export type RecoveryOptions = z.infer<typeof recoveryOptionsSchema>;
 
@@ -118,6 +120,8 @@ export const restoredDatabaseSchema = z.object({
   /** When it was deleted (or stopped), and the final snapshot kept of it. */
   retiredAt: z.string().optional(),
   finalSnapshotId: z.string().optional(),
+  /** Stopped by a promote rather than deleted: retention deletes it (and its final snapshot) after this. */
+  retainUntil: isoTime.optional(),
 });
 export type RestoredDatabase = z.infer<typeof restoredDatabaseSchema>;
 
@@ -164,7 +168,11 @@ export const databaseWritesSchema = z.object({
   since: isoTime.optional(),
   writes: z.number().min(0).optional(),
   unit: nonEmpty.optional(),
+  /** The AWS/RDS metric the writes were read from (BinLogDiskUsage, TransactionLogsGeneration, DMLThroughput). */
+  metric: nonEmpty.optional(),
   unmeasured: z.string().optional(),
+  /** The final snapshot the dropped database is kept in once promote stops it. */
+  keptIn: nonEmpty.optional(),
 });
 export type DatabaseWrites = z.infer<typeof databaseWritesSchema>;
 
@@ -177,6 +185,17 @@ export const promoteChangesSchema = z.object({
   fix: volumeChangesSchema.optional(),
   /** The operator passed --discard-changes. */
   discarded: z.boolean().optional(),
+  /** Which database the final task runs against, and which one the promote stops. */
+  databasePlan: z
+    .object({
+      serving: z.enum(['sandbox', 'replacement']),
+      /** The restored database the final task uses, or `live` (the task definition's). */
+      final: nonEmpty,
+      /** The restored databases promote stops after DNS switched. */
+      retire: z.array(nonEmpty),
+      summary: z.string(),
+    })
+    .optional(),
 });
 export type PromoteChanges = z.infer<typeof promoteChangesSchema>;
 

@@ -6,7 +6,7 @@ import type { Site } from '../config/schema';
 import type { HttpProbe } from '../health/http-probe';
 import type { Tags } from '../tags/vocabulary';
 import type { SnapshotTrust } from '../trust/snapshot-trust';
-import type { DatabaseKind, DatabaseWrites, Recovery } from './model';
+import type { DatabaseKind, DatabaseWrites } from './model';
 
 export type { BlockChanges, SnapshotInfo, Tags, VolumeInfo };
 
@@ -102,6 +102,18 @@ export interface RestoredDatabaseState {
   status: string;
   address?: string;
   port?: number;
+  /** The engine (mysql, postgres, aurora-mysql, ...): which metric counts its writes. */
+  engine?: string;
+  /** Automated backups' retention; 0 means no MySQL binary log (and no BinLogDiskUsage growth). */
+  backupRetentionDays?: number;
+  /** Its tags (Aurora: the cluster's), checked before lifeboat stops it. */
+  tags?: Tags;
+}
+
+/** How a retired database was left: stopped (or stopping) after its final snapshot, or already gone. */
+export interface StoppedDatabase {
+  status: string;
+  finalSnapshotId?: string;
 }
 
 /** Restores of a site's database in one region, and their retirement (lib/aws/rds-restore.ts). */
@@ -126,6 +138,20 @@ export interface DatabaseRestorePort {
     finalSnapshotId: string;
   }): Promise<{ finalSnapshotId?: string; status: string }>;
   /**
+   * Stops a restored database a promote no longer serves from, after a final snapshot (instance:
+   * StopDBInstance with DBSnapshotIdentifier; Aurora: CreateDBClusterSnapshot, then StopDBCluster),
+   * and tags it and its snapshot with `tags` (the retain-until). Refuses (SnapshotMismatchError)
+   * unless the database carries every tag of `expect`: never the site's own database.
+   */
+  stopRetired(input: {
+    kind: DatabaseKind;
+    identifier: string;
+    instanceIdentifier?: string;
+    finalSnapshotId: string;
+    expect: Tags;
+    tags: Tags;
+  }): Promise<StoppedDatabase>;
+  /**
    * Deletes a restored database without a final snapshot (a drill's throw-away copy) once AWS
    * shows it carries every tag of `expected` (SnapshotMismatchError otherwise, nothing deleted).
    * IAM allows this only on databases tagged managed, this stage and role drill.
@@ -138,6 +164,29 @@ export interface DatabaseRestorePort {
   }): Promise<{ status: string }>;
 }
 
+/** One query of an AWS/RDS metric of one database. */
+export interface MetricQuery {
+  metric: string;
+  statistic: 'Maximum' | 'Average' | 'Sum';
+  dimension: 'DBInstanceIdentifier' | 'DBClusterIdentifier';
+  identifier: string;
+  since: Date;
+  until: Date;
+  periodSeconds: number;
+}
+
+/** A datapoint of a metric: the period's start and its statistic. */
+export interface MetricDatapoint {
+  at: string;
+  value: number;
+}
+
+/** CloudWatch's AWS/RDS metrics in one region (lib/aws/rds-metrics.ts RdsMetricsAdapter). */
+export interface RdsMetricsPort {
+  /** Every datapoint from `since` to `until`, oldest first (all pages). */
+  datapoints(query: MetricQuery): Promise<MetricDatapoint[]>;
+}
+
 /** Route 53 (lib/aws/route53.ts Route53Adapter). */
 export interface DnsPort {
   upsertARecord(input: {
@@ -148,6 +197,13 @@ export interface DnsPort {
     comment: string;
   }): Promise<{ changeId: string; status: 'PENDING' | 'INSYNC'; submittedAt: string }>;
   changeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
+  /** Deletes the A record `recordName` only while it is the one lifeboat wrote (value `ip`); gone is done. */
+  deleteARecord(input: {
+    hostedZoneId: string;
+    recordName: string;
+    ip: string;
+    comment: string;
+  }): Promise<{ deleted: boolean; reason?: string }>;
 }
 
 /** Operator notifications (lib/aws/sns.ts SnsAdapter). */
@@ -197,13 +253,23 @@ export interface BlockChangesPort {
   changedBlocks(firstSnapshotId: string, secondSnapshotId: string): Promise<BlockChanges>;
 }
 
+/** A database whose writes a promote measures: the one the replacement ran on, since it did. */
+export interface WatchedDatabase {
+  kind: DatabaseKind;
+  identifier: string;
+  instanceIdentifier?: string;
+  region: string;
+  /** When its writes start to count (its restore's availability, or the replacement's launch). */
+  since: string;
+}
+
 /**
- * Writes to the database that recovery `source` restored, since its restore; `{ restored: false }`
- * when it restored none. A retried error (ThrottledError, NotReadyError) propagates; any other
- * failure to measure is an answer with `unmeasured`, which promote treats as possible changes.
+ * Writes to a database since `database.since`. A retried error (ThrottledError, NotReadyError)
+ * propagates; any other failure to measure is an answer with `unmeasured`, which promote treats
+ * as possible changes.
  */
 export interface DatabaseWritesPort {
-  writesSince(site: Site, source: Recovery): Promise<DatabaseWrites>;
+  writesSince(site: Site, database: WatchedDatabase): Promise<DatabaseWrites>;
 }
 
 /** Everything the recovery, promote and drill use cases touch. */

@@ -31,6 +31,7 @@ import { findCandidates, pickKnownGood, planOf } from './pick-known-good';
 import type { RecoveryPorts } from './ports';
 import { rejectCandidate } from './reject-candidate';
 import { awaitDatabase, planDatabase, restoreDatabase } from './restore-database';
+import { retirePromoted } from './retire-databases';
 import { retireTasks } from './retire-tasks';
 import { awaitDnsInsync, switchDns } from './switch-dns';
 
@@ -182,6 +183,7 @@ const measureReplacement = runStep(
       site,
       run.recoveryId,
       run.options.discardChanges === true,
+      run.options.promoteDatabase ?? 'sandbox',
     ),
 );
 
@@ -313,7 +315,9 @@ export const recoverySteps = {
     stepInput({ step: z.string().regex(/^[a-z-]+$/), tasks: z.array(taskRefSchema) }),
     false,
     (ctx, site, input) =>
-      retireTasks(ctx.ports, ctx.clock, site, input.run.recoveryId, input.step, input.tasks),
+      input.step === 'retire-replaced' && input.run.kind === 'promote'
+        ? retirePromoted(ctx.ports, ctx.clock, site, input.run.recoveryId, input.tasks)
+        : retireTasks(ctx.ports, ctx.clock, site, input.run.recoveryId, input.step, input.tasks),
   ),
   recoveryAnnounceRestored: runStep('notify-restored', stepInput({}), false, (ctx, site, { run }) =>
     announceRestored(ctx.ports, ctx.clock, site, run.recoveryId),
@@ -345,10 +349,21 @@ export const recoverySteps = {
       : measureReplacement(ctx, event),
   drillRecordVerdict: runStep(
     'record-drill-verdict',
-    stepInput({ attempt: attemptSchema, database: drillDatabaseSchema.optional() }),
+    z.union([
+      stepInput({ attempt: attemptSchema, database: drillDatabaseSchema.optional() }),
+      // No task was started: the database did not restore (a drill never uses the live one).
+      stepInput({ candidate: candidateSchema, database: drillDatabaseSchema.optional() }),
+    ]),
     false,
     (ctx, site, input) =>
-      recordDrillVerdict(ctx.ports, ctx.clock, site, input.run.recoveryId, input.attempt, input.database),
+      recordDrillVerdict(
+        ctx.ports,
+        ctx.clock,
+        site,
+        input.run.recoveryId,
+        'attempt' in input ? { attempt: input.attempt } : { candidate: input.candidate },
+        input.database,
+      ),
   ),
   drillDiscardDatabase: runStep('discard-drill-database', stepInput({}), false, (ctx, site, { run }) =>
     discardDrillDatabases(ctx.ports, ctx.clock, site, run.recoveryId),

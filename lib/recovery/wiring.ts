@@ -1,8 +1,10 @@
 import { type AwsClients, defaultClients } from '../aws/clients';
+import { cloudwatchClient } from '../aws/cloudwatch';
 import { EbsDirectAdapter, ebsClient } from '../aws/ebs-direct';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { EcsAdapter, ecsClient } from '../aws/ecs';
 import { RdsAdapter, rdsClient } from '../aws/rds';
+import { RdsMetricsAdapter } from '../aws/rds-metrics';
 import { RdsRestoreAdapter } from '../aws/rds-restore';
 import { Route53Adapter, route53Client } from '../aws/route53';
 import { SnsAdapter, snsClient } from '../aws/sns';
@@ -24,6 +26,7 @@ import {
   type TrustTelemetry,
   trustIdentityFromEnv,
 } from '../trust/snapshot-trust';
+import { metricDatabaseWrites } from './database-writes';
 import {
   type BackupService,
   type BlockChangesPort,
@@ -69,13 +72,18 @@ export function ebsChangesPort(clients: AwsClients, region: string): BlockChange
   return new EbsDirectAdapter(ebsClient(clients, region), region);
 }
 
-/**
- * Database writes since a recovery's restore, while recoveries restore no database: always
- * "none restored, nothing to measure". The database restore replaces it with a port that reads
- * the restored instance from the source recovery's record and measures its writes.
- */
+/** Database writes that are never measured: "none restored, nothing to measure" (for tests and tools). */
 export function noDatabaseWrites(): DatabaseWritesPort {
   return { writesSince: async () => ({ restored: false }) };
+}
+
+/** A database's writes from its AWS/RDS CloudWatch metrics (engine and binlog setting read from RDS). */
+export function rdsMetricsWrites(clients: AwsClients, clock: Clock): DatabaseWritesPort {
+  return metricDatabaseWrites(
+    (region) => new RdsMetricsAdapter(cloudwatchClient(clients, region), region),
+    (region) => rdsRestorePort(clients, region),
+    clock,
+  );
 }
 
 /** The backup pipeline's start and advance use cases on the same clients and catalog. */
@@ -100,7 +108,7 @@ export interface RecoveryAdapters {
   backups?: (clients: AwsClients, catalog: Catalog, clock: Clock) => BackupService;
   snapshots?: (clients: AwsClients, region: string) => SnapshotPort;
   blockChanges?: (clients: AwsClients, region: string) => BlockChangesPort;
-  databaseWrites?: (clients: AwsClients) => DatabaseWritesPort;
+  databaseWrites?: (clients: AwsClients, clock: Clock) => DatabaseWritesPort;
 }
 
 /** Every recovery adapter, for the tools that run outside Lambda. */
@@ -112,7 +120,7 @@ export const ALL_RECOVERY_ADAPTERS = {
   backups: backupService,
   snapshots: ec2SnapshotPort,
   blockChanges: ebsChangesPort,
-  databaseWrites: noDatabaseWrites,
+  databaseWrites: rdsMetricsWrites,
 } satisfies Required<RecoveryAdapters>;
 
 /** What the recovery ports are built from. */
@@ -226,7 +234,8 @@ export function recoveryPorts(wiring: RecoveryWiring): RecoveryPorts {
     trust: ec2SnapshotTrust(clients, wiring.identity, wiring.telemetry),
     snapshots: perRegion(clients, 'EC2 snapshot', adapters.snapshots),
     blockChanges: perRegion(clients, 'EBS direct', adapters.blockChanges),
-    databaseWrites: adapters.databaseWrites?.(clients) ?? unwired<DatabaseWritesPort>('database writes'),
+    databaseWrites:
+      adapters.databaseWrites?.(clients, clock) ?? unwired<DatabaseWritesPort>('database writes'),
   };
 }
 

@@ -128,7 +128,9 @@ function drillSection(report: RecoveryReport): string {
 function changesSection(report: RecoveryReport): string {
   const c = report.changes;
   if (c === undefined) return '';
-  const fix = c.fix === undefined ? '' : row('The fix (kept)', h(c.fix));
+  const fix =
+    (c.fix === undefined ? '' : row('The fix (kept)', h(c.fix))) +
+    (c.database === undefined ? '' : row('The database', h(c.database)));
   return `<section class="${c.losesSomething && !c.discarded ? 'failure' : ''}"><h2>What promote discards, and what the fix changed</h2><dl>${row('The replacement (dropped)', h(c.discards))}${fix}</dl></section>`;
 }
 

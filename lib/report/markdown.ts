@@ -79,6 +79,7 @@ export function renderMarkdown(report: RecoveryReport, options: { generatedAt?: 
     lines.push('## What promote discards, and what the fix changed', '');
     lines.push(`- ${report.changes.losesSomething ? '⚠️ ' : ''}${m(report.changes.discards)}`);
     if (report.changes.fix !== undefined) lines.push(`- ${m(report.changes.fix)}`);
+    if (report.changes.database !== undefined) lines.push(`- ${m(report.changes.database)}`);
     lines.push('');
   }
 

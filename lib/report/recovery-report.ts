@@ -68,6 +68,8 @@ export interface RecoveryReport {
     discarded: boolean;
     /** The fix's own footprint: the sandbox's blocks changed since the broken-state snapshot. */
     fix?: string;
+    /** Which database the final task runs against, and which one promote stops. */
+    database?: string;
   };
   /** Drill only: the verdicts it recorded on the backup, one line per half (files, database). */
   drill?: { verdict: 'passed' | 'failed'; lines: { label: string; text: string }[] };
@@ -244,7 +246,13 @@ function explainDatabase(recovery: Recovery, used: string): string[] {
       lines.push(`A point-in-time restore was not possible (${serving.fellBack}), so the snapshot was used.`);
     }
   }
-  const retired = databases.filter((d) => d.retiredAt !== undefined);
+  const stopped = databases.filter((d) => d.retiredAt !== undefined && d.retainUntil !== undefined);
+  if (stopped.length > 0) {
+    lines.push(
+      `Stopped by the promote after a final snapshot: ${stopped.map((d) => `${d.identifier} (${d.finalSnapshotId ?? 'no final snapshot'}, kept until ${formatTime(d.retainUntil ?? '')})`).join(', ')}.`,
+    );
+  }
+  const retired = databases.filter((d) => d.retiredAt !== undefined && d.retainUntil === undefined);
   if (retired.length > 0) {
     lines.push(
       `Deleted after a final snapshot: ${retired.map((d) => `${d.identifier} (backup ${d.backupId}${d.finalSnapshotId === undefined ? '' : `, ${d.finalSnapshotId}`})`).join(', ')}.`,
@@ -374,6 +382,7 @@ export function buildRecoveryReport(recovery: Recovery, backups: Backup[] = []):
               status.changes.fix === undefined
                 ? undefined
                 : `the fix ${describeVolumeChanges(status.changes.fix)}`,
+            database: status.changes.databasePlan?.summary,
           },
     drill:
       status.drill === undefined

@@ -13,6 +13,7 @@ import {
 } from './observe';
 import { planRetention, type RetentionDecision } from './policy';
 import type { RetentionPorts } from './ports';
+import { applyRetiredDatabaseRetention, type RetiredItem } from './retired-databases';
 import { activeLocks, lockKeptCopies } from './snapshot-lock';
 
 export type { RetentionTrust };
@@ -65,6 +66,8 @@ export interface RetentionReport {
   restorable: Record<string, string | null>;
   /** DR copies this run locked that were still unlocked (site `protection.snapshotLock`). */
   locked: number;
+  /** Databases promotes stopped, and their final snapshots: kept, stopped again or deleted. */
+  retiredDatabases?: RetiredItem[];
 }
 
 export interface RetentionOptions {
@@ -245,6 +248,10 @@ export async function applyRetention(
   }
   if (!options.dryRun && site.protection?.snapshotLock !== undefined)
     report.locked = await lockKeptCopies(ports, site, backups, decisions, evidence, now);
+  report.retiredDatabases = await applyRetiredDatabaseRetention(ports, clock, site, {
+    dryRun: options.dryRun,
+    stage: trust.stage,
+  });
   if (refusedSnapshots > 0) ports.telemetry?.refused(site.name, refusedSnapshots);
   if (deletedSnapshots > 0) ports.telemetry?.deleted(site.name, deletedSnapshots);
   return report;

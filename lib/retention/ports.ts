@@ -34,5 +34,34 @@ export interface RetentionPorts {
   ebs(region: string): RetentionEbsPort;
   rds(region: string): RetentionRdsPort;
   locks(region: string): SnapshotLockPort;
+  /** The databases promotes stopped (absent: retention leaves them to a later run that has it). */
+  retired?(region: string): RetiredDatabasesPort;
   telemetry?: RetentionTelemetry;
+}
+
+/** A restored database a promote stopped, as retention finds it by its tags. */
+export interface RetiredDatabase {
+  kind: DatabaseKind;
+  identifier: string;
+  /** RDS's status: stopped, or available again (RDS restarts a stopped database after 7 days). */
+  status: string;
+  /** Aurora: the cluster's instances, deleted before it. */
+  members?: string[];
+  tags: Tags;
+}
+
+/** The final snapshot of a database a promote stopped. */
+export interface RetiredSnapshot {
+  kind: DatabaseKind;
+  identifier: string;
+  tags: Tags;
+}
+
+/** Retired restored databases and their final snapshots in one region (lib/aws/rds-retired.ts). */
+export interface RetiredDatabasesPort {
+  /** This stage's databases carrying lifeboat:retain-until and every tag of `selector`. */
+  databases(selector: Tags): Promise<RetiredDatabase[]>;
+  snapshots(selector: Tags): Promise<RetiredSnapshot[]>;
+  stop(kind: DatabaseKind, identifier: string): Promise<'stopping' | 'busy' | 'gone'>;
+  delete(database: RetiredDatabase): Promise<'deleting' | 'busy' | 'gone'>;
 }

@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients';
 import { defaultClients } from '../aws/clients';
 import { Ec2Adapter, ec2Client } from '../aws/ec2';
 import { RdsAdapter, rdsClient } from '../aws/rds';
+import { RdsRetiredAdapter } from '../aws/rds-retired';
 import { EbsSnapshotEvidence } from '../aws/snapshot-evidence';
 import { SnapshotLockAdapter } from '../aws/snapshot-lock';
 import type { Catalog } from '../catalog/catalog';
@@ -77,6 +78,7 @@ export function retentionPorts(
       };
     }),
     locks: memo((region) => new SnapshotLockAdapter(ec2Client(clients, region), region)),
+    retired: memo((region) => new RdsRetiredAdapter(rdsClient(clients, region), region)),
   };
 }
 

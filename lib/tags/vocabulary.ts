@@ -17,6 +17,8 @@ import type { Site } from '../config/schema';
  *                                  (ROLES): never protected
  *   lifeboat:stage=<stage>         everything lifeboat makes: the stage (deployment) that made it;
  *                                  destructive IAM actions require this stage's
+ *   lifeboat:retain-until=<time>   a restored database a promote stopped, and its final snapshot:
+ *                                  retention deletes them once this ISO time has passed
  *
  *   lifeboat-<site>-<backupId>     the DB (cluster) snapshot of a backup, the same in both regions
  *   lifeboat-<site>-<role>-<hash>  a database a recovery restored (its final snapshot: ...-final)
@@ -30,6 +32,7 @@ export const TAG = {
   recoveryId: 'lifeboat:recovery-id',
   role: 'lifeboat:role',
   stage: 'lifeboat:stage',
+  retainUntil: 'lifeboat:retain-until',
 } as const;
 
 export type TagKey = (typeof TAG)[keyof typeof TAG];
@@ -238,4 +241,24 @@ export function restoredDatabaseIdentifier(
 /** The final snapshot kept of a restored database when lifeboat deletes it. */
 export function finalSnapshotIdentifier(restoredIdentifier: string): string {
   return `${restoredIdentifier}-final`;
+}
+
+/**
+ * The tags a promote checks on a restored database before it stops it (lifeboat's, this stage's,
+ * the site's, the source recovery's, with its role): the site's own database carries none of
+ * them. Its final snapshot gets them too, so retention finds it by site.
+ */
+export function retiredDatabaseSelector(site: string, recoveryId: string, role: Role, stage: string): Tags {
+  return {
+    [TAG.managed]: MANAGED,
+    [TAG.stage]: stage,
+    [TAG.site]: site,
+    [TAG.recoveryId]: recoveryId,
+    [TAG.role]: role,
+  };
+}
+
+/** The retain-until tag of a database a promote stopped (ISO time, which tag values allow). */
+export function retainUntilTags(retainUntil: Date): Tags {
+  return { [TAG.retainUntil]: retainUntil.toISOString() };
 }

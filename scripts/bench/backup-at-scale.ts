@@ -1,8 +1,12 @@
-import type { AllAwsClients } from '../../lib/aws/all-clients';
+import { AllAwsClients } from '../../lib/aws/all-clients';
 import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { backupPorts } from '../../lib/backup/wiring';
 import { Catalog } from '../../lib/catalog/catalog';
+import { applyRetention } from '../../lib/retention/apply-retention';
+import { retentionPorts } from '../../lib/retention/wiring';
+import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
+import { AwsStandin, STANDIN_ENDPOINT } from '../../local/aws-standin/aws-standin';
 import { type MotoServer, resetMoto } from '../../local/moto-server';
 import { AwsSimulation } from '../../local/sdk-middleware/aws-simulation';
 import { type Invocation, runBackupPipeline } from '../../local/sdk-middleware/backup-pipeline';
@@ -10,6 +14,7 @@ import { EventFeeder } from '../../local/sdk-middleware/event-feeder';
 import { seededRandom } from '../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../local/sdk-middleware/simulated-clock';
 import type { SnapshotDurations } from '../../local/sdk-middleware/snapshot-lifecycle';
+import { MOTO_ACCOUNT } from '../../local/seed';
 import { CountingObjectStore } from './counting-store';
 import { seedSites } from './seed-moto';
 
@@ -27,7 +32,29 @@ export const CALL_LATENCY_MS = 100;
 const THROTTLE_NAMES =
   /Throttl|RequestLimitExceeded|SlowDown|RateExceeded|ResourceLimitExceeded|SnapshotQuotaExceeded/;
 
+/** Which AWS answers the bench's EC2, RDS and Service Quotas calls: moto over HTTP, or the in-process stand-in. */
+export type BenchAws = { kind: 'moto'; moto: MotoServer; plain: AllAwsClients } | { kind: 'standin' };
+
+/** The policy the bench's sites keep, small enough that a week's run reaches retention's steady state. */
+export const BENCH_RETENTION = { daily: 3, weekly: 0, monthly: 0 };
+
+const DAY_MS = 24 * 3_600_000;
+
+/** One nightly retention run over every site (one apply-retention invocation, as scheduled). */
+export interface RetentionRun {
+  atHours: number;
+  durationMs: number;
+  deleted: number;
+  failed: number;
+  refused: number;
+  waiting: number;
+  /** Sites whose retention threw (its report is missing). */
+  sitesFailed: number;
+}
+
 export interface BackupScaleResult {
+  /** moto (every call over HTTP to moto_server) or standin (EC2/RDS/Service Quotas in-process, local/aws-standin). */
+  aws: BenchAws['kind'];
   sites: number;
   volumes: number;
   databases: number;
@@ -68,6 +95,10 @@ export interface BackupScaleResult {
   copyPhase: { ebsCopies: number; spanHours: number; floorHours: number };
   /** Copies superseded by a newer snapshot of their volume (coalesced). */
   superseded: number;
+  /** Retention, once per night from the second night on (at 01:00, before the next schedule). */
+  retention: RetentionRun[];
+  /** EBS snapshots (sources and DR copies) and DB snapshots that exist at the end, per region. */
+  snapshotsAtEnd: Record<string, number>;
 }
 
 function totalOf(calls: Record<string, number>): number {
@@ -115,22 +146,42 @@ function createRate(starts: number[]) {
   };
 }
 
+/** Seeds the sites in `aws` and returns the simulated clients the pipeline runs with (and the stand-in, if any). */
+async function worldOn(
+  aws: BenchAws,
+  sim: AwsSimulation,
+  clock: SimulatedClock,
+  sites: number,
+  volumesPerSite: number,
+) {
+  if (aws.kind === 'moto') {
+    await resetMoto(aws.moto.endpoint);
+    const config = await seedSites(aws.plain, sites, volumesPerSite, { retention: BENCH_RETENTION });
+    return { config, clients: sim.clients(aws.moto.endpoint), standin: undefined };
+  }
+  const standin = new AwsStandin({ now: () => clock.nowMs() });
+  const config = await seedSites(standin.clients(), sites, volumesPerSite, { retention: BENCH_RETENTION });
+  const clients = new AllAwsClients({
+    endpoint: STANDIN_ENDPOINT,
+    defaultRegion: 'us-east-1',
+    maxAttempts: 8,
+    retryMode: 'standard',
+    decorate: standin.decorateWith(sim.decorate),
+  });
+  return { config, clients, standin };
+}
+
 /**
- * Backs up `sites` sites of `volumesPerSite` volumes and one database each, in moto, through the
- * backup use cases on simulated time with AWS's rate limits, until every backup is terminal or
- * `horizonMs` of simulated time has passed.
+ * Backs up `sites` sites of `volumesPerSite` volumes and one database each, in moto or the
+ * in-process stand-in, through the backup use cases on simulated time with AWS's rate limits,
+ * until every backup is terminal or `horizonMs` of simulated time has passed; with several
+ * nights, retention runs before each next night's schedule.
  */
 export async function benchBackupAtScale(
-  moto: MotoServer,
-  plain: AllAwsClients,
+  aws: BenchAws,
   options: { sites: number; volumesPerSite: number; horizonMs: number; nights?: number },
 ): Promise<BackupScaleResult> {
   const nights = options.nights ?? 1;
-  await resetMoto(moto.endpoint);
-  const seedStart = Date.now();
-  const config = await seedSites(plain, options.sites, options.volumesPerSite);
-  const seedMs = Date.now() - seedStart;
-
   const clock = new SimulatedClock('2026-11-22T02:00:00Z');
   const sim = new AwsSimulation({
     clock,
@@ -138,7 +189,9 @@ export async function benchBackupAtScale(
     callLatencyMs: CALL_LATENCY_MS,
     seed: 7,
   });
-  const clients = sim.clients(moto.endpoint);
+  const seedStart = Date.now();
+  const { config, clients, standin } = await worldOn(aws, sim, clock, options.sites, options.volumesPerSite);
+  const seedMs = Date.now() - seedStart;
   const store = new CountingObjectStore(clock);
   const catalog = new Catalog(store, { retryDelayMs: 1, maxUpdateAttempts: 50 });
   const ports = backupPorts(clients, catalog, { clock });
@@ -148,38 +201,89 @@ export async function benchBackupAtScale(
   const drRpo: BackupScaleResult['drRpo'] = [];
   const hours = (s: number | undefined) => (s === undefined ? undefined : s / 3600);
   let lastProgress = 0;
-  const run = await clock.drive(() =>
-    runBackupPipeline({
-      ports,
-      clock,
-      lifecycle: sim.lifecycle,
-      config,
-      feeder,
-      nights,
-      scheduledAt: clock.now(),
-      maxDurationMs: options.horizonMs,
-      allTerminal: async () => store.peekOpen() === 0,
-      onSweep: (sweep, simulatedMs) => {
-        const atHours = simulatedMs / 3_600_000;
-        // Just before each next night's schedule, and the last sweep of the run.
-        const night = Math.floor(atHours / 24);
-        if (atHours % 24 > 23.9 || atHours % 24 < 0.05)
-          drRpo.push({
-            label: `before night ${night + 1}`,
-            atHours,
-            maxHours: hours(sweep.fleet.maxSeconds),
-            p95Hours: hours(sweep.fleet.p95Seconds),
-            neverCopied: sweep.fleet.neverCopied,
-          });
-        if (Date.now() - lastProgress > 15_000) {
-          lastProgress = Date.now();
-          console.error(
-            `  sweep at ${atHours.toFixed(1)} simulated h: ${store.peekOpen()} open, ${sim.stats.total(sim.stats.calls)} AWS calls, DR RPO max ${hours(sweep.fleet.maxSeconds)?.toFixed(1) ?? '-'} h, ${((Date.now() - realStart) / 1000).toFixed(0)} s real`,
-          );
+  const retention = retentionPorts(clients, catalog);
+  const trust = { accountId: MOTO_ACCOUNT, stage: trustIdentityFromEnv().stage };
+  const retentionRuns: RetentionRun[] = [];
+  const uncounted = new Catalog(store.inner, { retryDelayMs: 1 });
+  // Retention deletes the records of what it deleted: remember when each backup became terminal.
+  const terminalAt = new Map<string, Backup>();
+  const remember = async () => {
+    for (const site of config.sites)
+      for await (const b of uncounted.allBackups(site.name))
+        if (b.status.completedAt !== undefined) terminalAt.set(`${b.site}/${b.id}`, b);
+  };
+  const start = clock.nowMs();
+  let pipelineDone = false;
+  const nightlyRetention = async () => {
+    for (let night = 1; night < nights; night += 1) {
+      await clock.sleep(Math.max(0, start + night * DAY_MS - 3_600_000 - clock.nowMs()));
+      if (pipelineDone) return;
+      await remember();
+      const began = clock.nowMs();
+      const entry: RetentionRun = {
+        atHours: (began - start) / 3_600_000,
+        durationMs: 0,
+        deleted: 0,
+        failed: 0,
+        refused: 0,
+        waiting: 0,
+        sitesFailed: 0,
+      };
+      for (const site of config.sites) {
+        try {
+          const report = await applyRetention(retention, clock, site, { dryRun: false, trust });
+          entry.deleted += report.deleted;
+          entry.failed += report.failed;
+          entry.refused += report.refused;
+          entry.waiting += report.waiting;
+        } catch {
+          entry.sitesFailed += 1;
         }
-      },
-    }),
-  );
+      }
+      entry.durationMs = clock.nowMs() - began;
+      retentionRuns.push(entry);
+      console.error(
+        `  retention at ${entry.atHours.toFixed(1)} simulated h: ${entry.deleted} deleted, ${entry.waiting} waiting, ${entry.failed} failed, ${entry.refused} refused, ${fmtSeconds(entry.durationMs)} simulated`,
+      );
+    }
+  };
+  const pipeline = async () => {
+    try {
+      return await runBackupPipeline({
+        ports,
+        clock,
+        lifecycle: sim.lifecycle,
+        config,
+        feeder,
+        nights,
+        scheduledAt: clock.now(),
+        maxDurationMs: options.horizonMs,
+        allTerminal: async () => store.peekOpen() === 0,
+        onSweep: (sweep, simulatedMs) => {
+          const atHours = simulatedMs / 3_600_000;
+          // Just before each next night's schedule, and the last sweep of the run.
+          const night = Math.floor(atHours / 24);
+          if (atHours % 24 > 23.9 || atHours % 24 < 0.05)
+            drRpo.push({
+              label: `before night ${night + 1}`,
+              atHours,
+              maxHours: hours(sweep.fleet.maxSeconds),
+              p95Hours: hours(sweep.fleet.p95Seconds),
+              neverCopied: sweep.fleet.neverCopied,
+            });
+          if (Date.now() - lastProgress > 15_000) {
+            lastProgress = Date.now();
+            console.error(
+              `  sweep at ${atHours.toFixed(1)} simulated h: ${store.peekOpen()} open, ${sim.stats.total(sim.stats.calls)} AWS calls, DR RPO max ${hours(sweep.fleet.maxSeconds)?.toFixed(1) ?? '-'} h, ${((Date.now() - realStart) / 1000).toFixed(0)} s real`,
+            );
+          }
+        },
+      });
+    } finally {
+      pipelineDone = true;
+    }
+  };
+  const [run] = await clock.drive(() => Promise.all([pipeline(), nightlyRetention()]));
   const realMs = Date.now() - realStart;
 
   // One sweep once nothing is open: what the reconciler costs every 5 minutes all month.
@@ -202,9 +306,12 @@ export async function benchBackupAtScale(
     sweepMs: clock.nowMs() - sweepStart,
   };
 
+  await clock.drive(remember);
   const backups: Backup[] = [];
-  const uncounted = new Catalog(store.inner, { retryDelayMs: 1 });
   for (const site of config.sites) for await (const b of uncounted.allBackups(site.name)) backups.push(b);
+  // Backups retention deleted count for the nights' times to terminal, not for the end state.
+  const everTerminal = [...terminalAt.values()];
+  for (const b of backups) terminalAt.set(`${b.site}/${b.id}`, b);
   const phases: Record<string, number> = {};
   for (const b of backups) phases[b.status.phase] = (phases[b.status.phase] ?? 0) + 1;
   const parts = backups.flatMap((b) => b.status.parts);
@@ -235,9 +342,13 @@ export async function benchBackupAtScale(
   const totalInvocations = run.invocations.length;
   const byAction = Object.fromEntries(Object.entries(awsCalls).map(([k, n]) => [k, n / resources]));
   const scheduled = (b: Backup) => Date.parse(b.spec.scheduledFor);
-  const firstNight = Math.min(...backups.map(scheduled));
+  const allBackups = [
+    ...new Map([...everTerminal, ...backups].map((b) => [`${b.site}/${b.id}`, b])).values(),
+  ];
+  const firstNight = Math.min(...allBackups.map(scheduled));
   const hoursToTerminal = Array.from({ length: nights }, (_, night) => {
-    const of = backups.filter((b) => Math.round((scheduled(b) - firstNight) / 86_400_000) === night);
+    const of = allBackups.filter((b) => Math.round((scheduled(b) - firstNight) / 86_400_000) === night);
+    if (of.length === 0) return Number.NaN;
     const ends = of.map((b) =>
       b.status.completedAt === undefined ? Number.NaN : Date.parse(b.status.completedAt) - scheduled(b),
     );
@@ -247,6 +358,7 @@ export async function benchBackupAtScale(
   const firstCopy = copyStarts[0] ?? 0;
   const lastCopy = copyStarts[copyStarts.length - 1] ?? 0;
   const result: BackupScaleResult = {
+    aws: aws.kind,
     sites: options.sites,
     volumes: options.sites * options.volumesPerSite,
     databases: options.sites,
@@ -269,7 +381,8 @@ export async function benchBackupAtScale(
     invocationErrors: countErrors(run.invocations),
     steadySweep,
     longestInvocation: longest,
-    createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot')),
+    // The first night's create window (a later night's starts would stretch it over days).
+    createRate: createRate(sim.lifecycle.startTimes('ebs-snapshot').filter((t) => t < start + DAY_MS)),
     failureReasons: failureReasons.slice(0, 5),
     nights,
     createSnapshotCallsPerSnapshot: (awsCalls['ec2:CreateSnapshot'] ?? 0) / Math.max(1, snapshotsStarted),
@@ -288,6 +401,23 @@ export async function benchBackupAtScale(
       floorHours: (copyStarts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
     },
     superseded: parts.filter((p) => p.copy.state === 'superseded').length,
+    retention: retentionRuns,
+    snapshotsAtEnd: standin === undefined ? {} : standinSnapshotCounts(standin, config.sites),
   };
   return result;
+}
+
+function fmtSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** What exists in the stand-in at the end (moto's state is not counted: a scan of every snapshot). */
+function standinSnapshotCounts(standin: AwsStandin, sites: { regions: { primary: string; dr: string } }[]) {
+  const regions = new Set(sites.flatMap((s) => [s.regions.primary, s.regions.dr]));
+  const out: Record<string, number> = {};
+  for (const region of regions) {
+    out[`ebs:${region}`] = standin.ec2(region).snapshots.size;
+    out[`rds:${region}`] = standin.rds(region).snapshots.size;
+  }
+  return out;
 }

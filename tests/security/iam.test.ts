@@ -38,7 +38,14 @@ const DESTRUCTIVE = [
  * actions get this explicit, narrower list on top.
  */
 const MAY_DESTROY: Record<string, readonly string[]> = {
-  ApplyRetentionRole: ['ec2:DeleteSnapshot', 'rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+  // Retention also deletes the databases promotes stopped, once their lifeboat:retain-until passed.
+  ApplyRetentionRole: [
+    'ec2:DeleteSnapshot',
+    'rds:DeleteDBSnapshot',
+    'rds:DeleteDBClusterSnapshot',
+    'rds:DeleteDBInstance',
+    'rds:DeleteDBCluster',
+  ],
   RecoveryRejectCandidateRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
   RecoveryRetireTasksRole: ['ecs:StopTask'],
   RecoveryFinishRole: ['ecs:StopTask', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster'],

@@ -116,7 +116,7 @@ describe('least privilege in the packaged template', () => {
   describe('rds:AddTagsToResource', () => {
     const tagging = granting('rds:AddTagsToResource');
 
-    it('is granted only on lifeboat DB snapshots, and on databases only to the restore, for its lifeboat-* database', () => {
+    it('is granted only on lifeboat DB snapshots, and on databases only to the restore (tag-on-create) and to the promote that stops them (retain-until), for lifeboat-* databases', () => {
       expect(tagging.length).toBeGreaterThan(0);
       // Restoring a database with Tags is a tag-on-create of the new lifeboat-* instance or cluster.
       const RESTORED_DB_ARN = /:rds:\*:\$\{AWS::AccountId\}:(db|cluster):lifeboat-\*$/;
@@ -125,7 +125,10 @@ describe('least privilege in the packaged template', () => {
           .filter(
             (r) =>
               !DB_SNAPSHOT_ARN.test(r) &&
-              !(owner === 'RecoveryRestoreDatabaseRole' && RESTORED_DB_ARN.test(r)),
+              !(
+                (owner === 'RecoveryRestoreDatabaseRole' || owner === 'RecoveryRetireTasksRole') &&
+                RESTORED_DB_ARN.test(r)
+              ),
           )
           .map((r) => `${owner}: ${r}`),
       );

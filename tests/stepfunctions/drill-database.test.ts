@@ -48,6 +48,7 @@ function observed(
       describeRestored:
         changed.describeRestored ?? ((kind, id, instance) => real.describeRestored(kind, id, instance)),
       retire: changed.retire ?? ((input) => real.retire(input)),
+      stopRetired: changed.stopRetired ?? ((input) => real.stopRetired(input)),
       discard: async (input) => {
         beforeDiscard.push(...(await world.restoredDatabases()));
         return real.discard(input);
@@ -126,7 +127,7 @@ describe('drill state machine with the database (aws-local-stepfunctions, real s
     ]);
   });
 
-  it('a database that does not come up: files passed, database failed with why, the execution succeeds and nothing is left', async () => {
+  it('a database that does not come up: no task against the live database, database failed with why, the execution succeeds and nothing is left', async () => {
     world = await new RecoveryWorld().setUp('healthy', { database: 'snapshot' });
     const newest = await world.completedBackup('2026-11-22T02:00:00Z');
     const { context, runs } = observed(world, {
@@ -143,24 +144,25 @@ describe('drill state machine with the database (aws-local-stepfunctions, real s
 
     expect(run.status).toBe('SUCCEEDED');
     expect(entered(run.events)).toEqual(
-      expect.arrayContaining(['AwaitDatabase', 'DatabaseNotRestored', 'LaunchDrill', 'DiscardDatabase']),
+      expect.arrayContaining(['AwaitDatabase', 'DatabaseNotRestored', 'RecordUnlaunched', 'DiscardDatabase']),
     );
-    expect(runs.map((r) => r.environment)).toEqual([undefined]);
+    expect(entered(run.events)).not.toContain('LaunchDrill');
+    expect(runs).toEqual([]);
     const verdict = (await world.catalog.getBackup(world.site.name, newest.id))?.status.drill;
     expect(verdict).toMatchObject({
       verdict: 'failed',
-      files: { verdict: 'passed' },
       database: {
         verdict: 'failed',
         detail: expect.stringMatching(/did not restore: DatabaseRestoreFailedError: .*incompatible-restore/),
       },
     });
+    expect(verdict?.files).toBeUndefined();
     expect(await world.restoredDatabases()).toEqual([]);
     expect(await world.finalSnapshots()).toEqual([]);
-    expect((await world.tasks()).map((t) => t.lastStatus)).toEqual(['STOPPED']);
+    expect(await world.tasks()).toEqual([]);
   });
 
-  it('a database restore RDS refuses: the database verdict names the refusal, the files are still drilled', async () => {
+  it('a database restore RDS refuses: the database verdict names the refusal, and no task is started', async () => {
     world = await new RecoveryWorld().setUp('healthy', { database: 'snapshot' });
     const newest = await world.completedBackup('2026-11-22T02:00:00Z');
     const { context } = observed(world, {
@@ -180,10 +182,11 @@ describe('drill state machine with the database (aws-local-stepfunctions, real s
     const verdict = (await world.catalog.getBackup(world.site.name, newest.id))?.status.drill;
     expect(verdict).toMatchObject({
       verdict: 'failed',
-      files: { verdict: 'passed' },
       database: { verdict: 'failed', detail: expect.stringContaining('AwsCallError: RDS Restore') },
     });
+    expect(verdict?.files).toBeUndefined();
     expect(await world.restoredDatabases()).toEqual([]);
+    expect(await world.tasks()).toEqual([]);
   });
 
   it('a drill that fails after its database was restored: FinishFailed stops the task and deletes the database, no final snapshot', async () => {

@@ -60,6 +60,7 @@ describe('recovery state machine under contention and slow AWS (aws-local-stepfu
       dns: {
         upsertARecord: (i) => ports.dns.upsertARecord(i),
         changeStatus: async (id) => (++asked < 3 ? 'PENDING' : ports.dns.changeStatus(id)),
+        deleteARecord: (i) => ports.dns.deleteARecord(i),
       },
     }));
 

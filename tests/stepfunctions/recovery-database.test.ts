@@ -63,6 +63,7 @@ function observed(
       describeRestored:
         changed.describeRestored ?? ((kind, id, instance) => real.describeRestored(kind, id, instance)),
       retire: changed.retire ?? ((input) => real.retire(input)),
+      stopRetired: changed.stopRetired ?? ((input) => real.stopRetired(input)),
       discard: changed.discard ?? ((input) => real.discard(input)),
     };
   };

@@ -1,4 +1,5 @@
 import { findSite } from '../../config/load';
+import { costGuardOf } from '../../config/schema';
 import { asError } from '../../errors';
 import { awsReadinessPorts } from '../../readiness/aws-ports';
 import { checkReadiness } from '../../readiness/check-readiness';
@@ -30,9 +31,13 @@ export async function checkCommand(ctx: CliContext, invocation: Invocation): Pro
   const sites = name === undefined ? ctx.config.sites : [findSite(ctx.config, name)];
   const ports = awsReadinessPorts(ctx.clients, await ctx.catalog());
   const store = catalogReadinessStore(await ctx.objectStore());
+  const options = {
+    stage: ctx.deployment.stage,
+    restoredDatabaseMaxAgeHours: costGuardOf(ctx.config).restoredDatabaseMaxAgeHours,
+  };
   const results: Readiness[] = [];
   for (const site of sites) {
-    const readiness = await checkReadiness(ports, ctx.clock, site, { stage: ctx.deployment.stage });
+    const readiness = await checkReadiness(ports, ctx.clock, site, options);
     results.push(readiness);
     // The latest check is what `lifeboat status` shows; not being able to record it changes no verdict.
     await store.save(readiness).catch((error) => {

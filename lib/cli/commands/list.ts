@@ -1,10 +1,14 @@
 import type { Backup } from '../../backup/model';
 import { findSite } from '../../config/load';
+import { costGuardOf } from '../../config/schema';
+import { findRestoredDatabases } from '../../cost-guard/restored-databases';
+import { awsManagedDatabases } from '../../cost-guard/wiring';
 import { drillVerdictShort } from '../../report/drill-text';
 import type { Invocation } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { ageOf, formatTable } from '../output';
+import { formatRestoredDatabases, restoredDatabaseRow } from './list-restored-databases';
 
 /** `2/2 copied`, `copying 1/2`, `not copied` (broken-state captures stay in the primary region). */
 export function drCopySummary(backup: Backup): string {
@@ -18,7 +22,11 @@ export function drCopySummary(backup: Backup): string {
   return `copying ${done}/${parts.length}`;
 }
 
-/** `lifeboat list <site>`: the site's backups, newest first, and on stderr any record that does not parse. */
+/**
+ * `lifeboat list <site>`: the site's backups, newest first, then the databases its recoveries
+ * restored that still exist in RDS (age, status, hourly cost class); on stderr any record that
+ * does not parse.
+ */
 export async function listCommand(ctx: CliContext, invocation: Invocation): Promise<ExitCode> {
   const site = findSite(ctx.config, invocation.args.site ?? '');
   const now = ctx.clock.now();
@@ -27,6 +35,16 @@ export async function listCommand(ctx: CliContext, invocation: Invocation): Prom
   for (const u of unreadable) {
     ctx.out.error(`lifeboat: unreadable backup record ${u.key} (skipped): ${u.reason}`);
   }
+  const { restoredDatabaseMaxAgeHours: maxAgeHours } = costGuardOf(ctx.config);
+  // AWS, not the catalog, says what is still running (and billing).
+  const restored = await findRestoredDatabases(awsManagedDatabases(ctx.clients), ctx.clock, {
+    regions: [site.regions.primary, site.regions.dr],
+    stage: ctx.deployment.stage,
+    maxAgeHours,
+    site: site.name,
+  });
+  const [unreadableRegion] = restored.unreadable;
+  if (unreadableRegion !== undefined) throw unreadableRegion.error;
 
   if (ctx.json) {
     const rows = backups.map((b) => ({
@@ -37,23 +55,30 @@ export async function listCommand(ctx: CliContext, invocation: Invocation): Prom
       drCopy: drCopySummary(b),
       drill: b.status.drill?.verdict ?? null,
     }));
-    ctx.out.line(JSON.stringify(rows, null, 2));
+    const document = {
+      backups: rows,
+      restoredDatabases: restored.databases.map(restoredDatabaseRow),
+      restoredDatabaseMaxAgeHours: maxAgeHours,
+    };
+    ctx.out.line(JSON.stringify(document, null, 2));
     return EXIT.ok;
   }
+  const section = formatRestoredDatabases(restored.databases, maxAgeHours);
   if (backups.length === 0) {
     ctx.out.line(`no backups of ${site.name} yet (start one with: lifeboat backup ${site.name})`);
-    return EXIT.ok;
+  } else {
+    const rows = backups.map((b) => [
+      b.id,
+      b.spec.kind,
+      b.status.phase,
+      ageOf(b.spec.scheduledFor, now),
+      drCopySummary(b),
+      b.status.drill === undefined
+        ? '—'
+        : `${drillVerdictShort(b.status.drill)} (${ageOf(b.status.drill.at, now)} ago)`,
+    ]);
+    ctx.out.line(formatTable(['ID', 'KIND', 'PHASE', 'AGE', 'DR COPY', 'DRILL'], rows));
   }
-  const rows = backups.map((b) => [
-    b.id,
-    b.spec.kind,
-    b.status.phase,
-    ageOf(b.spec.scheduledFor, now),
-    drCopySummary(b),
-    b.status.drill === undefined
-      ? '—'
-      : `${drillVerdictShort(b.status.drill)} (${ageOf(b.status.drill.at, now)} ago)`,
-  ]);
-  ctx.out.line(formatTable(['ID', 'KIND', 'PHASE', 'AGE', 'DR COPY', 'DRILL'], rows));
+  if (section.length > 0) ctx.out.line(['', ...section].join('\n'));
   return EXIT.ok;
 }

@@ -53,7 +53,9 @@ describe('lifeboat list / status / report (subprocess against moto)', () => {
     const result = await runCli(['list', 'blog', '--json', ...common()], env);
 
     expect(result.code).toBe(0);
-    const rows = JSON.parse(result.stdout) as { id: string; drCopy: string; drill: string | null }[];
+    const { backups: rows } = JSON.parse(result.stdout) as {
+      backups: { id: string; drCopy: string; drill: string | null }[];
+    };
     expect(rows.find((r) => r.id === '20261122t020000z-scheduled')).toMatchObject({
       drCopy: '2/2 copied',
       drill: null,

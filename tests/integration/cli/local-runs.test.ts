@@ -99,14 +99,14 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     expect(drill.stdout).toMatch(
       /^ {2}evidence {4}GET \S+ \(expected 200\) answered 200 .* with WORDPRESS_DB_HOST=\S+$/m,
     );
-    expect(JSON.parse(listed.stdout)).toContainEqual(
+    expect(JSON.parse(listed.stdout).backups).toContainEqual(
       expect.objectContaining({ id: backupId, drill: 'passed' }),
     );
   }, 300_000);
 
   it('records a failed drill verdict on a backup whose task answers 502', async () => {
     const listed = await runCli(['list', 'blog', '--json', ...common], env);
-    const [newest] = JSON.parse(listed.stdout) as { id: string }[];
+    const [newest] = (JSON.parse(listed.stdout) as { backups: { id: string }[] }).backups;
     siteServer.setMode('unhealthy', newest?.id);
 
     const drill = await runCli(['drill', 'blog', '--backup', newest?.id ?? '', ...common], env);
@@ -118,7 +118,7 @@ describe('lifeboat on the emulator: started state machines run to their end (sub
     // The newest backup is the pre-promote one: its files only (it holds no DB snapshot).
     expect(drill.stdout).toMatch(/^ {2}files {7}failed: task \S+ from volume snapshot snap-\S+: /m);
     expect(drill.stdout).not.toMatch(/^ {2}database /m);
-    expect(JSON.parse(after.stdout)).toContainEqual(
+    expect(JSON.parse(after.stdout).backups).toContainEqual(
       expect.objectContaining({ id: newest?.id, drill: 'failed' }),
     );
   }, 180_000);

@@ -159,6 +159,34 @@ describe('lifeboat recover / promote / drill (subprocess against moto)', () => {
     });
   });
 
+  it('passes --database replacement to the promote as options.promoteDatabase, and refuses any other database', async () => {
+    const { recovery } = recordedRecovery();
+    await catalog.createRecovery(recovery);
+    const arn = await stateMachine('promote');
+
+    const result = await runCli(['promote', 'blog', '--database', 'replacement', ...common()], {
+      ...START_ONLY,
+      PROMOTE_STATE_MACHINE_ARN: arn,
+    });
+    const wrong = await runCli(['promote', 'blog', '--database', 'live', ...common()], {
+      ...START_ONLY,
+      PROMOTE_STATE_MACHINE_ARN: arn,
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "--database replacement: the final task runs against the replacement's database",
+    );
+    const executionArn = /^ {2}execution (\S+)$/m.exec(result.stdout)?.[1];
+    expect(await executionInput(clients, executionArn ?? '')).toMatchObject({
+      options: { sourceRecoveryId: '20261123t093900z-5f2c81a0', promoteDatabase: 'replacement' },
+    });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(
+      'lifeboat: --database: "live" is not sandbox or replacement (see lifeboat --help)\n',
+    );
+  });
+
   it('exits 4 when there is no sandbox to promote', async () => {
     const arn = await stateMachine('promote');
 

@@ -38,6 +38,7 @@ export interface RecoveredSite {
 export async function recoverWithSandbox(
   world: RecoveryWorld,
   replacementChanged = 0,
+  recoveryOptions: Record<string, unknown> = {},
 ): Promise<RecoveredSite> {
   const backupBlocks: BlockContents = uniformBlocks(BACKUP_BLOCKS);
   const launchedFrom = await directSnapshot(world.clients, REGION, {
@@ -48,6 +49,7 @@ export async function recoverWithSandbox(
   const input = recoveryInput(world.site.name, {
     incidentKey: `pingdom:${world.site.name}`,
     summary: 'www is DOWN',
+    options: recoveryOptions,
   });
   const { recoveryId } = input;
   const recovered = await world.run('recovery', input, '2026-11-22T09:40:00Z');
@@ -67,6 +69,31 @@ export async function recoverWithSandbox(
   });
   return { recoveryId, sandboxVolumeId, launchedFrom, replacementNow };
 }
+
+/** The execution input of the promote of the sandbox of `sourceRecoveryId`, with `options`. */
+export function promoteInput(
+  sourceRecoveryId: string,
+  siteName: string,
+  options: Record<string, unknown> = {},
+) {
+  const at = PROMOTE_AT;
+  return {
+    site: siteName,
+    recoveryId: PROMOTE_ID,
+    kind: 'promote',
+    trigger: {
+      source: 'manual',
+      incidentKey: `manual:${at}`,
+      outageStartedAt: at,
+      receivedAt: at,
+      summary: 'fix applied in the sandbox',
+    },
+    options: { sourceRecoveryId, ...options },
+  };
+}
+
+/** When the scenarios' promotes start. */
+export const PROMOTE_AT = '2026-11-22T11:00:00Z';
 
 /** Runs the promote of the sandbox of `sourceRecoveryId`, with `options` (e.g. discardChanges). */
 export function promote(

@@ -13,7 +13,12 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RdsRestoreAdapter } from '../../../lib/aws/rds-restore';
-import { AwsCallError, DatabaseRestoreFailedError, SnapshotMismatchError } from '../../../lib/errors';
+import {
+  AwsCallError,
+  DatabaseRestoreFailedError,
+  NotReadyError,
+  SnapshotMismatchError,
+} from '../../../lib/errors';
 import type { DatabaseRestoreRequest } from '../../../lib/recovery/ports';
 
 const rdsMock = mockClient(RDSClient);
@@ -131,6 +136,34 @@ describe('RdsRestoreAdapter (requests moto does not check)', () => {
       Tags: TAG_LIST,
     });
   });
+
+  it.each([
+    ['creating', NotReadyError],
+    ['inaccessible-encryption-credentials', DatabaseRestoreFailedError],
+  ])(
+    'Aurora: while the restored cluster is %s AWS refuses its writer (created only once the cluster is available): %p, the restore not repeated',
+    async (status, expected) => {
+      rdsMock
+        .on(RestoreDBClusterFromSnapshotCommand)
+        .rejectsOnce(awsError('DBClusterAlreadyExistsFault'))
+        .on(CreateDBInstanceCommand)
+        .rejects(awsError('InvalidDBClusterStateFault'))
+        .on(DescribeDBClustersCommand)
+        .resolves({
+          DBClusters: [{ DBClusterIdentifier: 'lifeboat-shop-replacement-0a1b2c', Status: status }],
+        });
+      const cluster = request({
+        kind: 'rds-cluster',
+        identifier: 'lifeboat-shop-replacement-0a1b2c',
+        instanceIdentifier: 'lifeboat-shop-replacement-0a1b2c-w',
+        engine: 'aurora-mysql',
+        from: { snapshotId: 'lifeboat-shop-20261122t020000z-scheduled' },
+      });
+
+      await expect(rds.restore(cluster)).rejects.toBeInstanceOf(expected);
+      expect(rdsMock).toHaveReceivedCommandTimes(RestoreDBClusterFromSnapshotCommand, 1);
+    },
+  );
 
   it('accepts a restore that already exists (a retried call) and starts no second one', async () => {
     rdsMock.on(RestoreDBInstanceFromDBSnapshotCommand).rejects(awsError('DBInstanceAlreadyExists'));

@@ -1,4 +1,5 @@
 import type { Backup } from '../../../lib/backup/model';
+import type { DatabaseInAws } from '../../../lib/cost-guard/ports';
 import type { ProbeRequest, ProbeResult } from '../../../lib/health/http-probe';
 import { drForwarderRuleNames, type EventRuleInfo } from '../../../lib/readiness/dr-events';
 import type {
@@ -27,6 +28,8 @@ export interface FakeAccount {
   /** EventBridge rules per region (the DR forwarder's, in us-west-2). */
   eventRules: Record<string, EventRuleInfo[]>;
   backups: Backup[];
+  /** lifeboat-managed DB instances and clusters, in every region. */
+  managedDatabases: DatabaseInAws[];
   probe: (request: ProbeRequest) => ProbeResult;
   /** Calls made, by port method. */
   calls: string[];
@@ -119,6 +122,7 @@ export function readyAccount(now = '2026-11-22T12:00:00Z'): FakeAccount {
       })),
     },
     backups,
+    managedDatabases: [],
     probe: (request) => ({ healthy: true, url: request.url, status: 200, elapsedMs: 12 }),
     calls: [],
   };
@@ -157,10 +161,40 @@ export function fakePorts(account: FakeAccount): ReadinessPorts {
     eventRules: logged('eventRules', (region: string, prefix: string) =>
       (account.eventRules[region] ?? []).filter((r) => r.name.startsWith(prefix)),
     ),
+    managedDatabases: logged('managedDatabases', (region: string) =>
+      account.managedDatabases.filter((d) => d.region === region),
+    ),
     backups: async function* backups() {
       account.calls.push('backups');
       yield* [...account.backups].sort((a, b) => b.id.localeCompare(a.id));
     },
     probe: logged('probe', (request: ProbeRequest) => account.probe(request)),
+  };
+}
+
+/** A database `stage`'s recovery of `site` restored `ageHours` before `now`, as RDS lists it. */
+export function restoredInAws(
+  now: string,
+  ageHours: number,
+  overrides: Partial<DatabaseInAws> & { site?: string; stage?: string; role?: string } = {},
+): DatabaseInAws {
+  const { site = 'blog', stage = 'dev', role = 'replacement', tags, ...rest } = overrides;
+  return {
+    region: 'us-east-1',
+    kind: 'rds-instance',
+    identifier: `lifeboat-${site}-${role}-1a2b3c`,
+    status: 'available',
+    engine: 'mysql',
+    instanceClasses: ['db.t3.micro'],
+    createdAt: new Date(new Date(now).getTime() - ageHours * 3_600_000).toISOString(),
+    tags: {
+      'lifeboat:managed': 'true',
+      'lifeboat:stage': stage,
+      'lifeboat:site': site,
+      'lifeboat:role': role,
+      'lifeboat:recovery-id': '20261122t093900z-5f2c81a0',
+      ...tags,
+    },
+    ...rest,
   };
 }

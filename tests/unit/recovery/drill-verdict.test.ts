@@ -113,25 +113,6 @@ describe('recordDrillVerdict', () => {
         detail: /but the site did not answer with it: not healthy within 300 s/,
       },
     ],
-    [
-      'the database restore failed (caught by the state machine)',
-      'healthy',
-      () => ({
-        method: 'keep',
-        failure: {
-          Error: 'DatabaseRestoreFailedError',
-          Cause: JSON.stringify({ errorMessage: 'lifeboat-blog-drill-0a1b2c is incompatible-restore' }),
-        },
-      }),
-      PARTS,
-      {
-        verdict: 'failed',
-        files: 'passed',
-        database: 'failed',
-        detail:
-          /^the database did not restore: DatabaseRestoreFailedError: lifeboat-blog-drill-0a1b2c is incompatible-restore$/,
-      },
-    ],
   ];
 
   it.each(cases)('%s', async (_name, gate, database, parts, expected) => {
@@ -142,7 +123,7 @@ describe('recordDrillVerdict', () => {
       clock,
       buildSite(),
       DRILL_ID,
-      attempt(gate, backup.id),
+      { attempt: attempt(gate, backup.id) },
       database(backup.id),
     );
 
@@ -162,6 +143,46 @@ describe('recordDrillVerdict', () => {
     });
   });
 
+  it('the database restore failed (caught by the state machine): no task was started, the drill fails on its database', async () => {
+    const backup = await drilled(PARTS);
+
+    const verdict = await recordDrillVerdict(
+      fakes.ports,
+      clock,
+      buildSite(),
+      DRILL_ID,
+      {
+        candidate: {
+          backupId: backup.id,
+          snapshotId: 'snap-0a',
+          takenAt: backup.spec.scheduledFor,
+          drilled: false,
+        },
+      },
+      {
+        method: 'keep',
+        failure: {
+          Error: 'DatabaseRestoreFailedError',
+          Cause: JSON.stringify({ errorMessage: 'lifeboat-blog-drill-0a1b2c is incompatible-restore' }),
+        },
+      },
+    );
+
+    expect(verdict).toMatchObject({
+      verdict: 'failed',
+      database: {
+        verdict: 'failed',
+        detail:
+          'the database did not restore: DatabaseRestoreFailedError: lifeboat-blog-drill-0a1b2c is incompatible-restore',
+      },
+    });
+    expect(verdict.files).toBeUndefined();
+    expect(verdict.detail).toMatch(
+      /^no task started: a drill never runs the files against the live database/,
+    );
+    expect((await fakes.catalog.getBackup('blog', backup.id))?.status.drill).toEqual(verdict);
+  });
+
   it("gives the health gate's probe as the database's evidence, with the variable the task was started with", async () => {
     const backup = await drilled();
 
@@ -170,7 +191,7 @@ describe('recordDrillVerdict', () => {
       clock,
       buildSite(),
       DRILL_ID,
-      attempt('healthy', backup.id),
+      { attempt: attempt('healthy', backup.id) },
       restored(backup.id),
     );
 
@@ -187,7 +208,7 @@ describe('recordDrillVerdict', () => {
       clock,
       buildSite(),
       DRILL_ID,
-      attempt('healthy', backup.id),
+      { attempt: attempt('healthy', backup.id) },
       { method: 'keep' },
     );
 
@@ -205,7 +226,7 @@ describe('recordDrillVerdict', () => {
       clock,
       site,
       DRILL_ID,
-      attempt('healthy', backup.id),
+      { attempt: attempt('healthy', backup.id) },
       {
         method: 'keep',
       },

@@ -1,6 +1,11 @@
 import { NotReadyError, ThrottledError, UnsavedChangesError } from '../../../lib/errors';
-import { measureFixFootprint, measureReplacementChanges } from '../../../lib/recovery/measure-changes';
-import type { Recovery } from '../../../lib/recovery/model';
+import {
+  describeDiscarded,
+  measureFixFootprint,
+  measureReplacementChanges,
+  planPromoteDatabase,
+} from '../../../lib/recovery/measure-changes';
+import type { Recovery, RestoredDatabase } from '../../../lib/recovery/model';
 import { buildRecovery, buildSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { type Fakes, fakePorts } from './support/fake-ports';
@@ -41,6 +46,21 @@ function sourceRecovery(): Recovery {
       ],
     },
   });
+}
+
+/** A database the source recovery restored for its task of `role`, available since 09:42. */
+function restored(role: 'replacement' | 'sandbox', backupId: string): RestoredDatabase {
+  return {
+    role,
+    backupId,
+    kind: 'rds-instance',
+    identifier: `lifeboat-blog-${role}-0a1b2c`,
+    method: 'snapshot',
+    snapshotId: `lifeboat-blog-${backupId}`,
+    startedAt: '2026-11-22T09:40:00.000Z',
+    availableAt: '2026-11-22T09:42:00.000Z',
+    address: `lifeboat-blog-${role}-0a1b2c.c0ffee.us-east-1.rds.amazonaws.com`,
+  };
 }
 
 async function world(): Promise<Fakes & { clock: FakeClock }> {
@@ -97,6 +117,7 @@ describe('measureReplacementChanges (what a promote would discard)', () => {
       },
       database: { restored: false },
       discarded: false,
+      databasePlan: expect.objectContaining({ serving: 'sandbox', final: 'live', retire: [] }),
     });
   });
 
@@ -165,6 +186,10 @@ describe('measureReplacementChanges (what a promote would discard)', () => {
 
   it('refuses for writes to the restored database even when the volume is unchanged', async () => {
     const w = await world();
+    await w.catalog.updateRecovery(site.name, SOURCE, (r) => {
+      r.status.databases = [restored('replacement', '20261122t020000z-scheduled')];
+      return r;
+    });
     w.ebs.changes.set('snap-good→snap-now1', 0);
     w.databaseWrites.answer = {
       restored: true,
@@ -218,5 +243,84 @@ describe('measureFixFootprint (what the fix changed in the sandbox)', () => {
 
     expect(fix).toMatchObject({ unmeasured: expect.stringContaining('no changed blocks scripted') });
     expect(fix?.changedBlocks).toBeUndefined();
+  });
+});
+
+describe('planPromoteDatabase (which database the final task runs on, which one promote stops)', () => {
+  const withDatabases = (databases: RestoredDatabase[]): Recovery => {
+    const r = sourceRecovery();
+    r.status.databases = databases;
+    return r;
+  };
+  const replacementDb = restored('replacement', '20261122t020000z-scheduled');
+  const sandboxDb = restored('sandbox', '20261122t094000z-broken-state');
+
+  it("sandbox (default): the final task runs on the sandbox's database; the replacement's is stopped and its writes are dropped", () => {
+    const plan = planPromoteDatabase(site, withDatabases([replacementDb, sandboxDb]), 'sandbox');
+
+    expect(plan.final).toBe(sandboxDb);
+    expect(plan.retire).toEqual([replacementDb]);
+    expect(plan.dropped).toEqual({
+      kind: 'rds-instance',
+      identifier: replacementDb.identifier,
+      region: site.regions.primary,
+      since: '2026-11-22T09:42:00.000Z',
+    });
+    expect(plan.summary).toMatch(
+      /^the final task runs against the sandbox's database lifeboat-blog-sandbox-0a1b2c; after the switch lifeboat-blog-replacement-0a1b2c \(the replacement's\) is stopped after a final snapshot and kept \d+ days/,
+    );
+  });
+
+  it("replacement: the final task keeps the replacement's database, nothing of it is dropped, the sandbox's is stopped", () => {
+    const plan = planPromoteDatabase(site, withDatabases([replacementDb, sandboxDb]), 'replacement');
+
+    expect(plan.final).toBe(replacementDb);
+    expect(plan.retire).toEqual([sandboxDb]);
+    expect(plan.dropped).toBeUndefined();
+  });
+
+  it('a sandbox that ran on the live database hands the live one on, and the plan says so', () => {
+    const plan = planPromoteDatabase(site, withDatabases([replacementDb]), 'sandbox');
+
+    expect(plan.final).toEqual({ method: 'keep' });
+    expect(plan.retire).toEqual([replacementDb]);
+    expect(plan.summary).toMatch(/^the sandbox ran on the live database: the final task keeps it;/);
+  });
+
+  it('never retires the live database, nor a database already retired', () => {
+    const plan = planPromoteDatabase(
+      site,
+      withDatabases([{ ...replacementDb, retiredAt: '2026-11-22T09:50:00.000Z' }]),
+      'replacement',
+    );
+
+    expect(plan.final).toEqual({ method: 'keep' });
+    expect(plan.retire).toEqual([]);
+  });
+});
+
+describe('describeDiscarded with the database', () => {
+  it('says how much binlog the dropped database wrote, and where it is kept', () => {
+    expect(
+      describeDiscarded({
+        replacement: {
+          fromSnapshotId: 'snap-good',
+          toSnapshotId: 'snap-now',
+          since: '2026-11-22T09:41:00.000Z',
+          changedBlocks: 0,
+          changedBytes: 0,
+        },
+        database: {
+          restored: true,
+          database: 'lifeboat-blog-replacement-0a1b2c',
+          since: '2026-11-22T09:42:00.000Z',
+          writes: Math.round(3.2 * 1024 * 1024),
+          unit: 'bytes of binlog',
+          keptIn: 'lifeboat-blog-replacement-0a1b2c-final',
+        },
+      }),
+    ).toBe(
+      'the replacement changed nothing since 09:41 UTC; its database lifeboat-blog-replacement-0a1b2c wrote 3.2 MiB of binlog since 09:42 UTC; promote would drop them (they stay in snapshot snap-now and final snapshot lifeboat-blog-replacement-0a1b2c-final)',
+    );
   });
 });

@@ -123,6 +123,20 @@ export class FakeDatabases implements DatabaseRestorePort {
     return { status: 'deleting', finalSnapshotId: input.finalSnapshotId };
   }
 
+  readonly stopped: { identifier: string; finalSnapshotId: string; tags: Record<string, string> }[] = [];
+
+  async stopRetired(input: { identifier: string; finalSnapshotId: string; tags: Record<string, string> }) {
+    this.stopped.push({
+      identifier: input.identifier,
+      finalSnapshotId: input.finalSnapshotId,
+      tags: input.tags,
+    });
+    const state = this.states.get(input.identifier);
+    if (state === undefined) return { status: 'deleted' };
+    this.states.set(input.identifier, { ...state, state: 'pending', status: 'stopped' });
+    return { status: 'stopping', finalSnapshotId: input.finalSnapshotId };
+  }
+
   /** Discarded without a final snapshot (a drill's copy), with the tags it was checked against. */
   readonly discarded: { identifier: string; expected: Record<string, string> }[] = [];
 
@@ -211,6 +225,13 @@ export class FakeDns implements DnsPort {
 
   async changeStatus() {
     return this.status;
+  }
+
+  readonly deletes: { recordName: string; ip: string }[] = [];
+
+  async deleteARecord(input: { recordName: string; ip: string }) {
+    this.deletes.push({ recordName: input.recordName, ip: input.ip });
+    return { deleted: true };
   }
 }
 
