@@ -499,11 +499,17 @@ class Demo {
    */
   async operatorHints(): Promise<string[]> {
     const p = this.provisioned;
-    await createStandInStack(this.clients, p.primaryRegion, 'dev', {
-      catalogBucket: p.catalogBucket,
-      stateMachines: p.stateMachines,
-      recoveryTopicArn: p.notifications.topicArn,
-    });
+    await createStandInStack(
+      this.clients,
+      p.primaryRegion,
+      'dev',
+      {
+        catalogBucket: p.catalogBucket,
+        stateMachines: p.stateMachines,
+        recoveryTopicArn: p.notifications.topicArn,
+      },
+      { drRegion: p.drRegion },
+    );
     const shown = relative(process.cwd(), this.configPath);
     const env = [
       `LIFEBOAT_AWS_ENDPOINT=${this.moto?.endpoint ?? ''}`,

@@ -4,6 +4,7 @@ import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import type { AllAwsClients } from '../lib/aws/all-clients';
 import { cloudFormationClient } from '../lib/aws/cloudformation';
 import { stackNameOf } from '../lib/cli/deployment';
+import { deployDrForwarder } from './dr-forwarder';
 
 /** What the stand-in stack outputs, under the names serverless.yml gives them. */
 export interface StandInOutputs {
@@ -18,12 +19,14 @@ export interface StandInOutputs {
 /**
  * Creates the stack `lifeboat-<stage>` in the emulator with the deployed stack's outputs pointing
  * at resources that already exist there (its one resource is a placeholder: a stack needs one).
+ * Given a DR region, it also deploys the DR-region event forwarder there, as the README says to.
  */
 export async function createStandInStack(
   clients: AllAwsClients,
   region: string,
   stage: string,
   outputs: StandInOutputs,
+  options: { drRegion?: string } = {},
 ): Promise<string> {
   const values: Record<string, string | undefined> = {
     CatalogBucketName: outputs.catalogBucket,
@@ -48,5 +51,8 @@ export async function createStandInStack(
   await cloudFormationClient(clients, region).send(
     new CreateStackCommand({ StackName: name, TemplateBody: JSON.stringify(template) }),
   );
+  if (options.drRegion !== undefined && options.drRegion !== region) {
+    await deployDrForwarder(clients, { stage, drRegion: options.drRegion, primaryRegion: region });
+  }
   return name;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packages the service offline with osls (dummy credentials, nothing fetched from AWS), lints the
-# generated CloudFormation with cfn-lint, and validates every state machine definition.
+# generated CloudFormation and the DR-region forwarder template with cfn-lint, and validates every
+# state machine definition.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,12 @@ echo "    $(ls .serverless/*.zip | wc -l) function bundles, template $(wc -c <"$
 echo "==> cfn-lint $template"
 # W3005: the framework adds DependsOn to each function's own role, which a GetAtt already implies.
 cfn-lint --ignore-checks W3005 -- "$template"
+echo "    cfn-lint clean"
+
+# Deployed by hand in each DR region (README, Deploy); tests/security/dr-forwarder.test.ts checks it against $template.
+forwarder=config/dr-region-forwarder.yml
+echo "==> cfn-lint $forwarder"
+cfn-lint -- "$forwarder"
 echo "    cfn-lint clean"
 
 echo "==> security checks over $template (jest project: security)"

@@ -4,6 +4,7 @@ import { cloudwatchClient } from '../aws/cloudwatch';
 import { DnsReader } from '../aws/dns-read';
 import { ec2Client } from '../aws/ec2';
 import { ecsClient } from '../aws/ecs';
+import { EventRuleReader, eventBridgeClient } from '../aws/eventbridge';
 import { NetworkReader } from '../aws/network';
 import { EBS_COPY_QUOTA_NAME, QuotaReader, serviceQuotasClient } from '../aws/quotas';
 import { rdsClient } from '../aws/rds';
@@ -43,6 +44,8 @@ export function awsReadinessPorts(
       new QuotaReader(serviceQuotasClient(clients, region), region).byName('ebs', EBS_COPY_QUOTA_NAME),
     managedDatabases: (region) => managed.managedDatabases(region),
     backups: (site) => catalog.allBackups(site),
+    eventRules: (region, namePrefix) =>
+      new EventRuleReader(eventBridgeClient(clients, region), region).rulesNamed(namePrefix),
     probe,
   };
 }

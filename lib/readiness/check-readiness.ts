@@ -8,6 +8,7 @@ import type { GroupIngress } from '../recovery/ports';
 import { exposureOf } from '../recovery/sandbox-exposure';
 import { formatDuration } from '../report/format';
 import { TAG } from '../tags/vocabulary';
+import { checkDrEventsForwarded } from './dr-events';
 import {
   CHECK_IDS,
   type CheckId,
@@ -27,7 +28,7 @@ export interface ReadinessOptions {
   pitrMaxLagMinutes: number;
   /** How many EBS copies the pipeline keeps in flight per DR region (LIFEBOAT_EBS_COPY_LIMIT). */
   ebsCopiesInFlight: number;
-  /** The stage whose restored databases are this site's (LIFEBOAT_STAGE, `--stage`). */
+  /** The stage checked (LIFEBOAT_STAGE, `--stage`): its restored databases, its DR forwarder's rules. */
   stage: string;
   /** A restored database running longer warns (config costGuard.restoredDatabaseMaxAgeHours). */
   restoredDatabaseMaxAgeHours: number;
@@ -54,6 +55,7 @@ const TITLES: Record<CheckId, string> = {
   database: 'Database restore',
   'restored-databases': 'Restored databases left running',
   triggers: 'Triggers',
+  'dr-events': 'DR events forwarded',
   quotas: 'Quotas',
 };
 
@@ -469,6 +471,7 @@ const CHECKS: Record<CheckId, (ctx: Context) => Promise<Outcome>> = {
   database: databaseCheck,
   'restored-databases': restoredDatabasesCheck,
   triggers: triggersCheck,
+  'dr-events': ({ ports, site, options }) => checkDrEventsForwarded(ports, site, options.stage),
   quotas: quotasCheck,
 };
 

@@ -14,6 +14,7 @@ export const CHECK_IDS = [
   'database',
   'restored-databases',
   'triggers',
+  'dr-events',
   'quotas',
 ] as const;
 

@@ -2,6 +2,7 @@ import type { Backup } from '../backup/model';
 import type { ManagedDatabasesPort } from '../cost-guard/ports';
 import type { HttpProbe } from '../health/http-probe';
 import type { GroupIngress } from '../recovery/ports';
+import type { DrEventPorts } from './dr-events';
 
 export type Tags = Record<string, string>;
 
@@ -50,7 +51,7 @@ export type QuotaReading = { value: number; source: 'applied' | 'default' } | { 
  * Everything checkReadiness reads; each call is one question to AWS, the catalog or the site
  * (managedDatabases: once per region and run, however many sites share the region).
  */
-export interface ReadinessPorts extends ManagedDatabasesPort {
+export interface ReadinessPorts extends ManagedDatabasesPort, DrEventPorts {
   taskDefinition(region: string, reference: string): Promise<TaskDefinitionInfo | undefined>;
   /** The ids among `ids` that exist. */
   existingSubnets(region: string, ids: string[]): Promise<string[]>;

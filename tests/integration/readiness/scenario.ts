@@ -11,6 +11,7 @@ import type { Backup } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import { parseConfig } from '../../../lib/config/load';
 import type { Site } from '../../../lib/config/schema';
+import { deployDrForwarder } from '../../../local/dr-forwarder';
 import { type ProvisionedSite, provisionSite, referenceBlueprint } from '../../../local/provision-site';
 import { rawSiteConfig } from '../../../local/site-config';
 import { buildBackup } from '../../support/builders';
@@ -34,8 +35,8 @@ export function readySiteName(): string {
 
 /**
  * Provisions the reference site under a fresh name with its record pointing at 127.0.0.1 and
- * the container port of `sitePort` (the local site server), its trigger alarm, and one completed,
- * drilled backup whose snapshots and DR copies exist in moto.
+ * the container port of `sitePort` (the local site server), its trigger alarm, the DR-region
+ * event forwarder, and one completed, drilled backup whose snapshots and DR copies exist in moto.
  */
 export async function provisionReadySite(clients: AllAwsClients, sitePort: number): Promise<ReadySite> {
   const name = readySiteName();
@@ -47,6 +48,12 @@ export async function provisionReadySite(clients: AllAwsClients, sitePort: numbe
   (raw.run as Record<string, unknown>).containerPort = sitePort;
   raw.triggers = { pingdom: { checkIds: [10_000 + counter] }, cloudwatchAlarms: [`${name}-5xx`] };
   const site = parseConfig({ sites: [raw] }).sites[0] as Site;
+  // The DR-region forwarder of the default stage, as the README deploys it (shared by every site).
+  await deployDrForwarder(clients, {
+    stage: 'dev',
+    drRegion: site.regions.dr,
+    primaryRegion: site.regions.primary,
+  });
   // The played site listens on sitePort: the task definition maps that port, as a real one maps its own.
   await clients.ecs('us-east-1').send(
     new RegisterTaskDefinitionCommand({

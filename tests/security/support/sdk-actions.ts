@@ -15,6 +15,7 @@ const IAM_PREFIX: Record<string, string> = {
   'client-ssm': 'ssm',
   'client-cloudwatch': 'cloudwatch',
   'client-service-quotas': 'servicequotas',
+  'client-eventbridge': 'events',
 };
 
 /** S3 commands whose IAM action has another name. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html */

@@ -416,6 +416,49 @@ describe('checkReadiness', () => {
         a.quota = { unknown: 'Service Quotas does not list ebs' };
       },
     ],
+    [
+      'no DR forwarder in the DR region',
+      'dr-events',
+      'warn',
+      /rule lifeboat-dev-dr-forward-ebs-snapshot-events is missing; rule lifeboat-dev-dr-forward-rds-snapshot-events is missing in us-west-2: .*Deploy the forwarder: aws cloudformation deploy --region us-west-2 --stack-name lifeboat-dev-dr-forwarder --template-file config\/dr-region-forwarder.yml --parameter-overrides Stage=dev PrimaryRegion=us-east-1 --capabilities CAPABILITY_IAM$/,
+      (a) => {
+        a.eventRules = {};
+      },
+    ],
+    [
+      'a disabled forwarder rule',
+      'dr-events',
+      'warn',
+      /rule lifeboat-dev-dr-forward-rds-snapshot-events is DISABLED in us-west-2/,
+      (a) => {
+        const rule = a.eventRules['us-west-2']?.[1];
+        if (rule) rule.state = 'DISABLED';
+      },
+    ],
+    [
+      'a forwarder rule sending to another region',
+      'dr-events',
+      'warn',
+      /ebs-snapshot-events sends to arn:aws:events:eu-west-1:123456789012:event-bus\/default, not us-east-1's default bus/,
+      (a) => {
+        const rule = a.eventRules['us-west-2']?.[0];
+        if (rule) rule.targetArns = ['arn:aws:events:eu-west-1:123456789012:event-bus/default'];
+      },
+    ],
+    [
+      'a forwarder deployed for another stage only',
+      'dr-events',
+      'warn',
+      /lifeboat-dev-dr-forward-ebs-snapshot-events is missing/,
+      (a) => {
+        a.eventRules = {
+          'us-west-2': (a.eventRules['us-west-2'] ?? []).map((r) => ({
+            ...r,
+            name: r.name.replace('lifeboat-dev-', 'lifeboat-prod-'),
+          })),
+        };
+      },
+    ],
   ];
 
   // A rest parameter: with more named parameters than a row has values, jest would wait for `done`.
@@ -481,6 +524,23 @@ describe('checkReadiness', () => {
 
     expect(byId['known-good-backup'].reason).toMatch(
       /^20261121t020000z-scheduled \(34 h 00 min old\): 2 parts verified in us-east-1 and us-west-2$/,
+    );
+  });
+
+  it("looks for the DR forwarder of the stage it checks, in the site's DR region", async () => {
+    const account = readyAccount(NOW);
+    const asked: [string, string][] = [];
+    const ports = fakePorts(account);
+    ports.eventRules = async (region, prefix) => {
+      asked.push([region, prefix]);
+      return [];
+    };
+
+    const readiness = await checkReadiness(ports, clock, buildSite(), { stage: 'prod' });
+
+    expect(asked).toEqual([['us-west-2', 'lifeboat-prod-dr-forward-']]);
+    expect(readiness.checks.find((c) => c.id === 'dr-events')?.reason).toMatch(
+      /--stack-name lifeboat-prod-dr-forwarder .* Stage=prod PrimaryRegion=us-east-1/,
     );
   });
 

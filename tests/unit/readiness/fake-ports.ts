@@ -1,6 +1,7 @@
 import type { Backup } from '../../../lib/backup/model';
 import type { DatabaseInAws } from '../../../lib/cost-guard/ports';
 import type { ProbeRequest, ProbeResult } from '../../../lib/health/http-probe';
+import { drForwarderRuleNames, type EventRuleInfo } from '../../../lib/readiness/dr-events';
 import type {
   DatabaseRestoreInfo,
   QuotaReading,
@@ -24,6 +25,8 @@ export interface FakeAccount {
   database?: DatabaseRestoreInfo;
   alarms: string[];
   quota: QuotaReading;
+  /** EventBridge rules per region (the DR forwarder's, in us-west-2). */
+  eventRules: Record<string, EventRuleInfo[]>;
   backups: Backup[];
   /** lifeboat-managed DB instances and clusters, in every region. */
   managedDatabases: DatabaseInAws[];
@@ -111,6 +114,13 @@ export function readyAccount(now = '2026-11-22T12:00:00Z'): FakeAccount {
     database: { status: 'available', backupRetentionDays: 7, latestRestorableTime: hoursAgo(0.05) },
     alarms: ['blog-5xx'],
     quota: { value: 20, source: 'default' },
+    eventRules: {
+      'us-west-2': Object.values(drForwarderRuleNames('dev')).map((name) => ({
+        name,
+        state: 'ENABLED',
+        targetArns: ['arn:aws:events:us-east-1:123456789012:event-bus/default'],
+      })),
+    },
     backups,
     managedDatabases: [],
     probe: (request) => ({ healthy: true, url: request.url, status: 200, elapsedMs: 12 }),
@@ -148,6 +158,9 @@ export function fakePorts(account: FakeAccount): ReadinessPorts {
       names.filter((n) => account.alarms.includes(n)),
     ),
     ebsCopyQuota: logged('ebsCopyQuota', () => account.quota),
+    eventRules: logged('eventRules', (region: string, prefix: string) =>
+      (account.eventRules[region] ?? []).filter((r) => r.name.startsWith(prefix)),
+    ),
     managedDatabases: logged('managedDatabases', (region: string) =>
       account.managedDatabases.filter((d) => d.region === region),
     ),
