@@ -1,3 +1,4 @@
+import { catalogKeys } from '../../lib/catalog/keys';
 import type { ListPage, ObjectStore, StoredObject } from '../../lib/catalog/object-store';
 import type { SimulatedClock } from '../../local/sdk-middleware/simulated-clock';
 import { MemoryObjectStore } from '../../tests/support/memory-object-store';
@@ -19,7 +20,9 @@ export class CountingObjectStore implements ObjectStore {
   /** Backups still open (active or parked markers), read without counting a request. */
   peekOpen(): number {
     let n = 0;
-    for (const key of this.store.objects.keys()) if (key.startsWith('sites/_index/')) n += 1;
+    // Only the open-work markers: sites/_index also holds the legacy-markers flag.
+    const open = [catalogKeys.openBackupsPrefix(), catalogKeys.parkedBackupsPrefix()];
+    for (const key of this.store.objects.keys()) if (open.some((p) => key.startsWith(p))) n += 1;
     return n;
   }
 
