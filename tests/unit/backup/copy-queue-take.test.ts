@@ -49,7 +49,15 @@ const volume = fc.record({
   state: fc.constantFrom('waiting', 'inFlight', 'both'),
 });
 
-function queueOf(volumes: fc.infer<typeof volume>[]): CopyQueue {
+type Volume = {
+  site: string;
+  sourceId: string;
+  taken: number;
+  copied: number | null;
+  state: 'waiting' | 'inFlight' | 'both';
+};
+
+function queueOf(volumes: Volume[]): CopyQueue {
   const queue = emptyCopyQueue(DR, new Date(t0));
   for (const v of volumes) {
     const key = queueKey(v);
