@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CopyQueue, copyQueueSchema, emptyCopyQueue } from '../backup/copy-queue';
+import { type CopyQueue, checkCopyQueue, emptyCopyQueue } from '../backup/copy-queue';
 import { type Backup, type BackupWork, backupSchema, isTerminal, workOf } from '../backup/model';
 import {
   AlreadyExistsError,
@@ -406,7 +406,7 @@ export class Catalog {
     const found = await this.store.get(key);
     return found === undefined
       ? emptyCopyQueue(region, now)
-      : parseDocument(found.body, copyQueueSchema, key);
+      : parseDocument(found.body, { parse: checkCopyQueue }, key);
   }
 
   /** Compare-and-swap on the DR copy queue of `region`, created on first write. */
@@ -417,10 +417,12 @@ export class Catalog {
   ): Promise<CopyQueue> {
     return this.updateDocument(
       catalogKeys.copyQueue(region),
-      (body, key) => parseDocument(body, copyQueueSchema, key),
+      (body, key) => parseDocument(body, { parse: checkCopyQueue }, key),
       () => emptyCopyQueue(region, now),
       mutate,
       this.options.maxUpdateAttempts,
+      // changeCopyQueue changes the queue only when it says so, and the parse made a fresh object.
+      { clone: false },
     );
   }
 
@@ -451,15 +453,17 @@ export class Catalog {
     init: () => T,
     mutate: (doc: T) => T | undefined,
     attempts: number,
+    options: { clone?: boolean } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const found = await this.store.get(key);
       const current = found === undefined ? init() : parse(found.body, key);
-      const next = mutate(structuredClone(current));
+      const next = mutate(options.clone === false ? current : structuredClone(current));
       if (next === undefined) return current;
       try {
-        if (found === undefined) await this.store.putIfAbsent(key, serialise(next));
-        else await this.store.putIfMatch(key, serialise(next), found.etag);
+        // Compact: fleet documents are read by code on every change, not by people.
+        if (found === undefined) await this.store.putIfAbsent(key, JSON.stringify(next));
+        else await this.store.putIfMatch(key, JSON.stringify(next), found.etag);
         return next;
       } catch (error) {
         const lost = error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError;

@@ -182,6 +182,26 @@ describe('catalog records on read', () => {
     });
   });
 
+  it('refuses a copy queue with a bad entry with an error naming its key and the field', async () => {
+    const now = new Date('2026-11-22T02:00:00Z');
+    await catalog.updateCopyQueue('us-west-2', now, (q) => q);
+    const key = catalogKeys.copyQueue('us-west-2');
+    const stored = JSON.parse(store.objects.get(key)?.body ?? '');
+    stored.waiting['blog/vol-1'] = { site: 'blog', backupId: 'b-1', sourceId: 'vol-1', kind: 'ebs' };
+    store.objects.set(key, { body: JSON.stringify(stored), etag: '"corrupt"' });
+
+    const read = catalog.getCopyQueue('us-west-2', now);
+
+    await expect(read).rejects.toBeInstanceOf(UnreadableRecordError);
+    await expect(read).rejects.toThrow(
+      `${key} is not readable: waiting.blog/vol-1.takenAt: expected a string`,
+    );
+    await expect(catalog.updateCopyQueue('us-west-2', now, (q) => q)).rejects.toMatchObject({
+      name: 'UnreadableRecordError',
+      context: { key },
+    });
+  });
+
   it('lists the readable records and quarantines the unreadable ones with key and reason', async () => {
     await catalog.createBackup(buildBackup({ at: '2026-11-20T02:00:00Z', phase: 'Completed' }));
     await catalog.createBackup(buildBackup({ at: '2026-11-22T02:00:00Z', phase: 'Completed' }));
