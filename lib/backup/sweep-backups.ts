@@ -87,10 +87,18 @@ export async function sweepBackups(
   const sweepEveryMs = options.sweepEveryMs ?? 5 * 60_000;
   const parkedChecked = now.getTime() % parkedEveryMs < sweepEveryMs;
   await ports.catalog.migrateLegacyMarkers([...known], now);
-  const refs = [
-    ...(await ports.catalog.openWork('active')),
-    ...(parkedChecked ? await ports.catalog.openWork('parked') : []),
-  ].filter((r) => known.has(r.site));
+  // Every unfinished backup has an open marker; those that also have a parked one wait only for
+  // copy slots and are advanced once an hour (their queue entry starts them meanwhile).
+  const open = await ports.catalog.openWork('active');
+  const parked = await ports.catalog.openWork('parked');
+  const key = (r: BackupRef) => `${r.site}/${r.backupId}`;
+  const parkedKeys = new Set(parked.map(key));
+  const openKeys = new Set(open.map(key));
+  const refs = (
+    parkedChecked
+      ? [...open, ...parked.filter((r) => !openKeys.has(key(r)))]
+      : open.filter((r) => !parkedKeys.has(key(r)))
+  ).filter((r) => known.has(r.site));
   if (refs.length > 0) await dispatch(refs);
 
   const regions = [...new Set(sites.map((s) => s.regions.dr))];

@@ -192,19 +192,23 @@ export class Catalog {
   }
 
   /**
-   * Keeps a backup's marker in the index of the work it needs (none once it is done). Every other
-   * marker goes, not only the one its state implies: a record written outside advance (or before
-   * the parked index existed) may sit in either.
+   * Keeps a backup's markers in the index of the work it needs. Every unfinished backup keeps its
+   * `open` marker (only a finished one loses it) and one waiting only for copy slots also has a
+   * `parked` one: markers are put before any is deleted, so two updates racing on the markers can
+   * leave one marker too many (the sweeper clears a finished backup's), never an unfinished backup
+   * without any (it would never be swept again).
    */
   private async moveMarker(site: string, id: string, work: BackupWork): Promise<void> {
-    const open = catalogKeys.openBackup(site, id);
-    const parked = catalogKeys.parkedBackup(site, id);
-    const put = work === 'active' ? open : work === 'parked' ? parked : undefined;
-    if (put !== undefined)
-      await this.store.putIfAbsent(put, id).catch((error) => {
+    const put = (key: string) =>
+      this.store.putIfAbsent(key, id).catch((error) => {
         if (!(error instanceof AlreadyExistsError)) throw error;
       });
-    for (const key of [open, parked]) if (key !== put) await this.store.delete(key);
+    const open = catalogKeys.openBackup(site, id);
+    const parked = catalogKeys.parkedBackup(site, id);
+    if (work !== 'done') await put(open);
+    if (work === 'parked') await put(parked);
+    else await this.store.delete(parked);
+    if (work === 'done') await this.store.delete(open);
   }
 
   /** One page of a site's backups, newest first, and the keys on it that are not readable backups. */
@@ -236,7 +240,7 @@ export class Catalog {
 
   /**
    * The fleet's unfinished backups from the open-work index, one listing for every site: `active`
-   * ones (the sweeper advances them) or `parked` ones (waiting only for DR copy slots).
+   * (every unfinished backup's marker) or `parked` (those also waiting only for DR copy slots).
    */
   async openWork(work: 'active' | 'parked'): Promise<{ site: string; backupId: string }[]> {
     const prefix = work === 'active' ? catalogKeys.openBackupsPrefix() : catalogKeys.parkedBackupsPrefix();
