@@ -96,6 +96,26 @@ export function queueKey(ref: { site: string; sourceId: string }): string {
   return `${ref.site}/${ref.sourceId}`;
 }
 
+/** The site of a queue key (site names have no `/`: lib/config/schema.ts). */
+export function siteOfKey(key: string): string {
+  return key.slice(0, key.indexOf('/'));
+}
+
+/**
+ * A copy of `queue` that changeCopyQueue may change without touching `queue`: the three maps are
+ * copied, their entries shared, since a change replaces or deletes entries and never edits one.
+ * A few milliseconds at 10,000 volumes where a parse of the document is tens: the catalog keeps
+ * the queue it last read or wrote, read-only, and hands each change a fork.
+ */
+export function forkCopyQueue(queue: CopyQueue): CopyQueue {
+  return {
+    ...queue,
+    newest: { ...queue.newest },
+    waiting: { ...queue.waiting },
+    inFlight: { ...queue.inFlight },
+  };
+}
+
 /** An empty queue for `region`. */
 export function emptyCopyQueue(region: string, now: Date): CopyQueue {
   return {

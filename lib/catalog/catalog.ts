@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CopyQueue, checkCopyQueue, emptyCopyQueue } from '../backup/copy-queue';
+import { type CopyQueue, checkCopyQueue, emptyCopyQueue, forkCopyQueue } from '../backup/copy-queue';
 import { type Backup, type BackupWork, backupSchema, isTerminal, workOf } from '../backup/model';
 import {
   AlreadyExistsError,
@@ -10,7 +10,7 @@ import {
 } from '../errors';
 import { type Recovery, recoverySchema } from '../recovery/model';
 import { catalogKeys } from './keys';
-import type { ObjectStore } from './object-store';
+import type { ObjectStore, StoredObject } from './object-store';
 
 /** A catalog object that is not a valid record: quarantined, listed with its key and why, never used. */
 export interface UnreadableRecord {
@@ -146,6 +146,12 @@ export class Catalog {
   private readonly options: CatalogOptions;
   /** Set once the legacy markers are known to be moved (saves the flag's GET on every sweep). */
   private legacyMigrated = false;
+  /**
+   * The copy queue of each region as this instance last read or wrote it, by ETag, read-only: a
+   * warm Lambda re-reading an unchanged 10,000-volume queue skips the parse (the GET still tells
+   * whether it changed). Changes get a fork (forkCopyQueue), so the kept one never changes.
+   */
+  private readonly queues = new Map<string, { etag: string; queue: CopyQueue }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -404,13 +410,11 @@ export class Catalog {
     }
   }
 
-  /** The DR copy queue of `region` (empty if none was written yet). */
+  /** The DR copy queue of `region` (empty if none was written yet); read-only, it may be shared. */
   async getCopyQueue(region: string, now: Date): Promise<CopyQueue> {
     const key = catalogKeys.copyQueue(region);
     const found = await this.store.get(key);
-    return found === undefined
-      ? emptyCopyQueue(region, now)
-      : parseDocument(found.body, { parse: checkCopyQueue }, key);
+    return found === undefined ? emptyCopyQueue(region, now) : this.readQueue(found, key);
   }
 
   /** Compare-and-swap on the DR copy queue of `region`, created on first write. */
@@ -421,13 +425,26 @@ export class Catalog {
   ): Promise<CopyQueue> {
     return this.updateDocument(
       catalogKeys.copyQueue(region),
-      (body, key) => parseDocument(body, { parse: checkCopyQueue }, key),
+      (found, key) => forkCopyQueue(this.readQueue(found, key)),
       () => emptyCopyQueue(region, now),
       mutate,
       this.options.maxUpdateAttempts,
-      // changeCopyQueue changes the queue only when it says so, and the parse made a fresh object.
-      { clone: false },
+      { clone: false, written: (key, etag, queue) => this.keepQueue(key, etag, queue) },
     );
+  }
+
+  private readQueue(found: StoredObject, key: string): CopyQueue {
+    const kept = this.queues.get(key);
+    if (kept !== undefined && kept.etag === found.etag) return kept.queue;
+    const queue = parseDocument(found.body, { parse: checkCopyQueue }, key);
+    this.keepQueue(key, found.etag, queue);
+    return queue;
+  }
+
+  /** Keeps `queue` as the version `etag` of `key` (a store that gave no ETag is not trusted). */
+  private keepQueue(key: string, etag: string, queue: CopyQueue): void {
+    if (etag === '') this.queues.delete(key);
+    else this.queues.set(key, { etag, queue });
   }
 
   /**
@@ -443,7 +460,7 @@ export class Catalog {
   ): Promise<T> {
     return this.updateDocument(
       catalogKeys.ec2Budget(region),
-      (body, key) => parseDocument(body, { parse }, key),
+      (found, key) => parseDocument(found.body, { parse }, key),
       init,
       mutate,
       attempts,
@@ -453,21 +470,24 @@ export class Catalog {
   /** A document outside the site records, created by the first writer; compare-and-swap like records. */
   private async updateDocument<T>(
     key: string,
-    parse: (body: string, key: string) => T,
+    parse: (found: StoredObject, key: string) => T,
     init: () => T,
     mutate: (doc: T) => T | undefined,
     attempts: number,
-    options: { clone?: boolean } = {},
+    options: { clone?: boolean; written?: (key: string, etag: string, doc: T) => void } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const found = await this.store.get(key);
-      const current = found === undefined ? init() : parse(found.body, key);
+      const current = found === undefined ? init() : parse(found, key);
       const next = mutate(options.clone === false ? current : structuredClone(current));
       if (next === undefined) return current;
       try {
         // Compact: fleet documents are read by code on every change, not by people.
-        if (found === undefined) await this.store.putIfAbsent(key, JSON.stringify(next));
-        else await this.store.putIfMatch(key, JSON.stringify(next), found.etag);
+        const etag =
+          found === undefined
+            ? await this.store.putIfAbsent(key, JSON.stringify(next))
+            : await this.store.putIfMatch(key, JSON.stringify(next), found.etag);
+        options.written?.(key, etag, next);
         return next;
       } catch (error) {
         const lost = error instanceof ConcurrentUpdateError || error instanceof AlreadyExistsError;

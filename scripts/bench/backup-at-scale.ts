@@ -80,7 +80,15 @@ export interface BackupScaleResult {
   invocationErrors: Record<string, number>;
   steadySweep: { s3PerSweep: { GET: number; LIST: number; PUT: number }; sweepMs: number };
   longestInvocation: { fn: string; ms: number };
-  createRate: { snapshots: number; windowMs: number; perSecond: number; peak10s: number };
+  createRate: {
+    snapshots: number;
+    windowMs: number;
+    perSecond: number;
+    peak10s: number;
+    /** The longest pause between two starts, and the starts per minute of the window (where it was lost). */
+    longestGapMs: number;
+    perMinute: number[];
+  };
   failureReasons: string[];
   nights: number;
   /** CreateSnapshot calls (each with its SDK retries counted once) per snapshot started. */
@@ -128,15 +136,22 @@ function countErrors(invocations: Invocation[]): Record<string, number> {
   return out;
 }
 
-function createRate(starts: number[]) {
-  if (starts.length === 0) return { snapshots: 0, windowMs: 0, perSecond: 0, peak10s: 0 };
+function createRate(starts: number[]): BackupScaleResult['createRate'] {
+  if (starts.length === 0)
+    return { snapshots: 0, windowMs: 0, perSecond: 0, peak10s: 0, longestGapMs: 0, perMinute: [] };
   const first = starts[0] ?? 0;
   const last = starts[starts.length - 1] ?? 0;
   let peak = 0;
   let lo = 0;
+  let longestGapMs = 0;
+  const perMinute: number[] = [];
   for (let hi = 0; hi < starts.length; hi += 1) {
-    while ((starts[hi] ?? 0) - (starts[lo] ?? 0) >= 10_000) lo += 1;
+    const at = starts[hi] ?? 0;
+    while (at - (starts[lo] ?? 0) >= 10_000) lo += 1;
     peak = Math.max(peak, hi - lo + 1);
+    if (hi > 0) longestGapMs = Math.max(longestGapMs, at - (starts[hi - 1] ?? 0));
+    const minute = Math.floor((at - first) / 60_000);
+    perMinute[minute] = (perMinute[minute] ?? 0) + 1;
   }
   const windowMs = Math.max(1, last - first);
   return {
@@ -144,6 +159,8 @@ function createRate(starts: number[]) {
     windowMs,
     perSecond: (starts.length - 1) / (windowMs / 1000),
     peak10s: peak / 10,
+    longestGapMs,
+    perMinute: Array.from(perMinute, (n) => n ?? 0),
   };
 }
 

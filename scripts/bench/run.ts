@@ -181,7 +181,7 @@ async function main(): Promise<void> {
             'CreateSnapshot rate over the create window',
             ...scale.map(
               (s) =>
-                `${fmt.dec(s.createRate.perSecond, 2)}/s over ${fmt.seconds(s.createRate.windowMs)} (${fmt.dec((100 * s.createRate.perSecond) / 5, 0)} % of 5/s)`,
+                `${fmt.dec(s.createRate.perSecond, 2)}/s over ${fmt.seconds(s.createRate.windowMs)} (${fmt.dec((100 * s.createRate.perSecond) / 5, 0)} % of 5/s; longest pause ${fmt.seconds(s.createRate.longestGapMs)})`,
             ),
             '≥ 90 % of 5/s',
           ],

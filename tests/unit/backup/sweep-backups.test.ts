@@ -1,7 +1,8 @@
 import { advanceBackup } from '../../../lib/backup/advance-backup';
+import { emptyCopyQueue } from '../../../lib/backup/copy-queue';
 import { inlineDispatch, topicDispatch } from '../../../lib/backup/dispatch';
 import { startBackup } from '../../../lib/backup/start-backup';
-import { sweepBackups } from '../../../lib/backup/sweep-backups';
+import { drFreshness, sweepBackups } from '../../../lib/backup/sweep-backups';
 import { buildConfig, rawSite } from '../../support/builders';
 import { FakeClock } from '../../support/fake-clock';
 import { FakeWorld } from './fake-ports';
@@ -158,5 +159,41 @@ describe('sweepBackups', () => {
       'sites/blog/open-backups/',
       'sites/shop/open-backups/',
     ]);
+  });
+});
+
+describe('drFreshness', () => {
+  it("gives the fleet and every site its figures from one pass over the regions' queues", () => {
+    const now = new Date('2026-11-23T02:00:00Z');
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+    const newest = (h: number) => ({ backupId: 'b', takenAt: hoursAgo(h), copiedAt: hoursAgo(h) });
+    const west = emptyCopyQueue('us-west-2', now);
+    west.newest = { 'blog/vol-1': newest(2), 'blog/vol-2': newest(10), 'shop/vol-9': newest(30) };
+    const entry = { backupId: 'b', kind: 'ebs' as const, takenAt: hoursAgo(1), queuedAt: hoursAgo(1) };
+    west.waiting = { 'blog/vol-1': { ...entry, site: 'blog', sourceId: 'vol-1' } };
+    const east = emptyCopyQueue('us-east-2', now);
+    east.inFlight = { 'cafe/vol-5': { ...entry, site: 'cafe', sourceId: 'vol-5', claimedAt: hoursAgo(0) } };
+
+    const { fleet, bySite } = drFreshness([west, east], now);
+
+    expect(fleet).toEqual({ volumes: 4, neverCopied: 1, maxSeconds: 30 * 3600, p95Seconds: 30 * 3600 });
+    expect(bySite.get('blog')).toEqual({
+      volumes: 2,
+      neverCopied: 0,
+      maxSeconds: 36_000,
+      p95Seconds: 36_000,
+    });
+    expect(bySite.get('shop')).toEqual({
+      volumes: 1,
+      neverCopied: 0,
+      maxSeconds: 108_000,
+      p95Seconds: 108_000,
+    });
+    expect(bySite.get('cafe')).toEqual({
+      volumes: 1,
+      neverCopied: 1,
+      maxSeconds: undefined,
+      p95Seconds: undefined,
+    });
   });
 });

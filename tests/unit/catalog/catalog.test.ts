@@ -202,6 +202,51 @@ describe('catalog records on read', () => {
     });
   });
 
+  it('keeps the copy queue it read: later changes never alter it, and a write elsewhere is seen', async () => {
+    const now = new Date('2026-11-22T02:00:00Z');
+    const entry = (sourceId: string) => ({
+      site: 'blog',
+      backupId: 'b-1',
+      sourceId,
+      kind: 'ebs' as const,
+      takenAt: now.toISOString(),
+      queuedAt: now.toISOString(),
+    });
+    const first = await catalog.updateCopyQueue('us-west-2', now, (q) => {
+      q.waiting['blog/vol-1'] = entry('vol-1');
+      return q;
+    });
+    const read = await catalog.getCopyQueue('us-west-2', now);
+    const parse = jest.spyOn(JSON, 'parse');
+    const queueParses = () =>
+      parse.mock.calls.filter(([text]) => String(text).includes('"CopyQueue"')).length;
+
+    const second = await catalog.updateCopyQueue('us-west-2', now, (q) => {
+      delete q.waiting['blog/vol-1'];
+      q.waiting['blog/vol-2'] = entry('vol-2');
+      return q;
+    });
+
+    expect(Object.keys(first.waiting)).toEqual(['blog/vol-1']);
+    expect(Object.keys(read.waiting)).toEqual(['blog/vol-1']);
+    expect(Object.keys(second.waiting)).toEqual(['blog/vol-2']);
+    // Its own write is the version it keeps: the next change forks that instead of parsing.
+    expect(queueParses()).toBe(0);
+    // Another writer (another Lambda instance) changed it: the new version is parsed, not the kept one.
+    const other = new Catalog(store);
+    await other.updateCopyQueue('us-west-2', now, (q) => {
+      q.waiting['blog/vol-3'] = entry('vol-3');
+      return q;
+    });
+    expect(Object.keys((await catalog.getCopyQueue('us-west-2', now)).waiting).sort()).toEqual([
+      'blog/vol-2',
+      'blog/vol-3',
+    ]);
+    // One parse by the other instance, one by this one for the version it had not seen.
+    expect(queueParses()).toBe(2);
+    parse.mockRestore();
+  });
+
   it('lists the readable records and quarantines the unreadable ones with key and reason', async () => {
     await catalog.createBackup(buildBackup({ at: '2026-11-20T02:00:00Z', phase: 'Completed' }));
     await catalog.createBackup(buildBackup({ at: '2026-11-22T02:00:00Z', phase: 'Completed' }));
