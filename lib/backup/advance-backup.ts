@@ -627,17 +627,23 @@ async function updateAndSettle(
   mutate: (backup: Backup, at: string) => void,
 ): Promise<Backup> {
   let finished = false;
-  const backup = await ports.catalog.updateBackup(ref.site, ref.id, (b) => {
-    finished = false;
-    if (isTerminal(b.status.phase)) return undefined;
-    const before = JSON.stringify(b.status);
-    const now = clock.now();
-    mutate(b, now.toISOString());
-    finished = settle(b, now, limits);
-    if (JSON.stringify(b.status) === before) return undefined;
-    b.status.updatedAt = now.toISOString();
-    return b;
-  });
+  // `ref` is often the backup this call last read or wrote: its version spares the re-read.
+  const backup = await ports.catalog.updateBackup(
+    ref.site,
+    ref.id,
+    (b) => {
+      finished = false;
+      if (isTerminal(b.status.phase)) return undefined;
+      const before = JSON.stringify(b.status);
+      const now = clock.now();
+      mutate(b, now.toISOString());
+      finished = settle(b, now, limits);
+      if (JSON.stringify(b.status) === before) return undefined;
+      b.status.updatedAt = now.toISOString();
+      return b;
+    },
+    ref,
+  );
   if (finished) ports.telemetry?.backupFinished(backup);
   return backup;
 }
@@ -944,18 +950,23 @@ async function completeDiscovery(
   } catch (error) {
     failure = messageOf(error);
   }
-  return ports.catalog.updateBackup(backup.site, backup.id, (b) => {
-    if (!awaitsDiscovery(b)) return undefined;
-    if (parts !== undefined) {
-      b.status.parts = parts;
-      b.status.discovered = true;
-      b.status.discoveryError = undefined;
-    } else {
-      b.status.discoveryError = failure;
-    }
-    b.status.updatedAt = clock.now().toISOString();
-    return b;
-  });
+  return ports.catalog.updateBackup(
+    backup.site,
+    backup.id,
+    (b) => {
+      if (!awaitsDiscovery(b)) return undefined;
+      if (parts !== undefined) {
+        b.status.parts = parts;
+        b.status.discovered = true;
+        b.status.discoveryError = undefined;
+      } else {
+        b.status.discoveryError = failure;
+      }
+      b.status.updatedAt = clock.now().toISOString();
+      return b;
+    },
+    backup,
+  );
 }
 
 export interface AdvanceOptions {

@@ -97,6 +97,18 @@ export function drFreshness(
 
 const NOTHING_PROTECTED: DrFreshness = { volumes: 0, neverCopied: 0 };
 
+/** The backups (by `key`) that have a copy waiting or in flight in one of `queues`. */
+function backupsQueued(
+  queues: readonly CopyQueue[],
+  key: (ref: { site: string; backupId: string }) => string,
+): Set<string> {
+  const found = new Set<string>();
+  for (const queue of queues)
+    for (const map of [queue.waiting, queue.inFlight])
+      for (const k in map) found.add(key(map[k] as { site: string; backupId: string }));
+  return found;
+}
+
 /**
  * The reconciler: reads the open-work index (one listing for the fleet, not one per site) and
  * dispatches every backup that needs a step (those waiting only for a copy slot once an hour),
@@ -117,18 +129,9 @@ export async function sweepBackups(
   const parkedChecked = now.getTime() % parkedEveryMs < sweepEveryMs;
   await ports.catalog.migrateLegacyMarkers([...known], now);
   // Every unfinished backup has an open marker; those that also have a parked one wait only for
-  // copy slots and are advanced once an hour (their queue entry starts them meanwhile).
+  // copy slots: their queue entries start them, and each copy's completion event advances them.
   const open = await ports.catalog.openWork('active');
   const parked = await ports.catalog.openWork('parked');
-  const key = (r: BackupRef) => `${r.site}/${r.backupId}`;
-  const parkedKeys = new Set(parked.map(key));
-  const openKeys = new Set(open.map(key));
-  const refs = (
-    parkedChecked
-      ? [...open, ...parked.filter((r) => !openKeys.has(key(r)))]
-      : open.filter((r) => !parkedKeys.has(key(r)))
-  ).filter((r) => known.has(r.site));
-  if (refs.length > 0) await dispatch(refs);
 
   const regions = [...new Set(sites.map((s) => s.regions.dr))];
   const filled = await Promise.all(
@@ -138,6 +141,20 @@ export async function sweepBackups(
     ),
   );
   const queues = filled.map((f) => f.queue);
+
+  // Once an hour, the parked backups with no copy in any queue are advanced: their entries were
+  // lost (a crash between claim and record), and no event will come for them. One that still has
+  // a copy queued or in flight is advanced by that copy's event (and re-queues what it lost).
+  const key = (r: { site: string; backupId: string }) => `${r.site}/${r.backupId}`;
+  const parkedKeys = new Set(parked.map(key));
+  const queued = parkedChecked ? backupsQueued(queues, key) : new Set<string>();
+  // (A finished backup's leftover parked marker has nothing queued either: its advance clears it.)
+  const refs = [
+    ...open.filter((r) => !parkedKeys.has(key(r))),
+    ...(parkedChecked ? parked.filter((r) => !queued.has(key(r))) : []),
+  ].filter((r) => known.has(r.site));
+  if (refs.length > 0) await dispatch(refs);
+
   const { fleet, bySite } = drFreshness(queues, clock.now());
   telemetry?.drFreshness(fleet);
   return {

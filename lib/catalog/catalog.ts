@@ -152,6 +152,12 @@ export class Catalog {
    * whether it changed). Changes get a fork (forkCopyQueue), so the kept one never changes.
    */
   private readonly queues = new Map<string, { etag: string; queue: CopyQueue }>();
+  /**
+   * The stored version (key, ETag, text) of each record this instance returned, by that object:
+   * an update given the record it starts from writes with that ETag at once, without a GET; a
+   * lost race (412) re-reads as ever. The object is only a token: its text is what was stored.
+   */
+  private readonly versions = new WeakMap<object, StoredObject & { key: string }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -175,7 +181,10 @@ export class Catalog {
   async getBackup(site: string, id: string): Promise<Backup | undefined> {
     const key = catalogKeys.backup(site, id);
     const found = await this.store.get(key);
-    return found === undefined ? undefined : parseRecord(found.body, 'Backup', key);
+    if (found === undefined) return undefined;
+    const backup = parseRecord(found.body, 'Backup', key);
+    this.remember(backup, key, found);
+    return backup;
   }
 
   /**
@@ -186,14 +195,21 @@ export class Catalog {
     site: string,
     id: string,
     mutate: (backup: Backup) => Backup | undefined,
+    /** The backup as this caller last got it from the catalog: its version is tried first. */
+    seen?: object,
   ): Promise<Backup> {
     let was: BackupWork = 'done';
-    const updated = await this.update(catalogKeys.backup(site, id), 'Backup', (b) => {
-      was = workOf(b);
-      return mutate(b);
-    });
+    const updated = await this.update(
+      catalogKeys.backup(site, id),
+      'Backup',
+      (b) => {
+        was = workOf(b);
+        return mutate(b);
+      },
+      seen,
+    );
     const now = workOf(updated);
-    if (now !== was) await this.moveMarker(site, id, now);
+    if (now !== was) await this.moveMarker(site, id, was, now);
     return updated;
   }
 
@@ -202,18 +218,20 @@ export class Catalog {
    * `open` marker (only a finished one loses it) and one waiting only for copy slots also has a
    * `parked` one: markers are put before any is deleted, so two updates racing on the markers can
    * leave one marker too many (the sweeper clears a finished backup's), never an unfinished backup
-   * without any (it would never be swept again).
+   * without any (it would never be swept again). Only what the move changes is written: an
+   * unfinished backup has had its open marker since it was created (only finishing, which is
+   * final, deletes it), and only a parked one has a parked marker to delete.
    */
-  private async moveMarker(site: string, id: string, work: BackupWork): Promise<void> {
+  private async moveMarker(site: string, id: string, was: BackupWork, work: BackupWork): Promise<void> {
     const put = (key: string) =>
       this.store.putIfAbsent(key, id).catch((error) => {
         if (!(error instanceof AlreadyExistsError)) throw error;
       });
     const open = catalogKeys.openBackup(site, id);
     const parked = catalogKeys.parkedBackup(site, id);
-    if (work !== 'done') await put(open);
+    if (work !== 'done' && was === 'done') await put(open);
     if (work === 'parked') await put(parked);
-    else await this.store.delete(parked);
+    else if (was === 'parked') await this.store.delete(parked);
     if (work === 'done') await this.store.delete(open);
   }
 
@@ -498,21 +516,43 @@ export class Catalog {
     }
   }
 
+  /** Keeps the version `record` was read or written as (a store that gave no ETag is not trusted). */
+  private remember(record: object, key: string, version: StoredObject): void {
+    if (version.etag !== '') this.versions.set(record, { key, ...version });
+  }
+
   private async update<K extends RecordKind>(
     key: string,
     kind: K,
     mutate: (record: RecordOf<K>) => RecordOf<K> | undefined,
+    seen?: object,
   ): Promise<RecordOf<K>> {
+    const known = seen === undefined ? undefined : this.versions.get(seen);
+    // The version the caller started from, unconfirmed: a write with its ETag confirms it, and
+    // "nothing to change" is only believed of a version read from the store.
+    let unconfirmed = known?.key === key ? known : undefined;
     for (let attempt = 1; ; attempt++) {
-      const found = await this.store.get(key);
+      const optimistic = unconfirmed !== undefined;
+      const found = unconfirmed ?? (await this.store.get(key));
+      unconfirmed = undefined;
       if (found === undefined) throw new NotFoundError(`catalog has no ${kind} at ${key}`, { key });
       const current = parseRecord(found.body, kind, key);
       const next = mutate(structuredClone(current));
+      if (next === undefined && optimistic) {
+        attempt -= 1;
+        continue;
+      }
       if (next === undefined) return current;
       try {
-        await this.store.putIfMatch(key, serialise(next), found.etag);
+        const body = serialise(next);
+        const etag = await this.store.putIfMatch(key, body, found.etag);
+        this.remember(next, key, { etag, body });
         return next;
       } catch (error) {
+        if (error instanceof ConcurrentUpdateError && optimistic) {
+          attempt -= 1;
+          continue;
+        }
         if (!(error instanceof ConcurrentUpdateError) || attempt >= this.options.maxUpdateAttempts)
           throw error;
         await sleep(Math.random() * this.options.retryDelayMs * Math.min(attempt, 8));

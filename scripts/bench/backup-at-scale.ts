@@ -69,6 +69,8 @@ export interface BackupScaleResult {
   awsCallsTotal: number;
   awsAttempts: number;
   s3Requests: Record<string, number>;
+  /** The same by what the key holds (backup records, markers, the copy queue, the EC2 budget). */
+  s3ByKind: Record<string, number>;
   throttlesSent: Record<string, number>;
   throttlesEscapedSdk: number;
   throttlesSurfaced: number;
@@ -396,6 +398,7 @@ export async function benchBackupAtScale(
     awsCallsTotal: Object.values(awsCalls).reduce((a, b) => a + b, 0),
     awsAttempts: sim.stats.total(sim.stats.attempts, (k) => !k.startsWith('s3:')),
     s3Requests: { ...store.requests },
+    s3ByKind: { ...store.byKind },
     throttlesSent: Object.fromEntries(sim.stats.throttlesSent),
     throttlesEscapedSdk,
     throttlesSurfaced,

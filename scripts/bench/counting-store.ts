@@ -10,6 +10,8 @@ import { MemoryObjectStore } from '../../tests/support/memory-object-store';
  */
 export class CountingObjectStore implements ObjectStore {
   readonly requests = { GET: 0, PUT: 0, DELETE: 0, LIST: 0 };
+  /** Requests by verb and what the key holds (`GET backup`, `PUT copy-queue`): where they go. */
+  readonly byKind: Record<string, number> = {};
   private readonly store = new MemoryObjectStore();
 
   /** The uncounted store underneath, for the bench's own reads (not the pipeline's). */
@@ -31,33 +33,49 @@ export class CountingObjectStore implements ObjectStore {
     private readonly latencyMs = 20,
   ) {}
 
-  private async request<T>(verb: keyof CountingObjectStore['requests'], work: () => Promise<T>): Promise<T> {
+  private async request<T>(
+    verb: keyof CountingObjectStore['requests'],
+    key: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     this.requests[verb] += 1;
+    const kind = `${verb} ${kindOfKey(key)}`;
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     await this.clock.sleep(this.latencyMs);
     return work();
   }
 
   get(key: string): Promise<StoredObject | undefined> {
-    return this.request('GET', () => this.store.get(key));
+    return this.request('GET', key, () => this.store.get(key));
   }
 
   putIfAbsent(key: string, body: string): Promise<string> {
-    return this.request('PUT', () => this.store.putIfAbsent(key, body));
+    return this.request('PUT', key, () => this.store.putIfAbsent(key, body));
   }
 
   putIfMatch(key: string, body: string, etag: string): Promise<string> {
-    return this.request('PUT', () => this.store.putIfMatch(key, body, etag));
+    return this.request('PUT', key, () => this.store.putIfMatch(key, body, etag));
   }
 
   delete(key: string): Promise<void> {
-    return this.request('DELETE', () => this.store.delete(key));
+    return this.request('DELETE', key, () => this.store.delete(key));
   }
 
   list(prefix: string, options?: { pageToken?: string; pageSize?: number }): Promise<ListPage> {
-    return this.request('LIST', () => this.store.list(prefix, options));
+    return this.request('LIST', prefix, () => this.store.list(prefix, options));
   }
 
   total(): number {
     return Object.values(this.requests).reduce((a, b) => a + b, 0);
   }
+}
+
+/** What a catalog key (or listed prefix) holds, for the request counts by kind. */
+function kindOfKey(key: string): string {
+  if (key.startsWith(catalogKeys.openBackupsPrefix())) return 'open marker';
+  if (key.startsWith(catalogKeys.parkedBackupsPrefix())) return 'parked marker';
+  if (key.startsWith('sites/_index/')) return 'index';
+  if (key.startsWith('sites/_regions/')) return key.endsWith('copy-queue.json') ? 'copy-queue' : 'ec2-budget';
+  const [, , kind] = key.split('/');
+  return kind === undefined || kind === '' ? 'site' : kind.replace(/\.json$/, '');
 }

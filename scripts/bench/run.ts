@@ -246,6 +246,12 @@ async function main(): Promise<void> {
           .join(', ')}`,
       );
       say(
+        `S3 requests by kind: ${Object.entries(s.s3ByKind)
+          .sort(([, a], [, b]) => b - a)
+          .map(([k, n]) => `${k} ${fmt.int(n)}`)
+          .join(', ')}`,
+      );
+      say(
         `Throttles sent: ${JSON.stringify(s.throttlesSent)}; invocation errors: ${JSON.stringify(s.invocationErrors)}; other errors out of the SDK: ${JSON.stringify(s.otherEscaped)}`,
       );
       if (s.failureReasons.length > 0) say(`Part failures: ${s.failureReasons.join(' | ')}`);

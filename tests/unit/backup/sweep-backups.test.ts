@@ -92,7 +92,7 @@ describe('sweepBackups', () => {
     expect(listed).toEqual(['sites/_index/open/', 'sites/_index/parked/']);
   });
 
-  it('leaves backups that only wait for a copy slot to the queue, and checks them once an hour', async () => {
+  it('leaves backups that only wait for a copy slot to the queue, and advances hourly those with no copy queued', async () => {
     const { world, clock, config, ports } = await setup();
     const shop = config.sites[1];
     if (shop === undefined) throw new Error('no site');
@@ -105,10 +105,19 @@ describe('sweepBackups', () => {
     const quiet = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
     clock.set('2026-11-22T03:01:00Z');
     const hourly = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
+    // Its queue entry lost (the queue written anew without it): the hourly check advances it.
+    await ports.catalog.updateCopyQueue('us-west-2', clock.now(), (q) => ({ ...q, waiting: {} }));
+    clock.set('2026-11-22T03:20:00Z');
+    const quarter = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
+    clock.set('2026-11-22T04:02:00Z');
+    const lost = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
 
     expect(quiet.dispatched).toEqual([]);
     expect(hourly.parkedChecked).toBe(true);
-    expect(hourly.dispatched).toEqual([{ site: 'shop', backupId: backup.id }]);
+    // Its copy is queued: the queue starts it, and its completion event advances the backup.
+    expect(hourly.dispatched).toEqual([]);
+    expect(quarter.dispatched).toEqual([]);
+    expect(lost.dispatched).toEqual([{ site: 'shop', backupId: backup.id }]);
   });
 
   it('fills free copy slots from the queue and reports fleet and per-site DR freshness', async () => {

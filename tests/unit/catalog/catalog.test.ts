@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupSchema } from '../../../lib/backup/model';
+import { type Backup, backupSchema } from '../../../lib/backup/model';
 import { Catalog } from '../../../lib/catalog/catalog';
 import { catalogKeys } from '../../../lib/catalog/keys';
 import {
@@ -110,6 +110,123 @@ describe('catalog', () => {
     expect(store.objects.get(catalogKeys.backup('blog', backup.id))?.etag).toBe(before);
   });
 
+  describe('an update from the version the caller read', () => {
+    const counting = () => {
+      const gets = jest.spyOn(store, 'get');
+      const puts = jest.spyOn(store, 'putIfMatch');
+      return { gets: () => gets.mock.calls.length, puts: () => puts.mock.calls.length };
+    };
+    const copying = (b: Backup): Backup => ({ ...b, status: { ...b.status, phase: 'Copying' } });
+
+    it('writes with the ETag of that read, without reading again, and so does the next update', async () => {
+      const backup = buildBackup();
+      await catalog.createBackup(backup);
+      const read = await catalog.getBackup('blog', backup.id);
+      const requests = counting();
+
+      const first = await catalog.updateBackup('blog', backup.id, copying, read);
+      await catalog.updateBackup(
+        'blog',
+        backup.id,
+        (b) => ({ ...b, status: { ...b.status, failureReason: 'x' } }),
+        first,
+      );
+
+      expect(requests.gets()).toBe(0);
+      expect(requests.puts()).toBe(2);
+      const stored = await catalog.getBackup('blog', backup.id);
+      expect(stored?.status).toMatchObject({ phase: 'Copying', failureReason: 'x' });
+    });
+
+    it('re-reads when another writer changed the record since, and keeps their change', async () => {
+      const backup = buildBackup();
+      await catalog.createBackup(backup);
+      const read = await catalog.getBackup('blog', backup.id);
+      await new Catalog(store).updateBackup('blog', backup.id, (b) => ({
+        ...b,
+        status: { ...b.status, failureReason: 'theirs' },
+      }));
+      const requests = counting();
+
+      const updated = await catalog.updateBackup('blog', backup.id, copying, read);
+
+      expect(requests.puts()).toBe(2); // the stale one refused (412), then the one after the re-read
+      expect(requests.gets()).toBe(1);
+      expect(updated.status).toMatchObject({ phase: 'Copying', failureReason: 'theirs' });
+      expect((await catalog.getBackup('blog', backup.id))?.status.failureReason).toBe('theirs');
+    });
+
+    it('believes "nothing to change" only of the stored version', async () => {
+      const backup = buildBackup();
+      await catalog.createBackup(backup);
+      const read = await catalog.getBackup('blog', backup.id);
+      await new Catalog(store).updateBackup('blog', backup.id, copying);
+      const requests = counting();
+
+      // Nothing to do on the version read: the stored one (Copying) is read and gets the change.
+      const updated = await catalog.updateBackup(
+        'blog',
+        backup.id,
+        (b) =>
+          b.status.phase === 'Copying' ? { ...b, status: { ...b.status, failureReason: 'seen' } } : undefined,
+        read,
+      );
+
+      expect(requests.gets()).toBe(1);
+      expect(updated.status).toMatchObject({ phase: 'Copying', failureReason: 'seen' });
+    });
+  });
+
+  it('writes the markers a move changes only: parked and back, then done', async () => {
+    const created = buildBackup();
+    const backup = { ...created, status: { ...created.status, discovered: false } };
+    await catalog.createBackup(backup);
+    const puts = jest.spyOn(store, 'putIfAbsent');
+    const deletes = jest.spyOn(store, 'delete');
+    const writes = () => {
+      puts.mockClear();
+      deletes.mockClear();
+      return () => [
+        ...puts.mock.calls.map(([k]) => `put ${k}`),
+        ...deletes.mock.calls.map(([k]) => `delete ${k}`),
+      ];
+    };
+    const open = catalogKeys.openBackup('blog', backup.id);
+    const parked = catalogKeys.parkedBackup('blog', backup.id);
+    const waitingOnly = (b: Backup): Backup => ({
+      ...b,
+      status: {
+        ...b.status,
+        phase: 'Copying',
+        discovered: true,
+        parts: [
+          {
+            kind: 'ebs-volume',
+            sourceId: 'vol-1',
+            state: 'completed',
+            snapshotId: 'snap-1',
+            copy: { region: 'us-west-2', state: 'waiting', queuedAt: b.status.createdAt },
+          },
+        ],
+      },
+    });
+
+    let seen = writes();
+    await catalog.updateBackup('blog', backup.id, waitingOnly);
+    expect(seen()).toEqual([`put ${parked}`]);
+    seen = writes();
+    await catalog.updateBackup('blog', backup.id, (b) => ({
+      ...b,
+      status: { ...b.status, discovered: false },
+    }));
+    expect(seen()).toEqual([`delete ${parked}`]);
+    seen = writes();
+    await catalog.updateBackup('blog', backup.id, (b) => ({
+      ...b,
+      status: { ...b.status, phase: 'Completed' },
+    }));
+    expect(seen()).toEqual([`delete ${open}`]);
+  });
   it('says NotFound for an update of a missing backup', async () => {
     await expect(catalog.updateBackup('blog', '20261122t020000z-manual', (b) => b)).rejects.toBeInstanceOf(
       NotFoundError,
