@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Site } from '../config/schema';
+import { ThrottledError } from '../errors';
 import { type BackupLimits, fillCopySlots } from './advance-backup';
 import { type CopyQueue, drCopyAges, siteOfKey } from './copy-queue';
 import type { BackupRef } from './on-snapshot-event';
@@ -133,27 +134,36 @@ export async function sweepBackups(
   const open = await ports.catalog.openWork('active');
   const parked = await ports.catalog.openWork('parked');
 
+  const key = (r: { site: string; backupId: string }) => `${r.site}/${r.backupId}`;
+  const parkedKeys = new Set(parked.map(key));
+  const active = open.filter((r) => !parkedKeys.has(key(r)) && known.has(r.site));
+  if (active.length > 0) await dispatch(active);
+
   const regions = [...new Set(sites.map((s) => s.regions.dr))];
   const filled = await Promise.all(
     // The queue's slots are exact; AWS's count (other stages' copies share the quota) hourly.
-    regions.map((region) =>
-      fillCopySlots(ports, clock, sites, region, options.limits, { countInAws: parkedChecked }),
-    ),
+    regions.map(async (region) => {
+      try {
+        return await fillCopySlots(ports, clock, sites, region, options.limits, {
+          countInAws: parkedChecked,
+        });
+      } catch (error) {
+        // Throttled: the region's slots wait for the next event or sweep; the sweep goes on.
+        if (!(error instanceof ThrottledError)) throw error;
+        return { started: 0, queue: await ports.catalog.getCopyQueue(region, clock.now()) };
+      }
+    }),
   );
   const queues = filled.map((f) => f.queue);
 
   // Once an hour, the parked backups with no copy in any queue are advanced: their entries were
   // lost (a crash between claim and record), and no event will come for them. One that still has
-  // a copy queued or in flight is advanced by that copy's event (and re-queues what it lost).
-  const key = (r: { site: string; backupId: string }) => `${r.site}/${r.backupId}`;
-  const parkedKeys = new Set(parked.map(key));
-  const queued = parkedChecked ? backupsQueued(queues, key) : new Set<string>();
-  // (A finished backup's leftover parked marker has nothing queued either: its advance clears it.)
-  const refs = [
-    ...open.filter((r) => !parkedKeys.has(key(r))),
-    ...(parkedChecked ? parked.filter((r) => !queued.has(key(r))) : []),
-  ].filter((r) => known.has(r.site));
-  if (refs.length > 0) await dispatch(refs);
+  // a copy queued or in flight is advanced by that copy's event (and re-queues what it lost); a
+  // finished backup's leftover parked marker has nothing queued either, and its advance clears it.
+  const queued = backupsQueued(queues, key);
+  const lost = parkedChecked ? parked.filter((r) => !queued.has(key(r)) && known.has(r.site)) : [];
+  if (lost.length > 0) await dispatch(lost);
+  const refs = [...active, ...lost];
 
   const { fleet, bySite } = drFreshness(queues, clock.now());
   telemetry?.drFreshness(fleet);
