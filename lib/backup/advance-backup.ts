@@ -71,6 +71,18 @@ export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
   eventGraceMs: 0,
 };
 
+/**
+ * The limits for the advances one invocation makes, their pacing wait shared: the invocation
+ * waits for EC2's request budget at most `pacingWaitMs` in all, not per backup (ten backups of a
+ * batch waiting a minute each would outlast the function's timeout). What is not granted in time
+ * is left for the next event or sweep, as ever.
+ */
+export function sharedPacing(clock: Clock, limits: Partial<BackupLimits> = {}): () => Partial<BackupLimits> {
+  const total = limits.pacingWaitMs ?? DEFAULT_BACKUP_LIMITS.pacingWaitMs;
+  const began = clock.now().getTime();
+  return () => ({ ...limits, pacingWaitMs: Math.max(0, total - (clock.now().getTime() - began)) });
+}
+
 type Observed = { id: string; arn?: string; state: 'pending' | 'completed' | 'failed'; error?: string };
 
 /** What AWS says about one part right now. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
-import { advanceBackup, type BackupLimits } from './advance-backup';
+import { advanceBackup, type BackupLimits, sharedPacing } from './advance-backup';
 import type { BackupRef } from './on-snapshot-event';
 import type { BackupPorts } from './ports';
 import type { BackupDispatch } from './sweep-backups';
@@ -62,12 +62,13 @@ export function inlineDispatch(
 ): BackupDispatch {
   return async function advanceHere(refs) {
     const queue = [...refs];
+    const limitsNow = sharedPacing(clock, options.limits);
     const worker = async () => {
       for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
         const site = config.sites.find((s) => s.name === ref?.site);
         if (site === undefined) continue;
         try {
-          await advanceBackup(ports, clock, site, ref.backupId, options.limits, {
+          await advanceBackup(ports, clock, site, ref.backupId, limitsNow(), {
             sites: config.sites,
             fromSweeper: true,
           });

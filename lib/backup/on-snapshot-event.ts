@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
 import { NotFoundError, ThrottledError } from '../errors';
 import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
-import { advanceBackup, type BackupLimits } from './advance-backup';
+import { advanceBackup, type BackupLimits, sharedPacing } from './advance-backup';
 import type { SnapshotSignal } from './events';
 import type { Backup } from './model';
 import type { BackupPorts } from './ports';
@@ -135,6 +135,7 @@ async function advanceAll(
       refs.set(key, entry);
     }
   }
+  const limitsNow = sharedPacing(clock, limits);
   for (const { ref, signals, ids } of refs.values()) {
     const site = config.sites.find((s) => s.name === ref.site);
     if (site === undefined) {
@@ -145,7 +146,7 @@ async function advanceAll(
       continue;
     }
     try {
-      const backup = await advanceBackup(ports, clock, site, ref.backupId, limits, {
+      const backup = await advanceBackup(ports, clock, site, ref.backupId, limitsNow(), {
         sites: config.sites,
         signals,
         reads,

@@ -21,6 +21,11 @@ export interface SnapshotEventQueueSettings {
    * it up in AWS itself (BackupLimits.eventGraceMs; LIFEBOAT_EVENT_GRACE_MS in serverless.yml).
    */
   eventGraceMs: number;
+  /**
+   * How long one batch waits in all for EC2's request budget (BackupLimits.pacingWaitMs, shared by
+   * its backups; LIFEBOAT_PACING_WAIT_MS of on-snapshot-event): a quarter of the 60 s timeout.
+   */
+  pacingWaitMs: number;
 }
 
 export const SNAPSHOT_EVENT_QUEUE: SnapshotEventQueueSettings = settings;

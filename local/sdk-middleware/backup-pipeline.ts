@@ -241,7 +241,10 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       const items: EventBatchItem[] = batch.map((q) => ({ id: q.id, signals: [q.signal] }));
       invoke('on-snapshot-event', async () => {
         try {
-          const outcome = await onSnapshotEvents(ports, clock, config, items, o.limits);
+          const outcome = await onSnapshotEvents(ports, clock, config, items, {
+            pacingWaitMs: SNAPSHOT_EVENT_QUEUE.pacingWaitMs,
+            ...o.limits,
+          });
           redeliver(new Set(outcome.failed.flatMap((f) => f.ids)));
           // Lambda counts a batch with failed records as handled; the failures are redelivered.
           return outcome;

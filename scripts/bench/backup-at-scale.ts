@@ -104,6 +104,11 @@ export interface BackupScaleResult {
   drRpo: { label: string; atHours: number; maxHours?: number; p95Hours?: number; neverCopied: number }[];
   /** Copies completed, and the copy phase's length against its quota floor (copies × copy time ÷ slots). */
   copyPhase: { ebsCopies: number; spanHours: number; floorHours: number };
+  /**
+   * The same per night: the copies started from that night's schedule until the next one's, and
+   * the time the slots took for them (to the last one's end, at most the next schedule).
+   */
+  copyPhaseByNight: { night: number; ebsCopies: number; spanHours: number; floorHours: number }[];
   /** Copies superseded by a newer snapshot of their volume (coalesced). */
   superseded: number;
   /** Retention, once per night from the second night on (at 01:00, before the next schedule). */
@@ -427,11 +432,30 @@ export async function benchBackupAtScale(
       spanHours: (lastCopy - firstCopy + BENCH_DURATIONS.ebsCopyMs) / 3_600_000,
       floorHours: (copyStarts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
     },
+    copyPhaseByNight: copyPhaseByNight(copyStarts, start, nights),
     superseded: parts.filter((p) => p.copy.state === 'superseded').length,
     retention: retentionRuns,
     snapshotsAtEnd: standin === undefined ? {} : standinSnapshotCounts(standin, config.sites),
   };
   return result;
+}
+
+/** Per night, the copy phase of the copies started between its schedule and the next one's. */
+function copyPhaseByNight(copyStarts: number[], start: number, nights: number) {
+  return Array.from({ length: nights }, (_, night) => {
+    const from = start + night * DAY_MS;
+    const until = night === nights - 1 ? Number.POSITIVE_INFINITY : from + DAY_MS;
+    const starts = copyStarts.filter((t) => t >= from && t < until);
+    const first = starts[0] ?? from;
+    const last = starts[starts.length - 1] ?? from;
+    const end = Math.min(until, last + BENCH_DURATIONS.ebsCopyMs);
+    return {
+      night: night + 1,
+      ebsCopies: starts.length,
+      spanHours: starts.length === 0 ? 0 : (end - first) / 3_600_000,
+      floorHours: (starts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
+    };
+  });
 }
 
 function fmtSeconds(ms: number): string {

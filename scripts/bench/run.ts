@@ -168,6 +168,19 @@ async function main(): Promise<void> {
             '≤ 1.10 × floor',
           ],
           [
+            'Copy phase vs floor, per night (copies started that night)',
+            ...scale.map((s) =>
+              s.copyPhaseByNight
+                .map((n) =>
+                  n.floorHours === 0
+                    ? `${n.night}: -`
+                    : `${n.night}: ${fmt.dec(n.spanHours / n.floorHours, 2)} × (${fmt.int(n.ebsCopies)})`,
+                )
+                .join(', '),
+            ),
+            '≤ 1.10 × floor',
+          ],
+          [
             'EC2+RDS API calls per resource per night',
             ...scale.map((s) => fmt.dec(s.perResource.awsCalls, 2)),
             '≤ 3',

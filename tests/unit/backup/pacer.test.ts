@@ -1,3 +1,4 @@
+import { sharedPacing } from '../../../lib/backup/advance-backup';
 import { CatalogPacer, EC2_REQUEST_BUDGETS, reserve } from '../../../lib/backup/pacer';
 import { Catalog } from '../../../lib/catalog/catalog';
 import { ConcurrentUpdateError } from '../../../lib/errors';
@@ -103,5 +104,22 @@ describe('CatalogPacer', () => {
     };
 
     await expect(pacer.acquire('us-east-1', 'createSnapshot', 10, 0)).resolves.toBe(0);
+  });
+});
+
+describe('sharedPacing', () => {
+  it('gives the advances of one invocation what is left of one pacing wait, never less than none', () => {
+    const clock = new FakeClock('2026-11-22T02:00:00Z');
+    const limitsNow = sharedPacing(clock, { pacingWaitMs: 15_000, maxStartsPerCall: 7 });
+
+    const first = limitsNow();
+    clock.advance(10_000);
+    const second = limitsNow();
+    clock.advance(10_000);
+    const third = limitsNow();
+
+    expect(first).toEqual({ pacingWaitMs: 15_000, maxStartsPerCall: 7 });
+    expect(second.pacingWaitMs).toBe(5_000);
+    expect(third.pacingWaitMs).toBe(0);
   });
 });
