@@ -1,5 +1,6 @@
 import { parseQueuedSnapshotEvent, parseSnapshotEvent, sqsRecords } from '../lib/backup/events';
 import { type EventBatchItem, onSnapshotEvent, onSnapshotEvents } from '../lib/backup/on-snapshot-event';
+import { SNAPSHOT_EVENT_QUEUE } from '../lib/backup/snapshot-event-queue';
 import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig } from '../lib/config/load';
@@ -20,7 +21,10 @@ interface BatchResponse {
  * is logged and dropped (it can never succeed); a record whose backup could not be advanced is
  * reported, so SQS delivers only it again. A direct EventBridge event (invoke local) still works.
  */
-export const handler = lambda(async function onSnapshotEventHandler(event: unknown) {
+export const handler = lambda(async function onSnapshotEventHandler(
+  event: unknown,
+  context?: { getRemainingTimeInMillis?: () => number },
+) {
   const records = sqsRecords(event);
   if (records === undefined) {
     const signals = parseSnapshotEvent(event);
@@ -45,12 +49,16 @@ export const handler = lambda(async function onSnapshotEventHandler(event: unkno
       });
     }
   }
+  const remaining = context?.getRemainingTimeInMillis?.();
   const { failed, ...outcome } = await onSnapshotEvents(
     defaultBackupPorts(),
     systemClock,
     defaultConfig(),
     items,
     limits,
+    remaining === undefined
+      ? undefined
+      : new Date(Date.now() + remaining - SNAPSHOT_EVENT_QUEUE.finishReserveMs),
   );
   for (const f of failed)
     logger.warn('snapshot events left for redelivery', { records: f.ids, error: asError(f.error).message });

@@ -90,6 +90,8 @@ export async function onSnapshotEvents(
   config: LifeboatConfig,
   items: readonly EventBatchItem[],
   limits: Partial<BackupLimits> = {},
+  /** No backup is begun from this time on (the invocation's timeout is near): its items are failed, to come again. */
+  deadline?: Date,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { advanced: [], ignored: [], failed: [] };
   const reads = new SnapshotReads(ports);
@@ -102,9 +104,9 @@ export async function onSnapshotEvents(
     for (const s of signals.filter((x) => x.service === 'ebs'))
       outcome.ignored.push({ snapshotId: s.snapshotId, reason: 'throttled; left for the sweeper' });
     // RDS signals need no lookup; only they go on.
-    return advanceAll(ports, clock, config, onlyRds(items), limits, reads, outcome);
+    return advanceAll(ports, clock, config, onlyRds(items), limits, reads, outcome, deadline);
   }
-  return advanceAll(ports, clock, config, items, limits, reads, outcome);
+  return advanceAll(ports, clock, config, items, limits, reads, outcome, deadline);
 }
 
 function onlyRds(items: readonly EventBatchItem[]): EventBatchItem[] {
@@ -119,6 +121,7 @@ async function advanceAll(
   limits: Partial<BackupLimits>,
   reads: SnapshotReads,
   outcome: BatchOutcome,
+  deadline: Date | undefined,
 ): Promise<BatchOutcome> {
   const refs = new Map<string, { ref: BackupRef; signals: SnapshotSignal[]; ids: Set<string> }>();
   for (const item of items) {
@@ -137,6 +140,14 @@ async function advanceAll(
   }
   const limitsNow = sharedPacing(clock, limits);
   for (const { ref, signals, ids } of refs.values()) {
+    if (deadline !== undefined && clock.now().getTime() >= deadline.getTime()) {
+      // Near the timeout: Lambda would stop this invocation mid-way; SQS delivers these again.
+      outcome.failed.push({
+        ids: [...ids],
+        error: new Error('left for redelivery: the invocation is near its timeout'),
+      });
+      continue;
+    }
     const site = config.sites.find((s) => s.name === ref.site);
     if (site === undefined) {
       outcome.ignored.push({

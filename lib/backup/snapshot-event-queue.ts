@@ -12,7 +12,7 @@ export interface SnapshotEventQueueSettings {
   maximumBatchingWindowSeconds: number;
   /** Invocations the event source mapping runs at once (the function's reserved concurrency too). */
   maximumConcurrency: number;
-  /** A record in flight is hidden this long (6 × the function's 60 s timeout, as AWS advises). */
+  /** A record in flight is hidden this long (6 × the function's 120 s timeout, as AWS advises). */
   visibilityTimeoutSeconds: number;
   /** Deliveries before a record moves to the dead-letter queue. */
   maxReceiveCount: number;
@@ -23,9 +23,11 @@ export interface SnapshotEventQueueSettings {
   eventGraceMs: number;
   /**
    * How long one batch waits in all for EC2's request budget (BackupLimits.pacingWaitMs, shared by
-   * its backups; LIFEBOAT_PACING_WAIT_MS of on-snapshot-event): a quarter of the 60 s timeout.
+   * its backups; LIFEBOAT_PACING_WAIT_MS of on-snapshot-event): an eighth of the 120 s timeout.
    */
   pacingWaitMs: number;
+  /** A batch begins no backup once less than this is left of its timeout (the rest is delivered again). */
+  finishReserveMs: number;
 }
 
 export const SNAPSHOT_EVENT_QUEUE: SnapshotEventQueueSettings = settings;

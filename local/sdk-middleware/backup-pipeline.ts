@@ -75,6 +75,17 @@ const RESERVED_CONCURRENCY: Partial<Record<Invocation['fn'], number>> = {
   'on-snapshot-event': SNAPSHOT_EVENT_QUEUE.maximumConcurrency,
 };
 
+/**
+ * serverless.yml's timeouts (tests/security/time-budgets.test.ts holds them to the packaged
+ * template). The bench does not stop an invocation at its timeout; it counts those that ran over.
+ */
+export const FUNCTION_TIMEOUT_MS: Record<Invocation['fn'], number> = {
+  'start-backup': 120_000,
+  'on-snapshot-event': 120_000,
+  'sweep-backups': 300_000,
+  'advance-backup': 120_000,
+};
+
 /** One snapshot event waiting in the snapshot-event queue. */
 interface QueuedSignal {
   id: string;
@@ -240,11 +251,18 @@ export async function runBackupPipeline(options: PipelineOptions): Promise<Pipel
       };
       const items: EventBatchItem[] = batch.map((q) => ({ id: q.id, signals: [q.signal] }));
       invoke('on-snapshot-event', async () => {
+        const deadline = new Date(
+          clock.nowMs() + FUNCTION_TIMEOUT_MS['on-snapshot-event'] - SNAPSHOT_EVENT_QUEUE.finishReserveMs,
+        );
         try {
-          const outcome = await onSnapshotEvents(ports, clock, config, items, {
-            pacingWaitMs: SNAPSHOT_EVENT_QUEUE.pacingWaitMs,
-            ...o.limits,
-          });
+          const outcome = await onSnapshotEvents(
+            ports,
+            clock,
+            config,
+            items,
+            { pacingWaitMs: SNAPSHOT_EVENT_QUEUE.pacingWaitMs, ...o.limits },
+            deadline,
+          );
           redeliver(new Set(outcome.failed.flatMap((f) => f.ids)));
           // Lambda counts a batch with failed records as handled; the failures are redelivered.
           return outcome;

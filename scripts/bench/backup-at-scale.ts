@@ -10,7 +10,11 @@ import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { AwsStandin, STANDIN_ENDPOINT } from '../../local/aws-standin/aws-standin';
 import { type MotoServer, resetMoto } from '../../local/moto-server';
 import { AwsSimulation } from '../../local/sdk-middleware/aws-simulation';
-import { type Invocation, runBackupPipeline } from '../../local/sdk-middleware/backup-pipeline';
+import {
+  FUNCTION_TIMEOUT_MS,
+  type Invocation,
+  runBackupPipeline,
+} from '../../local/sdk-middleware/backup-pipeline';
 import { EventFeeder } from '../../local/sdk-middleware/event-feeder';
 import { seededRandom } from '../../local/sdk-middleware/seeded-random';
 import { SimulatedClock } from '../../local/sdk-middleware/simulated-clock';
@@ -77,7 +81,10 @@ export interface BackupScaleResult {
   /** Sites whose scheduled start failed even after Lambda's two retries: no backup that night. */
   sitesWithoutBackup: number;
   otherEscaped: Record<string, number>;
-  invocations: Record<string, { count: number; failed: number; longestMs: number; totalMs: number }>;
+  invocations: Record<
+    string,
+    { count: number; failed: number; longestMs: number; totalMs: number; overTimeout: number }
+  >;
   /** Errors that ended invocations, by function and error name (Lambda retries them). */
   invocationErrors: Record<string, number>;
   steadySweep: { s3PerSweep: { GET: number; LIST: number; PUT: number }; sweepMs: number };
@@ -125,8 +132,10 @@ function summariseInvocations(invocations: Invocation[]) {
   const out: BackupScaleResult['invocations'] = {};
   let longest = { fn: '', ms: 0 };
   for (const i of invocations) {
-    const entry = out[i.fn] ?? { count: 0, failed: 0, longestMs: 0, totalMs: 0 };
+    const entry = out[i.fn] ?? { count: 0, failed: 0, longestMs: 0, totalMs: 0, overTimeout: 0 };
     entry.count += 1;
+    // Lambda would have stopped these mid-way (the bench lets them finish).
+    if (i.durationMs > FUNCTION_TIMEOUT_MS[i.fn]) entry.overTimeout += 1;
     entry.totalMs += i.durationMs;
     if (i.error !== undefined) entry.failed += 1;
     entry.longestMs = Math.max(entry.longestMs, i.durationMs);

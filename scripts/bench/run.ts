@@ -220,8 +220,13 @@ async function main(): Promise<void> {
           ],
           [
             'Longest invocation (simulated)',
-            ...scale.map((s) => `${fmt.seconds(s.longestInvocation.ms)} (${s.longestInvocation.fn})`),
-            '< 15 min',
+            ...scale.map(
+              (s) =>
+                `${fmt.seconds(s.longestInvocation.ms)} (${s.longestInvocation.fn}); ${fmt.int(
+                  Object.values(s.invocations).reduce((a, i) => a + i.overTimeout, 0),
+                )} over their function's timeout`,
+            ),
+            "< 15 min, 0 over the function's timeout",
           ],
           [
             'Retention runs: deleted / waiting / failed / refused (longest run, simulated)',
@@ -244,12 +249,13 @@ async function main(): Promise<void> {
       say(`\n${fmt.int(s.volumes)} volumes — invocations by function:\n`);
       say(
         table(
-          ['function', 'invocations', 'ended in error (retried)', 'longest (simulated)'],
+          ['function', 'invocations', 'ended in error (retried)', 'longest (simulated)', 'over the timeout'],
           Object.entries(s.invocations).map(([fn, i]) => [
             fn,
             fmt.int(i.count),
             fmt.int(i.failed),
             fmt.seconds(i.longestMs),
+            fmt.int(i.overTimeout ?? 0),
           ]),
         ),
       );

@@ -1,5 +1,6 @@
 import { DEFAULT_BACKUP_LIMITS } from '../../lib/backup/advance-backup';
 import { SNAPSHOT_EVENT_QUEUE } from '../../lib/backup/snapshot-event-queue';
+import { FUNCTION_TIMEOUT_MS } from '../../local/sdk-middleware/backup-pipeline';
 import { loadTemplate, resourcesOfType } from './support/template';
 
 /**
@@ -34,5 +35,23 @@ describe('pacing waits inside the timeouts', () => {
 
   it('gives the event batch the wait of snapshot-event-queue.json, which the bench models', () => {
     expect(fn('OnSnapshotEventLambdaFunction').pacingWaitMs).toBe(SNAPSHOT_EVENT_QUEUE.pacingWaitMs);
+  });
+});
+
+describe('the snapshot-event queue and its consumer', () => {
+  it('hides a record in flight at least six times the function timeout, as AWS advises for SQS sources', () => {
+    const queue = Object.fromEntries(resourcesOfType(template, 'AWS::SQS::Queue')).SnapshotEventQueue
+      ?.Properties as { VisibilityTimeout: number } | undefined;
+    expect(queue?.VisibilityTimeout).toBe(SNAPSHOT_EVENT_QUEUE.visibilityTimeoutSeconds);
+    expect((queue?.VisibilityTimeout ?? 0) * 1000).toBeGreaterThanOrEqual(
+      6 * fn('OnSnapshotEventLambdaFunction').timeoutMs,
+    );
+  });
+});
+
+describe("the bench's model of the functions", () => {
+  it.each(Object.entries(FUNCTION_TIMEOUT_MS))('times %s out as the template does', (name, timeoutMs) => {
+    const logicalId = `${name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LambdaFunction`;
+    expect(fn(logicalId).timeoutMs).toBe(timeoutMs);
   });
 });

@@ -81,6 +81,23 @@ describe('a batch of snapshot events', () => {
     expect(reads.gets).toBeLessThanOrEqual(3);
   });
 
+  it('begins no backup once its deadline has passed: the records come again, nothing is written', async () => {
+    const { world, clock, config, ports, backup } = await setup(2);
+    world.ebs(PRIMARY).complete();
+    const items: EventBatchItem[] = backup.status.parts
+      .filter((p) => p.kind === 'ebs-volume')
+      .map((p, i) => ({ id: `m${i}`, signals: created(p.snapshotId ?? '') }));
+    const before = await ports.catalog.getBackup('blog', backup.id);
+
+    const outcome = await onSnapshotEvents(ports, clock, config, items, {}, clock.now());
+
+    expect(outcome.advanced).toEqual([]);
+    expect(outcome.failed).toEqual([{ ids: ['m0', 'm1'], error: expect.any(Error) }]);
+    expect(String(outcome.failed[0]?.error)).toMatch(/near its timeout/);
+    expect(await ports.catalog.getBackup('blog', backup.id)).toEqual(before);
+    expect(world.ebs(DR).calls.filter((c) => c === 'copySnapshotFrom')).toEqual([]);
+  });
+
   it('treats duplicates as one, drops what is not lifeboat, and reports only the records whose backup failed', async () => {
     const { world, clock, config, ports, backup } = await setup(2);
     world.ebs(PRIMARY).complete();
