@@ -177,6 +177,43 @@ describe('catalog', () => {
     });
   });
 
+  it('keeps an unfinished backup swept whatever order two racing marker moves land in', async () => {
+    const created = buildBackup();
+    const backup = { ...created, status: { ...created.status, discovered: false } };
+    await catalog.createBackup(backup);
+    const parkedOnly = (b: Backup): Backup => ({
+      ...b,
+      status: { ...b.status, discovered: true, parts: [] },
+    });
+    const active = (b: Backup): Backup => ({ ...b, status: { ...b.status, discovered: false } });
+    // Hold every marker write until both record updates are done, then let them land in reverse.
+    const held: (() => Promise<unknown>)[] = [];
+    const hold =
+      <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) =>
+      (...args: A) =>
+        new Promise<never>((resolve, reject) => {
+          held.push(() => fn(...args).then(resolve as (v: unknown) => void, reject));
+        });
+    const putIfAbsent = store.putIfAbsent.bind(store);
+    const remove = store.delete.bind(store);
+    store.putIfAbsent = hold(putIfAbsent) as typeof store.putIfAbsent;
+    store.delete = hold(remove) as typeof store.delete;
+
+    const first = catalog.updateBackup('blog', backup.id, parkedOnly);
+    const second = (async () => {
+      await new Promise((r) => setImmediate(r));
+      return catalog.updateBackup('blog', backup.id, active);
+    })();
+    while (held.length < 2) await new Promise((r) => setImmediate(r));
+    for (const op of held.reverse()) await op();
+    await Promise.all([first, second]);
+
+    expect((await catalog.getBackup('blog', backup.id))?.status.discovered).toBe(false);
+    // The open marker was never deleted: the sweeper still finds the backup (a parked one too many
+    // only makes it wait for the hourly check).
+    expect(store.objects.has(catalogKeys.openBackup('blog', backup.id))).toBe(true);
+  });
+
   it('writes the markers a move changes only: parked and back, then done', async () => {
     const created = buildBackup();
     const backup = { ...created, status: { ...created.status, discovered: false } };
