@@ -318,10 +318,14 @@ export class Catalog {
     await this.store.delete(catalogKeys.parkedBackup(site, id));
   }
 
-  /** Deletes a backup's record (retention, after its snapshots are gone). */
-  async deleteBackup(site: string, id: string): Promise<void> {
-    await this.clearOpenMarker(site, id);
-    await this.store.delete(catalogKeys.backup(site, id));
+  /**
+   * Deletes a backup's record (retention, after its snapshots are gone), and an unfinished one's
+   * markers. A finished backup lost its markers when it finished; a parked one a race left behind
+   * is cleared by the sweeper's hourly check, which finds the record gone.
+   */
+  async deleteBackup(backup: Pick<Backup, 'site' | 'id' | 'status'>): Promise<void> {
+    if (!isTerminal(backup.status.phase)) await this.clearOpenMarker(backup.site, backup.id);
+    await this.store.delete(catalogKeys.backup(backup.site, backup.id));
   }
 
   async createRecovery(recovery: Recovery): Promise<void> {

@@ -158,7 +158,7 @@ async function deleteBackup(
     if (r.service === 'ebs') await ports.ebs(r.region).deleteSnapshot(r.id);
     else await ports.rds(r.region).deleteSnapshot(r.kind ?? 'rds-instance', r.id);
   }
-  await ports.catalog.deleteBackup(backup.site, backup.id);
+  await ports.catalog.deleteBackup(backup);
 }
 
 /**

@@ -138,7 +138,7 @@ export const BREAKERS: Breaker[] = [
     check: 'known-good-backup',
     reason: /has no completed backup with a volume snapshot: nothing to recover from/,
     async apply(_clients, { catalog, backup }) {
-      await catalog.deleteBackup(backup.site, backup.id);
+      await catalog.deleteBackup(backup);
     },
   },
   {

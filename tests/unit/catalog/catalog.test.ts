@@ -177,6 +177,21 @@ describe('catalog', () => {
     });
   });
 
+  it("deletes a finished backup's record alone, an unfinished one's markers too", async () => {
+    const done = buildBackup({ at: '2026-11-20T02:00:00Z', phase: 'Completed' });
+    const open = buildBackup({ at: '2026-11-21T02:00:00Z' });
+    await catalog.createBackup(done);
+    await catalog.createBackup(open);
+    const deletes = jest.spyOn(store, 'delete');
+
+    await catalog.deleteBackup(done);
+    expect(deletes.mock.calls.map(([k]) => k)).toEqual([catalogKeys.backup('blog', done.id)]);
+    await catalog.deleteBackup(open);
+
+    expect(await catalog.openBackupIds('blog')).toEqual([]);
+    expect(await catalog.getBackup('blog', open.id)).toBeUndefined();
+  });
+
   it('keeps an unfinished backup swept whatever order two racing marker moves land in', async () => {
     const created = buildBackup();
     const backup = { ...created, status: { ...created.status, discovered: false } };
