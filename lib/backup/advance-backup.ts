@@ -33,7 +33,7 @@ import {
 import { discoverParts } from './discover-parts';
 import type { SnapshotSignal } from './events';
 import type { Backup, BackupPart } from './model';
-import { awaitsDiscovery, isTerminal } from './model';
+import { awaitsDiscovery, backupKey, isTerminal } from './model';
 import { unpaced } from './pacer';
 import { settleBackup } from './phase';
 import type { BackupPorts, DatabaseKind, DbSnapshotInfo, SnapshotInfo } from './ports';
@@ -668,8 +668,7 @@ async function supersedeOlder(
   limits: BackupLimits,
 ): Promise<void> {
   const byBackup = new Map<string, Supersession[]>();
-  for (const s of list)
-    byBackup.set(`${s.site}/${s.backupId}`, [...(byBackup.get(`${s.site}/${s.backupId}`) ?? []), s]);
+  for (const s of list) byBackup.set(backupKey(s), [...(byBackup.get(backupKey(s)) ?? []), s]);
   await Promise.all(
     [...byBackup.values()].map(async (group) => {
       const first = group[0];
@@ -699,8 +698,7 @@ async function startQueuedCopies(
   reads: SnapshotReads,
 ): Promise<CopyRelease[]> {
   const groups = new Map<string, InFlightEntry[]>();
-  for (const e of entries)
-    groups.set(`${e.site}/${e.backupId}`, [...(groups.get(`${e.site}/${e.backupId}`) ?? []), e]);
+  for (const e of entries) groups.set(backupKey(e), [...(groups.get(backupKey(e)) ?? []), e]);
   const read = await Promise.all(
     [...groups.values()].map(async (group) => {
       const first = group[0];

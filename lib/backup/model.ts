@@ -178,6 +178,11 @@ export function workOf(backup: Backup): BackupWork {
   return parked ? 'parked' : 'active';
 }
 
+/** The key of one backup in a map or set (`<site>/<backupId>`; site names have no `/`). */
+export function backupKey(ref: { site: string; backupId: string }): string {
+  return `${ref.site}/${ref.backupId}`;
+}
+
 /** True once a backup will not change phase again. */
 export function isTerminal(phase: BackupPhase): boolean {
   return TERMINAL_BACKUP_PHASES.includes(phase);

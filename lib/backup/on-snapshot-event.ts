@@ -4,7 +4,7 @@ import { NotFoundError, ThrottledError } from '../errors';
 import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
 import { advanceBackup, type BackupLimits, sharedPacing } from './advance-backup';
 import type { SnapshotSignal } from './events';
-import type { Backup } from './model';
+import { type Backup, backupKey } from './model';
 import type { BackupPorts } from './ports';
 import { SnapshotReads, UNREAD } from './snapshot-reads';
 
@@ -131,7 +131,7 @@ async function advanceAll(
         outcome.ignored.push({ snapshotId: signal.snapshotId, reason: 'not a lifeboat snapshot' });
         continue;
       }
-      const key = `${ref.site}/${ref.backupId}`;
+      const key = backupKey(ref);
       const entry = refs.get(key) ?? { ref, signals: [], ids: new Set<string>() };
       entry.signals.push(signal);
       entry.ids.add(item.id);

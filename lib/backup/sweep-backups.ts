@@ -3,6 +3,7 @@ import type { Site } from '../config/schema';
 import { ThrottledError } from '../errors';
 import { type BackupLimits, fillCopySlots } from './advance-backup';
 import { type CopyQueue, drCopyAges, siteOfKey } from './copy-queue';
+import { backupKey } from './model';
 import type { BackupRef } from './on-snapshot-event';
 import type { BackupPorts } from './ports';
 
@@ -98,15 +99,12 @@ export function drFreshness(
 
 const NOTHING_PROTECTED: DrFreshness = { volumes: 0, neverCopied: 0 };
 
-/** The backups (by `key`) that have a copy waiting or in flight in one of `queues`. */
-function backupsQueued(
-  queues: readonly CopyQueue[],
-  key: (ref: { site: string; backupId: string }) => string,
-): Set<string> {
+/** The backups (by backupKey) that have a copy waiting or in flight in one of `queues`. */
+function backupsQueued(queues: readonly CopyQueue[]): Set<string> {
   const found = new Set<string>();
   for (const queue of queues)
     for (const map of [queue.waiting, queue.inFlight])
-      for (const k in map) found.add(key(map[k] as { site: string; backupId: string }));
+      for (const k in map) found.add(backupKey(map[k] as BackupRef));
   return found;
 }
 
@@ -134,9 +132,8 @@ export async function sweepBackups(
   const open = await ports.catalog.openWork('active');
   const parked = await ports.catalog.openWork('parked');
 
-  const key = (r: { site: string; backupId: string }) => `${r.site}/${r.backupId}`;
-  const parkedKeys = new Set(parked.map(key));
-  const active = open.filter((r) => !parkedKeys.has(key(r)) && known.has(r.site));
+  const parkedKeys = new Set(parked.map(backupKey));
+  const active = open.filter((r) => !parkedKeys.has(backupKey(r)) && known.has(r.site));
   if (active.length > 0) await dispatch(active);
 
   const regions = [...new Set(sites.map((s) => s.regions.dr))];
@@ -160,8 +157,8 @@ export async function sweepBackups(
   // lost (a crash between claim and record), and no event will come for them. One that still has
   // a copy queued or in flight is advanced by that copy's event (and re-queues what it lost); a
   // finished backup's leftover parked marker has nothing queued either, and its advance clears it.
-  const queued = backupsQueued(queues, key);
-  const lost = parkedChecked ? parked.filter((r) => !queued.has(key(r)) && known.has(r.site)) : [];
+  const queued = backupsQueued(queues);
+  const lost = parkedChecked ? parked.filter((r) => !queued.has(backupKey(r)) && known.has(r.site)) : [];
   if (lost.length > 0) await dispatch(lost);
   const refs = [...active, ...lost];
 

@@ -531,37 +531,41 @@ export class Catalog {
     mutate: (record: RecordOf<K>) => RecordOf<K> | undefined,
     seen?: object,
   ): Promise<RecordOf<K>> {
+    // First from the version the caller started from, without a GET. A write with its ETag
+    // confirms it; a lost race (412), or "nothing to change" (only believed of a version read
+    // from the store), goes on to the read-and-retry below.
     const known = seen === undefined ? undefined : this.versions.get(seen);
-    // The version the caller started from, unconfirmed: a write with its ETag confirms it, and
-    // "nothing to change" is only believed of a version read from the store.
-    let unconfirmed = known?.key === key ? known : undefined;
+    if (known?.key === key) {
+      const next = mutate(parseRecord(known.body, kind, key));
+      if (next !== undefined) {
+        try {
+          return await this.writeRecord(key, next, known.etag);
+        } catch (error) {
+          if (!(error instanceof ConcurrentUpdateError)) throw error;
+        }
+      }
+    }
     for (let attempt = 1; ; attempt++) {
-      const optimistic = unconfirmed !== undefined;
-      const found = unconfirmed ?? (await this.store.get(key));
-      unconfirmed = undefined;
+      const found = await this.store.get(key);
       if (found === undefined) throw new NotFoundError(`catalog has no ${kind} at ${key}`, { key });
       const current = parseRecord(found.body, kind, key);
       const next = mutate(structuredClone(current));
-      if (next === undefined && optimistic) {
-        attempt -= 1;
-        continue;
-      }
       if (next === undefined) return current;
       try {
-        const body = serialise(next);
-        const etag = await this.store.putIfMatch(key, body, found.etag);
-        this.remember(next, key, { etag, body });
-        return next;
+        return await this.writeRecord(key, next, found.etag);
       } catch (error) {
-        if (error instanceof ConcurrentUpdateError && optimistic) {
-          attempt -= 1;
-          continue;
-        }
         if (!(error instanceof ConcurrentUpdateError) || attempt >= this.options.maxUpdateAttempts)
           throw error;
         await sleep(Math.random() * this.options.retryDelayMs * Math.min(attempt, 8));
       }
     }
+  }
+
+  /** Writes `record` over version `etag` of `key` (ConcurrentUpdateError if it changed) and keeps its new version. */
+  private async writeRecord<T extends object>(key: string, record: T, etag: string): Promise<T> {
+    const body = serialise(record);
+    this.remember(record, key, { etag: await this.store.putIfMatch(key, body, etag), body });
+    return record;
   }
 
   /** A page of records; an object that does not parse is listed as unreadable instead of failing the page. */
