@@ -395,8 +395,6 @@ export async function benchBackupAtScale(
     return Math.max(...ends) / 3_600_000;
   });
   const copyStarts = sim.lifecycle.startTimes('ebs-copy');
-  const firstCopy = copyStarts[0] ?? 0;
-  const lastCopy = copyStarts[copyStarts.length - 1] ?? 0;
   const result: BackupScaleResult = {
     aws: aws.kind,
     sites: options.sites,
@@ -436,11 +434,7 @@ export async function benchBackupAtScale(
     invocationErrorsTotal: run.invocations.filter((i) => i.error !== undefined).length,
     hoursToTerminal,
     drRpo,
-    copyPhase: {
-      ebsCopies: copyStarts.length,
-      spanHours: (lastCopy - firstCopy + BENCH_DURATIONS.ebsCopyMs) / 3_600_000,
-      floorHours: (copyStarts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
-    },
+    copyPhase: copyPhaseOf(copyStarts),
     copyPhaseByNight: copyPhaseByNight(copyStarts, start, nights),
     superseded: parts.filter((p) => p.copy.state === 'superseded').length,
     retention: retentionRuns,
@@ -449,20 +443,34 @@ export async function benchBackupAtScale(
   return result;
 }
 
+/**
+ * The copy phase of copies started at `starts` (sorted): from the first start to the last one's
+ * end (at most `until`), against its quota floor (copies × copy time ÷ 20 slots).
+ */
+function copyPhaseOf(starts: readonly number[], until = Number.POSITIVE_INFINITY) {
+  const first = starts[0];
+  const last = starts[starts.length - 1];
+  return {
+    ebsCopies: starts.length,
+    spanHours:
+      first === undefined || last === undefined
+        ? 0
+        : (Math.min(until, last + BENCH_DURATIONS.ebsCopyMs) - first) / 3_600_000,
+    floorHours: (starts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
+  };
+}
+
 /** Per night, the copy phase of the copies started between its schedule and the next one's. */
 function copyPhaseByNight(copyStarts: number[], start: number, nights: number) {
   return Array.from({ length: nights }, (_, night) => {
     const from = start + night * DAY_MS;
     const until = night === nights - 1 ? Number.POSITIVE_INFINITY : from + DAY_MS;
-    const starts = copyStarts.filter((t) => t >= from && t < until);
-    const first = starts[0] ?? from;
-    const last = starts[starts.length - 1] ?? from;
-    const end = Math.min(until, last + BENCH_DURATIONS.ebsCopyMs);
     return {
       night: night + 1,
-      ebsCopies: starts.length,
-      spanHours: starts.length === 0 ? 0 : (end - first) / 3_600_000,
-      floorHours: (starts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
+      ...copyPhaseOf(
+        copyStarts.filter((t) => t >= from && t < until),
+        until,
+      ),
     };
   });
 }

@@ -256,7 +256,7 @@ async function main(): Promise<void> {
             fmt.int(i.count),
             fmt.int(i.failed),
             fmt.seconds(i.longestMs),
-            fmt.int(i.overTimeout ?? 0),
+            fmt.int(i.overTimeout),
           ]),
         ),
       );
