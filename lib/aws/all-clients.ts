@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsClients } from './clients';
 import { cloudwatchClient } from './cloudwatch';
 import { ec2Client } from './ec2';
@@ -8,6 +7,7 @@ import { route53Client } from './route53';
 import { s3Client } from './s3';
 import { sfnClient } from './sfn';
 import { snsClient } from './sns';
+import { sqsClient } from './sqs';
 import { ssmClient } from './ssm';
 
 /**
@@ -52,8 +52,8 @@ export class AllAwsClients extends AwsClients {
     return ssmClient(this, region);
   }
 
-  /** SQS has no adapter (lifeboat sends nothing to SQS); tests read SNS notifications through a queue. */
-  sqs(region = this.settings.defaultRegion) {
-    return this.client('sqs', SQSClient, region);
+  /** Retention's continuations (lib/aws/sqs.ts); tests also read SNS notifications through a queue. */
+  sqs(region?: string) {
+    return sqsClient(this, region);
   }
 }

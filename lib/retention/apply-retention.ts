@@ -29,9 +29,10 @@ export interface SnapshotTarget {
  * What became of a backup retention decided to delete: `deleted`; `would-delete` (dry run);
  * `refused` (AWS does not confirm one of its snapshots: nothing of it was deleted); `waiting`
  * (a snapshot is locked: nothing deleted, next run after the lock expires); `failed` (a call
- * failed part-way: the record stays and the next run finishes).
+ * failed part-way: the record stays and the next run finishes); `deferred` (the invocation's
+ * time ran out before it began: nothing of it deleted, the run's continuation takes it).
  */
-export type DeletionOutcome = 'deleted' | 'would-delete' | 'refused' | 'waiting' | 'failed';
+export type DeletionOutcome = 'deleted' | 'would-delete' | 'refused' | 'waiting' | 'failed' | 'deferred';
 
 export interface RetentionItem {
   backupId: string;
@@ -60,6 +61,8 @@ export interface RetentionReport {
   unreadable: UnreadableRecord[];
   refused: number;
   waiting: number;
+  /** Backups to delete that this invocation left for the run's continuation (`stopBy` passed). */
+  deferred: number;
   /** Records an operator should look at: dated in the future, or Completed without snapshots AWS confirms. */
   anomalies: { backupId: string; anomaly: string }[];
   /** Per region, the newest backup AWS confirms restorable there (null: none). */
@@ -76,6 +79,12 @@ export interface RetentionOptions {
   trust: RetentionTrust;
   /** The run's shared listing of retired databases (one per region for every site; else this site's own). */
   retiredScan?: RetiredScan;
+  /**
+   * No deletion begins at or after this time (the invocation's deadline less a reserve): the
+   * backups left are `deferred`, and the locks and retired databases wait for the continuation,
+   * which plans the site again from the catalog and AWS.
+   */
+  stopBy?: Date;
 }
 
 /**
@@ -206,6 +215,7 @@ export async function applyRetention(
     unreadable,
     refused: 0,
     waiting: 0,
+    deferred: 0,
     anomalies: decisions.flatMap((d) =>
       d.anomaly === undefined ? [] : [{ backupId: d.backupId, anomaly: d.anomaly }],
     ),
@@ -223,6 +233,11 @@ export async function applyRetention(
     const resources = existing(backup, evidence.get(backup.id));
     const item: RetentionItem = { ...d, snapshots: resources.map(target) };
     report.items.push(item);
+    if (!options.dryRun && options.stopBy !== undefined && clock.now() >= options.stopBy) {
+      item.outcome = 'deferred';
+      report.deferred += 1;
+      continue;
+    }
     try {
       const blocked = await checkDeletable(ports, site, backup, resources, trust, now);
       if (blocked !== undefined) {
@@ -248,13 +263,16 @@ export async function applyRetention(
       report.failed += 1;
     }
   }
-  if (!options.dryRun && site.protection?.snapshotLock !== undefined)
-    report.locked = await lockKeptCopies(ports, site, backups, decisions, evidence, now);
-  report.retiredDatabases = await applyRetiredDatabaseRetention(ports, clock, site, {
-    dryRun: options.dryRun,
-    stage: trust.stage,
-    ...(options.retiredScan === undefined ? {} : { scan: options.retiredScan }),
-  });
+  // A deferred site is planned again by the continuation, which locks and retires then.
+  if (report.deferred === 0) {
+    if (!options.dryRun && site.protection?.snapshotLock !== undefined)
+      report.locked = await lockKeptCopies(ports, site, backups, decisions, evidence, now);
+    report.retiredDatabases = await applyRetiredDatabaseRetention(ports, clock, site, {
+      dryRun: options.dryRun,
+      stage: trust.stage,
+      ...(options.retiredScan === undefined ? {} : { scan: options.retiredScan }),
+    });
+  }
   if (refusedSnapshots > 0) ports.telemetry?.refused(site.name, refusedSnapshots);
   if (deletedSnapshots > 0) ports.telemetry?.deleted(site.name, deletedSnapshots);
   return report;

@@ -6,11 +6,14 @@ import { type DbSnapshotInfo, RdsAdapter, rdsClient } from '../aws/rds';
 import { RdsRetiredAdapter } from '../aws/rds-retired';
 import { EbsSnapshotEvidence } from '../aws/snapshot-evidence';
 import { SnapshotLockAdapter } from '../aws/snapshot-lock';
+import { SqsAdapter, sqsClient } from '../aws/sqs';
 import type { Catalog } from '../catalog/catalog';
 import { defaultCatalog } from '../catalog/default';
+import { getStringFromEnv } from '../env';
 import { defaultMetrics, METRIC } from '../telemetry/metrics';
 import { accountOfArn, type ObservedSnapshot } from '../trust/verify-snapshot';
 import type { RetentionEbsPort, RetentionPorts, RetentionRdsPort, RetentionTelemetry } from './ports';
+import type { RetentionContinuationPort } from './retention-queue';
 
 /** Snapshots retention refused to delete (AWS did not confirm the record): an alarm-worthy count. */
 export const REFUSED_METRIC = 'SnapshotDeletionsRefused';
@@ -89,4 +92,22 @@ let processPorts: RetentionPorts | undefined;
 export function defaultRetentionPorts(): RetentionPorts {
   processPorts ??= retentionPorts(defaultClients(), defaultCatalog(), retentionMetrics());
   return processPorts;
+}
+
+/** A run's continuations sent to the queue at `queueUrl` (RetentionRunQueue), as JSON. */
+export function retentionContinuations(clients: AwsClients, queueUrl: string): RetentionContinuationPort {
+  const queue = new SqsAdapter(sqsClient(clients), queueUrl);
+  return {
+    send: async (next) => {
+      await queue.send(JSON.stringify(next));
+    },
+  };
+}
+
+let processContinuations: RetentionContinuationPort | undefined;
+
+/** The process-wide continuation port: RETENTION_QUEUE_URL (the template's RetentionRunQueue). */
+export function defaultRetentionContinuations(): RetentionContinuationPort {
+  processContinuations ??= retentionContinuations(defaultClients(), getStringFromEnv('RETENTION_QUEUE_URL'));
+  return processContinuations;
 }

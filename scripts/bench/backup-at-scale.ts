@@ -3,8 +3,8 @@ import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { backupPorts } from '../../lib/backup/wiring';
 import { Catalog } from '../../lib/catalog/catalog';
-import { applyRetention } from '../../lib/retention/apply-retention';
-import { retiredScan } from '../../lib/retention/retired-databases';
+import { RETENTION_QUEUE } from '../../lib/retention/retention-queue';
+import { runRetention } from '../../lib/retention/run';
 import { retentionPorts } from '../../lib/retention/wiring';
 import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { AwsStandin, STANDIN_ENDPOINT } from '../../local/aws-standin/aws-standin';
@@ -55,6 +55,13 @@ export interface RetentionRun {
   waiting: number;
   /** Sites whose retention threw (its report is missing). */
   sitesFailed: number;
+  /** apply-retention invocations the run took (each hands the sites left to the next). */
+  invocations: number;
+  longestInvocationMs: number;
+  /** Invocations that ran past apply-retention's timeout (Lambda would have killed them). */
+  overTimeout: number;
+  /** Sites still to do after maxPasses invocations, left to the next day's run. */
+  leftForTomorrow: number;
 }
 
 export interface BackupScaleResult {
@@ -262,28 +269,49 @@ export async function benchBackupAtScale(
         refused: 0,
         waiting: 0,
         sitesFailed: 0,
+        invocations: 0,
+        longestInvocationMs: 0,
+        overTimeout: 0,
+        leftForTomorrow: 0,
       };
-      // As functions/apply-retention.ts does: one listing of retired databases per region per run.
-      const retiredScanOfRun = retiredScan(retention, trust.stage);
-      for (const site of config.sites) {
-        try {
-          const report = await applyRetention(retention, clock, site, {
-            dryRun: false,
-            trust,
-            retiredScan: retiredScanOfRun,
-          });
+      // As functions/apply-retention.ts does: each invocation stops beginning deletions its
+      // reserve before the timeout and hands the sites left to the next (RetentionRunQueue).
+      let sites = config.sites;
+      for (let pass = 1; sites.length > 0; pass += 1) {
+        const invoked = clock.nowMs();
+        const stopBy = new Date(
+          invoked + RETENTION_QUEUE.functionTimeoutSeconds * 1000 - RETENTION_QUEUE.finishReserveMs,
+        );
+        const { reports, remaining } = await runRetention(retention, clock, sites, {
+          dryRun: false,
+          trust,
+          stopBy,
+        });
+        const tookMs = clock.nowMs() - invoked;
+        entry.invocations += 1;
+        entry.longestInvocationMs = Math.max(entry.longestInvocationMs, tookMs);
+        if (tookMs > RETENTION_QUEUE.functionTimeoutSeconds * 1000) entry.overTimeout += 1;
+        for (const report of reports) {
+          if ('error' in report) {
+            entry.sitesFailed += 1;
+            continue;
+          }
           entry.deleted += report.deleted;
           entry.failed += report.failed;
           entry.refused += report.refused;
           entry.waiting += report.waiting;
-        } catch {
-          entry.sitesFailed += 1;
         }
+        if (pass >= RETENTION_QUEUE.maxPasses) {
+          entry.leftForTomorrow = remaining.length;
+          break;
+        }
+        const left = new Set(remaining);
+        sites = sites.filter((site) => left.has(site.name));
       }
       entry.durationMs = clock.nowMs() - began;
       retentionRuns.push(entry);
       console.error(
-        `  retention at ${entry.atHours.toFixed(1)} simulated h: ${entry.deleted} deleted, ${entry.waiting} waiting, ${entry.failed} failed, ${entry.refused} refused, ${fmtSeconds(entry.durationMs)} simulated`,
+        `  retention at ${entry.atHours.toFixed(1)} simulated h: ${entry.deleted} deleted, ${entry.waiting} waiting, ${entry.failed} failed, ${entry.refused} refused, ${fmtSeconds(entry.durationMs)} simulated in ${entry.invocations} invocations (longest ${fmtSeconds(entry.longestInvocationMs)}, ${entry.overTimeout} over the timeout)`,
       );
     }
   };

@@ -239,6 +239,15 @@ async function main(): Promise<void> {
             'runs nightly, 0 failed',
           ],
           [
+            'Retention invocations per run: most; longest; over the 900 s timeout; sites left for the next day',
+            ...scale.map((s) =>
+              s.retention.length === 0
+                ? '- (one night)'
+                : `${fmt.int(Math.max(...s.retention.map((r) => r.invocations)))}; ${fmt.seconds(Math.max(...s.retention.map((r) => r.longestInvocationMs)))}; ${fmt.int(sum2(s.retention, 'overTimeout'))}; ${fmt.int(sum2(s.retention, 'leftForTomorrow'))}`,
+            ),
+            '0 over the timeout, 0 left',
+          ],
+          [
             'Real time (seed / run)',
             ...scale.map((s) => `${fmt.seconds(s.seedMs)} / ${fmt.seconds(s.realMs)}`),
             '',

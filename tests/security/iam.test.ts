@@ -63,6 +63,11 @@ const EVENT_SOURCE_POLLER: Record<string, { actions: readonly string[]; queue: s
     actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     queue: 'SnapshotEventQueue',
   },
+  // A retention run's continuations (it also sends them: sqs:SendMessage is its code's).
+  ApplyRetentionRole: {
+    actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    queue: 'RetentionRunQueue',
+  },
 };
 
 /** Condition keys that restrict a call to resources tagged lifeboat:managed=true (TAG.managed). */

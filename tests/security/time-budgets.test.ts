@@ -1,5 +1,6 @@
 import { DEFAULT_BACKUP_LIMITS } from '../../lib/backup/advance-backup';
 import { SNAPSHOT_EVENT_QUEUE } from '../../lib/backup/snapshot-event-queue';
+import { RETENTION_QUEUE } from '../../lib/retention/retention-queue';
 import { FUNCTION_TIMEOUT_MS } from '../../local/sdk-middleware/backup-pipeline';
 import { loadTemplate, resourcesOfType } from './support/template';
 
@@ -46,6 +47,43 @@ describe('the snapshot-event queue and its consumer', () => {
     expect((queue?.VisibilityTimeout ?? 0) * 1000).toBeGreaterThanOrEqual(
       6 * fn('OnSnapshotEventLambdaFunction').timeoutMs,
     );
+  });
+});
+
+describe('the retention run queue and apply-retention', () => {
+  const queues = Object.fromEntries(resourcesOfType(template, 'AWS::SQS::Queue'));
+  const queue = queues.RetentionRunQueue?.Properties as
+    | { VisibilityTimeout: number; SqsManagedSseEnabled: boolean; RedrivePolicy: unknown }
+    | undefined;
+
+  it('times apply-retention out as retention-queue.json says, which the bench models', () => {
+    expect(fn('ApplyRetentionLambdaFunction').timeoutMs).toBe(RETENTION_QUEUE.functionTimeoutSeconds * 1000);
+  });
+
+  it('hides a continuation in flight at least six times the function timeout, as AWS advises for SQS sources', () => {
+    expect(queue?.VisibilityTimeout).toBe(RETENTION_QUEUE.visibilityTimeoutSeconds);
+    expect((queue?.VisibilityTimeout ?? 0) * 1000).toBeGreaterThanOrEqual(
+      6 * fn('ApplyRetentionLambdaFunction').timeoutMs,
+    );
+  });
+
+  it('stops beginning deletions with room left for what follows them, well inside the timeout', () => {
+    const { timeoutMs } = fn('ApplyRetentionLambdaFunction');
+    expect(RETENTION_QUEUE.finishReserveMs).toBeGreaterThanOrEqual(60_000);
+    expect(RETENTION_QUEUE.finishReserveMs).toBeLessThanOrEqual(timeoutMs / 4);
+  });
+
+  it('is encrypted and hands a continuation that keeps failing to its encrypted dead-letter queue', () => {
+    expect(queue?.SqsManagedSseEnabled).toBe(true);
+    expect(queues.RetentionRunDeadLetterQueue?.Properties?.SqsManagedSseEnabled).toBe(true);
+    expect(queue?.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['RetentionRunDeadLetterQueue', 'Arn'] },
+    });
+  });
+
+  it("ends a run in fewer invocations than Lambda's recursive loop detection allows (16)", () => {
+    expect(RETENTION_QUEUE.maxPasses).toBeGreaterThan(1);
+    expect(RETENTION_QUEUE.maxPasses).toBeLessThan(16);
   });
 });
 

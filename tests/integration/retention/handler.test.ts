@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { RETENTION_QUEUE } from '../../../lib/retention/retention-queue';
 import { motoClients, uniqueName } from '../../support/moto';
 import { completedBackup, freshSiteName, MOTO_ACCOUNT, makeStage, rawMotoSite, recordIds } from './support';
 
@@ -52,5 +54,77 @@ describe('the retention function, invoked like Lambda (moto)', () => {
     ]);
     expect(out.reports[1]).toMatchObject({ deleted: 2 });
     expect(await recordIds(world)).toEqual(['20261122t020000z-scheduled']);
+  });
+
+  it('hands a run it has no time for to the next invocation through the queue, which finishes it', async () => {
+    const clients = motoClients();
+    const world = await makeStage(clients);
+    for (const day of ['20', '21', '22']) await completedBackup(world, `2026-11-${day}T02:00:00Z`);
+    const dir = mkdtempSync(join(tmpdir(), uniqueName('lifeboat')));
+    writeFileSync(join(dir, 'sites.yml'), JSON.stringify({ sites: [rawMotoSite(world.site.name, true)] }));
+    const { QueueUrl } = await clients.sqs().send(new CreateQueueCommand({ QueueName: uniqueName('runs') }));
+    Object.assign(process.env, {
+      CATALOG_BUCKET: world.bucket,
+      LIFEBOAT_CONFIG: join(dir, 'sites.yml'),
+      LIFEBOAT_STAGE: world.stage,
+      LIFEBOAT_ACCOUNT_ID: MOTO_ACCOUNT,
+      RETENTION_QUEUE_URL: QueueUrl,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    jest.resetModules();
+    const handler = (await import('../../../functions/apply-retention')).handler as Handler;
+    const leaving = (ms: number) =>
+      ({ ...context, getRemainingTimeInMillis: () => ms }) as unknown as Context;
+
+    // Less than the reserve left: no site begins, the whole run goes to the queue.
+    const first = (await handler({}, leaving(RETENTION_QUEUE.finishReserveMs - 1))) as {
+      continued?: { sites: number; pass: number };
+    };
+    expect(first.continued).toEqual({ sites: 1, pass: 2 });
+    expect(await recordIds(world)).toHaveLength(3);
+
+    const received = await clients
+      .sqs()
+      .send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    expect(received.Messages).toHaveLength(1);
+    const message = received.Messages?.[0];
+    expect(JSON.parse(message?.Body ?? '')).toEqual({
+      sites: [world.site.name],
+      pass: 2,
+      startedAt: expect.any(String),
+    });
+    const delivery = {
+      Records: [
+        {
+          messageId: message?.MessageId,
+          receiptHandle: message?.ReceiptHandle,
+          body: message?.Body,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'AROAEXAMPLE',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: message?.MD5OfBody,
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:us-east-1:${MOTO_ACCOUNT}:runs`,
+          awsRegion: 'us-east-1',
+        },
+      ],
+    };
+
+    const second = (await handler(delivery, leaving(900_000))) as {
+      continuations: { reports: { site: string; deleted?: number }[]; continued?: unknown }[];
+    };
+
+    expect(second.continuations[0]?.reports).toEqual([
+      expect.objectContaining({ site: world.site.name, deleted: 2 }),
+    ]);
+    expect(second.continuations[0]?.continued).toBeUndefined();
+    expect(await recordIds(world)).toEqual(['20261122t020000z-scheduled']);
+    const after = await clients.sqs().send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    expect(after.Messages ?? []).toEqual([]);
   });
 });

@@ -74,6 +74,61 @@ describe('applyRetention', () => {
     expect(left).toEqual(['20261122t020000z-scheduled']);
   });
 
+  it('begins no deletion once its stop time has passed: the rest is deferred, deleting nothing of it', async () => {
+    const { world, clock, site, ports } = await history();
+    // Each snapshot deletion takes a simulated second; the stop falls during the first backup's.
+    const slow = {
+      ...ports,
+      ebs: (region: string) => ({
+        ...ports.ebs(region),
+        deleteSnapshot: async (id: string) => {
+          clock.advance(1_000);
+          await ports.ebs(region).deleteSnapshot(id);
+        },
+      }),
+    };
+    const stopBy = new Date(clock.now().getTime() + 500);
+
+    const report = await applyRetention(slow, clock, site, { dryRun: false, trust: TRUST, stopBy });
+
+    expect(report.items.map((i) => [i.backupId, i.outcome])).toEqual([
+      ['20261122t020000z-scheduled', undefined],
+      ['20261121t020000z-scheduled', 'deleted'],
+      ['20261120t020000z-scheduled', 'deferred'],
+    ]);
+    expect([report.deleted, report.deferred, report.failed]).toEqual([1, 1, 0]);
+    // The deferred backup keeps every snapshot and its record, for the continuation.
+    expect(count(world)).toEqual([4, 4]);
+    const left = [];
+    for await (const b of ports.catalog.allBackups('blog')) left.push(b.id);
+    expect(left).toEqual(['20261122t020000z-scheduled', '20261120t020000z-scheduled']);
+    // Retired databases wait for the continuation, which plans the site again.
+    expect(report.retiredDatabases).toBeUndefined();
+
+    const rest = await applyRetention(ports, clock, site, {
+      dryRun: false,
+      trust: TRUST,
+      stopBy: clock.now(),
+    });
+    expect(rest.deferred).toBe(1);
+    const last = await applyRetention(ports, clock, site, { dryRun: false, trust: TRUST });
+    expect([last.deleted, last.deferred]).toEqual([1, 0]);
+    expect(count(world)).toEqual([2, 2]);
+  });
+
+  it('never defers a dry run, which deletes nothing and so cannot run out of time for it', async () => {
+    const { clock, site, ports } = await history();
+
+    const report = await applyRetention(ports, clock, site, {
+      dryRun: true,
+      trust: TRUST,
+      stopBy: new Date(clock.now().getTime() - 1),
+    });
+
+    expect(report.items.map((i) => i.outcome)).toEqual([undefined, 'would-delete', 'would-delete']);
+    expect(report.deferred).toBe(0);
+  });
+
   it('leaves a snapshot without lifeboat:managed=true alone and keeps its record', async () => {
     const { world, clock, site, ports } = await history();
     const identifier = 'lifeboat-blog-20261120t020000z-scheduled';
