@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { RETENTION_QUEUE } from '../../../lib/retention/retention-queue';
 import { buildConfig, rawSite } from '../../support/builders';
@@ -139,6 +141,20 @@ describe('apply-retention handler', () => {
     expect(applyRetention.mock.calls.map((c) => c[2].name)).toEqual(['shop']);
     expect(sent).toEqual([{ sites: ['shop'], pass: 3, startedAt }]);
     expect(out.continuations[0]?.continued).toEqual({ sites: 1, pass: 3 });
+  });
+
+  it('runs the sample continuation of events/ (an SQS delivery, as Lambda hands it over)', async () => {
+    applyRetention.mockResolvedValueOnce(report('blog'));
+    const handler = await load();
+    const event = JSON.parse(
+      readFileSync(join(__dirname, '../../../events/backup/retention-continuation-blog.json'), 'utf8'),
+    );
+
+    const out = (await handler(event, leaving(600_000))) as { continuations: RunOut[] };
+
+    expect(applyRetention.mock.calls.map((c) => c[2].name)).toEqual(['blog']);
+    expect(out.continuations[0]?.reports).toEqual([expect.objectContaining({ site: 'blog', deleted: 1 })]);
+    expect(sent).toEqual([]);
   });
 
   it(`gives up after ${RETENTION_QUEUE.maxPasses} invocations of one run, leaving the rest to the next day`, async () => {
