@@ -1,4 +1,5 @@
 import { advanceBackup } from '../../../lib/backup/advance-backup';
+import type { RequestPacer } from '../../../lib/backup/pacer';
 import { startBackup } from '../../../lib/backup/start-backup';
 import { AwsCallError, ThrottledError } from '../../../lib/errors';
 import { buildSite } from '../../support/builders';
@@ -29,6 +30,24 @@ function setup(
     },
   });
   return { world, clock, site, ports: world.ports() };
+}
+
+/** A region budget of `tokens` requests that refills only when told (no clock, no waiting). */
+function tokenBudget(tokens: number): RequestPacer & { refill(n: number): void; asked: number[] } {
+  let left = tokens;
+  const asked: number[] = [];
+  return {
+    asked,
+    refill: (n) => {
+      left += n;
+    },
+    acquire: async (_region, _bucket, want) => {
+      asked.push(want);
+      const granted = Math.min(want, left);
+      left -= granted;
+      return granted;
+    },
+  };
 }
 
 const throttled = () => new ThrottledError('EC2 CreateSnapshot throttled by AWS (RequestLimitExceeded)');
@@ -330,16 +349,41 @@ describe('advanceBackup', () => {
     expect(allowed.status.parts[0]?.copy.state).toBe('pending');
   });
 
-  it('starts at most maxStartsPerCall snapshots per call and the rest on later calls', async () => {
+  it("starts a backup's snapshots in rounds of maxStartsPerCall while the budget grants them", async () => {
     const { world, clock, site, ports } = setup({ database: false, volumes: 5 });
 
-    const first = await startBackup(ports, clock, { site, kind: 'scheduled', at }, { maxStartsPerCall: 2 });
-    const second = await advanceBackup(ports, clock, site, first.id, { maxStartsPerCall: 2 });
-    const third = await advanceBackup(ports, clock, site, first.id, { maxStartsPerCall: 2 });
+    const backup = await startBackup(ports, clock, { site, kind: 'scheduled', at }, { maxStartsPerCall: 2 });
+
+    expect(backup.status.parts.every((p) => p.snapshotId !== undefined)).toBe(true);
+    expect(world.ebs(PRIMARY).calls.filter((c) => c === 'createSnapshot')).toHaveLength(5);
+  });
+
+  it('leaves the snapshots the budget does not grant to later calls', async () => {
+    const { world, clock, site, ports } = setup({ database: false, volumes: 5 });
+    const budget = tokenBudget(3);
+    const paced = { ...ports, pacer: budget };
+
+    const first = await startBackup(paced, clock, { site, kind: 'scheduled', at }, { maxStartsPerCall: 2 });
+    budget.refill(1);
+    const second = await advanceBackup(paced, clock, site, first.id, { maxStartsPerCall: 2 });
+    budget.refill(5);
+    const third = await advanceBackup(paced, clock, site, first.id, { maxStartsPerCall: 2 });
 
     const started = (b: typeof first) => b.status.parts.filter((p) => p.snapshotId !== undefined).length;
-    expect([started(first), started(second), started(third)]).toEqual([2, 4, 5]);
+    expect([started(first), started(second), started(third)]).toEqual([3, 4, 5]);
+    expect(first.status.parts.filter((p) => p.startedAt !== undefined)).toHaveLength(3);
     expect(world.ebs(PRIMARY).snapshots.size).toBe(5);
+  });
+
+  it('starts no further round once the budget refused a start of the first', async () => {
+    const { clock, site, ports } = setup({ database: false, volumes: 5 });
+    const budget = tokenBudget(1);
+    const paced = { ...ports, pacer: budget };
+
+    const first = await startBackup(paced, clock, { site, kind: 'scheduled', at }, { maxStartsPerCall: 2 });
+
+    expect(first.status.parts.filter((p) => p.snapshotId !== undefined)).toHaveLength(1);
+    expect(budget.asked).toEqual([2]);
   });
 
   it('starts each snapshot once when events and the sweeper advance the same backup at once', async () => {
@@ -352,6 +396,18 @@ describe('advanceBackup', () => {
 
     expect(world.ebs(DR).snapshots.size).toBe(3);
     expect(world.rds(DR).calls.filter((c) => c === 'copySnapshotFrom')).toHaveLength(1);
+  });
+
+  it('starts each snapshot once when concurrent calls claim it in further rounds', async () => {
+    const { world, clock, site, ports } = setup({ volumes: 7, database: false });
+    const refused = { ...ports, pacer: tokenBudget(0) };
+    const backup = await startBackup(refused, clock, { site, kind: 'scheduled', at });
+
+    await Promise.all(
+      Array.from({ length: 4 }, () => advanceBackup(ports, clock, site, backup.id, { maxStartsPerCall: 2 })),
+    );
+
+    expect(world.ebs(PRIMARY).calls.filter((c) => c === 'createSnapshot')).toHaveLength(7);
   });
 
   it('finds by tag a snapshot started by a caller that crashed before recording it', async () => {
