@@ -1,7 +1,7 @@
 import {
   CloudFormationClient,
   DescribeStacksCommand,
-  ListStackResourcesCommand,
+  paginateListStackResources,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from './clients';
@@ -62,16 +62,11 @@ export class CloudFormationAdapter {
 
   private async resources(name: string): Promise<Record<string, string>> {
     const resources: Record<string, string> = {};
-    let token: string | undefined;
     try {
-      do {
-        const out = await this.cfn.send(new ListStackResourcesCommand({ StackName: name, NextToken: token }));
-        for (const r of out.StackResourceSummaries ?? []) {
+      for await (const page of paginateListStackResources({ client: this.cfn }, { StackName: name }))
+        for (const r of page.StackResourceSummaries ?? [])
           if (r.LogicalResourceId && r.PhysicalResourceId)
             resources[r.LogicalResourceId] = r.PhysicalResourceId;
-        }
-        token = out.NextToken;
-      } while (token !== undefined);
     } catch (error) {
       throw translateAwsError(error, 'CloudFormation ListStackResources', { stack: name });
     }

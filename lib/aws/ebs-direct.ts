@@ -1,4 +1,4 @@
-import { EBSClient, ListChangedBlocksCommand } from '@aws-sdk/client-ebs';
+import { EBSClient, paginateListChangedBlocks } from '@aws-sdk/client-ebs';
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
 import { required } from './required';
@@ -39,22 +39,16 @@ export class EbsDirectAdapter {
     let changedBlocks = 0;
     let blockSize: number | undefined;
     let volumeSizeGiB: number | undefined;
-    let nextToken: string | undefined;
     try {
-      do {
-        const page = await this.ebs.send(
-          new ListChangedBlocksCommand({
-            FirstSnapshotId: firstSnapshotId,
-            SecondSnapshotId: secondSnapshotId,
-            MaxResults: PAGE_SIZE,
-            NextToken: nextToken,
-          }),
-        );
+      const pages = paginateListChangedBlocks(
+        { client: this.ebs },
+        { FirstSnapshotId: firstSnapshotId, SecondSnapshotId: secondSnapshotId, MaxResults: PAGE_SIZE },
+      );
+      for await (const page of pages) {
         changedBlocks += page.ChangedBlocks?.length ?? 0;
         blockSize ??= page.BlockSize;
         volumeSizeGiB ??= page.VolumeSize;
-        nextToken = page.NextToken === null || page.NextToken === '' ? undefined : page.NextToken;
-      } while (nextToken !== undefined);
+      }
     } catch (error) {
       throw translateAwsError(error, operation, context);
     }

@@ -2,6 +2,7 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@
 import type { EventRuleInfo } from '../readiness/dr-events';
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
+import { pagesOf } from './paging';
 
 export type { EventRuleInfo };
 
@@ -20,13 +21,12 @@ export class EventRuleReader {
   /** Every rule on the default bus whose name starts with `namePrefix`, with its state and target ARNs. */
   async rulesNamed(namePrefix: string): Promise<EventRuleInfo[]> {
     const rules: EventRuleInfo[] = [];
-    let nextToken: string | undefined;
-    do {
-      try {
-        const out = await this.events.send(
-          new ListRulesCommand({ NamePrefix: namePrefix, NextToken: nextToken }),
-        );
-        for (const rule of out.Rules ?? []) {
+    try {
+      const pages = pagesOf((token) =>
+        this.events.send(new ListRulesCommand({ NamePrefix: namePrefix, NextToken: token })),
+      );
+      for await (const page of pages)
+        for (const rule of page.Rules ?? []) {
           if (rule.Name === undefined) continue;
           rules.push({
             name: rule.Name,
@@ -35,29 +35,24 @@ export class EventRuleReader {
             targetArns: [],
           });
         }
-        nextToken = out.NextToken;
-      } catch (error) {
-        throw translateAwsError(error, 'EventBridge ListRules', { region: this.region, namePrefix });
-      }
-    } while (nextToken !== undefined);
+    } catch (error) {
+      throw translateAwsError(error, 'EventBridge ListRules', { region: this.region, namePrefix });
+    }
     for (const rule of rules) rule.targetArns = await this.targetArns(rule.name);
     return rules;
   }
 
   private async targetArns(rule: string): Promise<string[]> {
     const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      try {
-        const out = await this.events.send(
-          new ListTargetsByRuleCommand({ Rule: rule, NextToken: nextToken }),
-        );
-        for (const target of out.Targets ?? []) if (target.Arn !== undefined) arns.push(target.Arn);
-        nextToken = out.NextToken;
-      } catch (error) {
-        throw translateAwsError(error, 'EventBridge ListTargetsByRule', { region: this.region, rule });
-      }
-    } while (nextToken !== undefined);
+    try {
+      const pages = pagesOf((token) =>
+        this.events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken: token })),
+      );
+      for await (const page of pages)
+        for (const target of page.Targets ?? []) if (target.Arn !== undefined) arns.push(target.Arn);
+    } catch (error) {
+      throw translateAwsError(error, 'EventBridge ListTargetsByRule', { region: this.region, rule });
+    }
     return arns;
   }
 }

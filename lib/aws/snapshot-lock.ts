@@ -1,5 +1,6 @@
 import { DescribeLockedSnapshotsCommand, type EC2Client, LockSnapshotCommand } from '@aws-sdk/client-ec2';
 import { translateAwsError } from './errors';
+import { pagesOf } from './paging';
 
 /** How to lock a DR copy (site config `protection.snapshotLock`). */
 export interface SnapshotLockRequest {
@@ -66,18 +67,15 @@ export class SnapshotLockAdapter {
     try {
       for (let i = 0; i < snapshotIds.length; i += IDS_PER_CALL) {
         const ids = snapshotIds.slice(i, i + IDS_PER_CALL);
-        let nextToken: string | undefined;
-        do {
-          const page = await this.ec2.send(
-            new DescribeLockedSnapshotsCommand({ SnapshotIds: ids, NextToken: nextToken }),
-          );
+        const pages = pagesOf((token) =>
+          this.ec2.send(new DescribeLockedSnapshotsCommand({ SnapshotIds: ids, NextToken: token })),
+        );
+        for await (const page of pages)
           for (const s of page.Snapshots ?? []) {
             const state = s.LockState as SnapshotLockInfo['state'] | undefined;
             if (s.SnapshotId === undefined || state === undefined || !LOCK_STATES.has(state)) continue;
             out.push({ snapshotId: s.SnapshotId, state, expiresAt: s.LockExpiresOn?.toISOString() });
           }
-          nextToken = page.NextToken;
-        } while (nextToken !== undefined);
       }
     } catch (error) {
       throw translateAwsError(error, 'EC2 DescribeLockedSnapshots', { region: this.region });

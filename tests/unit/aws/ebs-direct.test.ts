@@ -16,15 +16,16 @@ describe('EbsDirectAdapter.changedBlocks', () => {
   beforeEach(() => ebsMock.reset());
 
   it('counts the changed blocks of every page and sizes them with the BlockSize EBS answers', async () => {
-    ebsMock
-      .on(ListChangedBlocksCommand)
-      .resolvesOnce({
-        ChangedBlocks: [block(0), block(1)],
-        BlockSize: 524_288,
-        VolumeSize: 8,
-        NextToken: 'p2',
-      })
-      .resolvesOnce({ ChangedBlocks: [block(7)], BlockSize: 524_288, VolumeSize: 8 });
+    // The SDK's paginator sends one input object, changed page by page: copy it as it is sent.
+    const sent: Record<string, unknown>[] = [];
+    const pages = [
+      { ChangedBlocks: [block(0), block(1)], BlockSize: 524_288, VolumeSize: 8, NextToken: 'p2' },
+      { ChangedBlocks: [block(7)], BlockSize: 524_288, VolumeSize: 8 },
+    ];
+    ebsMock.on(ListChangedBlocksCommand).callsFake((input: Record<string, unknown>) => {
+      sent.push({ ...input });
+      return pages[sent.length - 1];
+    });
 
     const changes = await ebs.changedBlocks('snap-from', 'snap-now');
 
@@ -34,13 +35,15 @@ describe('EbsDirectAdapter.changedBlocks', () => {
       changedBytes: 3 * 524_288,
       volumeSizeGiB: 8,
     });
-    expect(ebsMock).toHaveReceivedNthCommandWith(1, ListChangedBlocksCommand, {
-      FirstSnapshotId: 'snap-from',
-      SecondSnapshotId: 'snap-now',
-      MaxResults: 10_000,
-      NextToken: undefined,
-    });
-    expect(ebsMock).toHaveReceivedNthCommandWith(2, ListChangedBlocksCommand, { NextToken: 'p2' });
+    expect(sent).toEqual([
+      {
+        FirstSnapshotId: 'snap-from',
+        SecondSnapshotId: 'snap-now',
+        MaxResults: 10_000,
+        NextToken: undefined,
+      },
+      { FirstSnapshotId: 'snap-from', SecondSnapshotId: 'snap-now', MaxResults: 10_000, NextToken: 'p2' },
+    ]);
   });
 
   it('answers zero for identical snapshots (no ChangedBlocks in the answer)', async () => {
