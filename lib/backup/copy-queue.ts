@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EntryMap } from './entry-map';
 
 /**
  * The DR copy queue of one destination region: which copies hold one of AWS's concurrent-copy
@@ -31,16 +32,20 @@ export type InFlightEntry = z.infer<typeof inFlightSchema>;
 const newestSchema = z.object({ backupId: z.string(), takenAt: z.string(), copiedAt: z.string() });
 export type NewestCopy = z.infer<typeof newestSchema>;
 
-export const copyQueueSchema = z.object({
-  apiVersion: z.literal('lifeboat/v1'),
-  kind: z.literal('CopyQueue'),
-  region: z.string().min(1),
-  updatedAt: z.string(),
-  newest: z.record(z.string(), newestSchema),
-  waiting: z.record(z.string(), entrySchema),
-  inFlight: z.record(z.string(), inFlightSchema),
-});
-export type CopyQueue = z.infer<typeof copyQueueSchema>;
+/**
+ * The queue in memory: the document's three objects as EntryMaps, so that a change costs what it
+ * touches (lib/backup/entry-map.ts). `serialiseCopyQueue` writes it as the document; JSON.stringify
+ * gives the same document, slower.
+ */
+export interface CopyQueue {
+  apiVersion: 'lifeboat/v1';
+  kind: 'CopyQueue';
+  region: string;
+  updatedAt: string;
+  newest: EntryMap<NewestCopy>;
+  waiting: EntryMap<QueueEntry>;
+  inFlight: EntryMap<InFlightEntry>;
+}
 
 /** A copy a backup wants made: its part's snapshot is completed. */
 export type CopyRequest = Omit<QueueEntry, 'queuedAt'>;
@@ -102,18 +107,24 @@ export function siteOfKey(key: string): string {
 }
 
 /**
- * A copy of `queue` that changeCopyQueue may change without touching `queue`: the three maps are
- * copied, their entries shared, since a change replaces or deletes entries and never edits one.
- * A few milliseconds at 10,000 volumes where a parse of the document is tens: the catalog keeps
- * the queue it last read or wrote, read-only, and hands each change a fork.
+ * A copy of `queue` that changeCopyQueue may change without touching `queue`: the maps share
+ * their buckets until either writes one (EntryMap.fork). The catalog keeps the queue it last read
+ * or wrote, read-only, and hands each change a fork.
  */
 export function forkCopyQueue(queue: CopyQueue): CopyQueue {
   return {
     ...queue,
-    newest: { ...queue.newest },
-    waiting: { ...queue.waiting },
-    inFlight: { ...queue.inFlight },
+    newest: queue.newest.fork(),
+    waiting: queue.waiting.fork(),
+    inFlight: queue.inFlight.fork(),
   };
+}
+
+/** The queue as its catalog document (compact JSON), from the kept text of every unchanged bucket. */
+export function serialiseCopyQueue(queue: CopyQueue): string {
+  const { apiVersion, kind, region, updatedAt } = queue;
+  const head = JSON.stringify({ apiVersion, kind, region, updatedAt });
+  return `${head.slice(0, -1)},"newest":${queue.newest.toJsonText()},"waiting":${queue.waiting.toJsonText()},"inFlight":${queue.inFlight.toJsonText()}}`;
 }
 
 /** An empty queue for `region`. */
@@ -123,9 +134,9 @@ export function emptyCopyQueue(region: string, now: Date): CopyQueue {
     kind: 'CopyQueue',
     region,
     updatedAt: now.toISOString(),
-    newest: {},
-    waiting: {},
-    inFlight: {},
+    newest: EntryMap.empty(),
+    waiting: EntryMap.empty(),
+    inFlight: EntryMap.empty(),
   };
 }
 
@@ -136,7 +147,7 @@ function newer(a: { takenAt: string; backupId: string }, b: { takenAt: string; b
 
 /** Oldest DR copy first (never copied first), then the older snapshot, then the key: a total order. */
 function compareWaiting(queue: CopyQueue): (a: QueueEntry, b: QueueEntry) => number {
-  const age = (e: QueueEntry) => queue.newest[queueKey(e)]?.takenAt ?? '';
+  const age = (e: QueueEntry) => queue.newest.get(queueKey(e))?.takenAt ?? '';
   return (a, b) =>
     compareStrings(age(a), age(b)) ||
     compareStrings(a.takenAt, b.takenAt) ||
@@ -149,7 +160,7 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 
 /** Oldest DR copy first (never copied first), then the older snapshot, then the key: a total order. */
 export function queueOrder(queue: CopyQueue): QueueEntry[] {
-  return Object.values(queue.waiting).sort(compareWaiting(queue));
+  return [...queue.waiting.values()].sort(compareWaiting(queue));
 }
 
 /**
@@ -173,13 +184,13 @@ function firstInOrder<T>(entries: Iterable<T>, count: number, compare: (a: T, b:
 
 function release(queue: CopyQueue, r: CopyRelease, outcome: QueueOutcome, now: string): boolean {
   const key = queueKey(r);
-  const held = queue.inFlight[key];
+  const held = queue.inFlight.get(key);
   if (held === undefined || held.backupId !== r.backupId) return false;
-  delete queue.inFlight[key];
+  queue.inFlight.delete(key);
   if (r.outcome === 'completed') {
-    const best = queue.newest[key];
+    const best = queue.newest.get(key);
     if (best === undefined || newer(held, best))
-      queue.newest[key] = { backupId: held.backupId, takenAt: held.takenAt, copiedAt: r.at ?? now };
+      queue.newest.set(key, { backupId: held.backupId, takenAt: held.takenAt, copiedAt: r.at ?? now });
   } else if (r.outcome === 'retry') {
     const { claimedAt: _, ...entry } = held;
     enqueue(queue, entry, outcome, now);
@@ -195,7 +206,7 @@ function enqueue(queue: CopyQueue, request: CopyRequest, outcome: QueueOutcome, 
     sourceId: request.sourceId,
     by: other.backupId,
   });
-  const done = queue.newest[key];
+  const done = queue.newest.get(key);
   if (done !== undefined && done.backupId !== request.backupId && !newer(request, done)) {
     outcome.rejected.push(by(done));
     return false;
@@ -205,7 +216,7 @@ function enqueue(queue: CopyQueue, request: CopyRequest, outcome: QueueOutcome, 
     outcome.copied.push(request);
     return false;
   }
-  const flying = queue.inFlight[key];
+  const flying = queue.inFlight.get(key);
   if (flying?.backupId === request.backupId) {
     outcome.queued.push(request);
     return false;
@@ -214,7 +225,7 @@ function enqueue(queue: CopyQueue, request: CopyRequest, outcome: QueueOutcome, 
     outcome.rejected.push(by(flying));
     return false;
   }
-  const waiting = queue.waiting[key];
+  const waiting = queue.waiting.get(key);
   if (waiting?.backupId === request.backupId) {
     outcome.queued.push(request);
     return false;
@@ -230,7 +241,7 @@ function enqueue(queue: CopyQueue, request: CopyRequest, outcome: QueueOutcome, 
       sourceId: waiting.sourceId,
       by: request.backupId,
     });
-  queue.waiting[key] = { ...request, queuedAt: now };
+  queue.waiting.set(key, { ...request, queuedAt: now });
   outcome.queued.push(request);
   return true;
 }
@@ -239,7 +250,7 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
   const spec = change.take;
   if (spec === undefined) return false;
   const ours: Record<CopyKind, number> = { ebs: 0, rds: 0 };
-  for (const key in queue.inFlight) ours[(queue.inFlight[key] as InFlightEntry).kind] += 1;
+  for (const entry of queue.inFlight.values()) ours[entry.kind] += 1;
   const free: Record<CopyKind, number> = { ebs: 0, rds: 0 };
   for (const kind of COPY_KINDS)
     if (spec.kinds === undefined || spec.kinds.includes(kind))
@@ -250,9 +261,8 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
   // refreshes it, and the next is ordered after.
   const eligible = (kind: CopyKind) =>
     (function* () {
-      for (const key in queue.waiting) {
-        const entry = queue.waiting[key] as QueueEntry;
-        if (entry.kind !== kind || queue.inFlight[key] !== undefined) continue;
+      for (const [key, entry] of queue.waiting.entries()) {
+        if (entry.kind !== kind || queue.inFlight.has(key)) continue;
         if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
         yield entry;
       }
@@ -261,9 +271,9 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
   const chosen = COPY_KINDS.flatMap((kind) => firstInOrder(eligible(kind), free[kind], compare));
   for (const entry of chosen.sort(compare)) {
     const key = queueKey(entry);
-    delete queue.waiting[key];
+    queue.waiting.delete(key);
     const claimed: InFlightEntry = { ...entry, claimedAt: now };
-    queue.inFlight[key] = claimed;
+    queue.inFlight.set(key, claimed);
     outcome.taken.push(claimed);
   }
   return chosen.length > 0;
@@ -290,7 +300,7 @@ export function changeCopyQueue(
 
 /** In-flight entries claimed longer ago than `olderThanMs` (a caller that crashed, or a slow copy). */
 export function staleInFlight(queue: CopyQueue, now: Date, olderThanMs: number): InFlightEntry[] {
-  return Object.values(queue.inFlight).filter(
+  return [...queue.inFlight.values()].filter(
     (e) => now.getTime() - new Date(e.claimedAt).getTime() > olderThanMs,
   );
 }
@@ -298,7 +308,7 @@ export function staleInFlight(queue: CopyQueue, now: Date, olderThanMs: number):
 /** Age in seconds of every volume's newest completed DR copy (volumes never copied are not listed). */
 export function drCopyAges(queue: CopyQueue, now: Date): Map<string, number> {
   const ages = new Map<string, number>();
-  for (const [key, n] of Object.entries(queue.newest))
+  for (const [key, n] of queue.newest.entries())
     ages.set(key, Math.max(0, (now.getTime() - new Date(n.takenAt).getTime()) / 1000));
   return ages;
 }
@@ -336,6 +346,13 @@ const ENTRY_FIELDS = {
   queuedAt: 'text',
 } as const;
 
+/** The queue as its catalog document holds it (JSON objects where the queue has EntryMaps). */
+type CopyDocument = Omit<CopyQueue, 'newest' | 'waiting' | 'inFlight'> & {
+  newest: Record<string, NewestCopy>;
+  waiting: Record<string, QueueEntry>;
+  inFlight: Record<string, InFlightEntry>;
+};
+
 /**
  * Checks a parsed copy-queue document by hand, the same shape as copyQueueSchema: zod over every
  * entry of a 10,000-volume queue on every change cost more CPU than the rest of the night.
@@ -355,5 +372,14 @@ export function checkCopyQueue(value: unknown): CopyQueue {
     );
   })();
   if (problem !== undefined) throw new Error(problem);
-  return value as CopyQueue;
+  const document = value as unknown as CopyDocument;
+  return {
+    apiVersion: document.apiVersion,
+    kind: document.kind,
+    region: document.region,
+    updatedAt: document.updatedAt,
+    newest: EntryMap.fromRecord(document.newest),
+    waiting: EntryMap.fromRecord(document.waiting),
+    inFlight: EntryMap.fromRecord(document.inFlight),
+  };
 }

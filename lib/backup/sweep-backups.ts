@@ -84,7 +84,7 @@ export function drFreshness(
       site.keys.add(key);
     }
     for (const map of [queue.waiting, queue.inFlight])
-      for (const key in map) of((map[key] as { site: string }).site).keys.add(key);
+      for (const [key, entry] of map.entries()) of(entry.site).keys.add(key);
   }
   const bySite = new Map<string, DrFreshness>();
   const allAges: number[] = [];
@@ -104,7 +104,7 @@ function backupsQueued(queues: readonly CopyQueue[]): Set<string> {
   const found = new Set<string>();
   for (const queue of queues)
     for (const map of [queue.waiting, queue.inFlight])
-      for (const k in map) found.add(backupKey(map[k] as BackupRef));
+      for (const entry of map.values()) found.add(backupKey(entry));
   return found;
 }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type CopyQueue, checkCopyQueue, emptyCopyQueue, forkCopyQueue } from '../backup/copy-queue';
+import {
+  type CopyQueue,
+  checkCopyQueue,
+  emptyCopyQueue,
+  forkCopyQueue,
+  serialiseCopyQueue,
+} from '../backup/copy-queue';
 import { type Backup, type BackupWork, backupSchema, isTerminal, workOf } from '../backup/model';
 import {
   AlreadyExistsError,
@@ -451,7 +457,11 @@ export class Catalog {
       () => emptyCopyQueue(region, now),
       mutate,
       this.options.maxUpdateAttempts,
-      { clone: false, written: (key, etag, queue) => this.keepQueue(key, etag, queue) },
+      {
+        clone: false,
+        serialise: serialiseCopyQueue,
+        written: (key, etag, queue) => this.keepQueue(key, etag, queue),
+      },
     );
   }
 
@@ -496,7 +506,12 @@ export class Catalog {
     init: () => T,
     mutate: (doc: T) => T | undefined,
     attempts: number,
-    options: { clone?: boolean; written?: (key: string, etag: string, doc: T) => void } = {},
+    options: {
+      clone?: boolean;
+      /** The document's text (default JSON.stringify, compact: read by code, not people). */
+      serialise?: (doc: T) => string;
+      written?: (key: string, etag: string, doc: T) => void;
+    } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const found = await this.store.get(key);
@@ -504,11 +519,11 @@ export class Catalog {
       const next = mutate(options.clone === false ? current : structuredClone(current));
       if (next === undefined) return current;
       try {
-        // Compact: fleet documents are read by code on every change, not by people.
+        const body = (options.serialise ?? JSON.stringify)(next);
         const etag =
           found === undefined
-            ? await this.store.putIfAbsent(key, JSON.stringify(next))
-            : await this.store.putIfMatch(key, JSON.stringify(next), found.etag);
+            ? await this.store.putIfAbsent(key, body)
+            : await this.store.putIfMatch(key, body, found.etag);
         options.written?.(key, etag, next);
         return next;
       } catch (error) {

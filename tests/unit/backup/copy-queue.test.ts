@@ -19,7 +19,11 @@ function request(site: string, sourceId: string, night: number, kind: 'ebs' | 'r
 function queueWith(newest: Record<string, number>): CopyQueue {
   const queue = emptyCopyQueue(DR, new Date(t0));
   for (const [key, night] of Object.entries(newest))
-    queue.newest[key] = { backupId: `b-${night}`, takenAt: iso(t0 + night * 24 * HOUR), copiedAt: iso(t0) };
+    queue.newest.set(key, {
+      backupId: `b-${night}`,
+      takenAt: iso(t0 + night * 24 * HOUR),
+      copiedAt: iso(t0),
+    });
   return queue;
 }
 
@@ -85,7 +89,7 @@ describe('the copy queue', () => {
       { site: 'blog', backupId: 'b-1', sourceId: 'vol-1', by: 'b-2' },
     ]);
     expect(older.outcome.rejected).toEqual([{ site: 'blog', backupId: 'b-0', sourceId: 'vol-1', by: 'b-2' }]);
-    expect(Object.values(queue.waiting).map((e) => e.backupId)).toEqual(['b-2']);
+    expect([...queue.waiting.values()].map((e) => e.backupId)).toEqual(['b-2']);
   });
 
   it('records the newest completed copy on release, and puts a copy AWS refused back in the queue', () => {
@@ -107,13 +111,13 @@ describe('the copy queue', () => {
       new Date(t0 + HOUR),
     );
 
-    expect(queue.newest['blog/vol-1']).toEqual({
+    expect(queue.newest.get('blog/vol-1')).toEqual({
       backupId: 'b-1',
       takenAt: iso(t0 + 24 * HOUR),
       copiedAt: iso(t0 + HOUR),
     });
-    expect(Object.keys(queue.inFlight)).toEqual([]);
-    expect(Object.keys(queue.waiting)).toEqual(['blog/vol-2']);
+    expect([...queue.inFlight.keys()]).toEqual([]);
+    expect([...queue.waiting.keys()]).toEqual(['blog/vol-2']);
   });
 
   it('keeps every volume fresh within a bounded age when the quota cannot copy them all nightly', () => {
@@ -140,16 +144,16 @@ describe('the copy queue', () => {
       }
       if (night >= 10) {
         const oldest = Math.min(
-          ...volumes.map((v) => Date.parse(queue.newest[`${v.site}/${v.sourceId}`]?.takenAt ?? iso(0))),
+          ...volumes.map((v) => Date.parse(queue.newest.get(`${v.site}/${v.sourceId}`)?.takenAt ?? iso(0))),
         );
         ages.push((now - oldest) / (24 * HOUR));
       }
     }
 
     // 100 volumes / 24 copies a night: each volume is copied every 5 nights, none is left behind.
-    expect(Object.keys(queue.newest)).toHaveLength(100);
+    expect(queue.newest.size).toBe(100);
     expect(Math.max(...ages)).toBeLessThanOrEqual(5);
     // Coalescing: one waiting copy per volume, however many nights it waited.
-    expect(Object.keys(queue.waiting).length).toBeLessThanOrEqual(100);
+    expect(queue.waiting.size).toBeLessThanOrEqual(100);
   });
 });

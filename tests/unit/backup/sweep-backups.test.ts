@@ -1,6 +1,7 @@
 import { advanceBackup } from '../../../lib/backup/advance-backup';
 import { emptyCopyQueue } from '../../../lib/backup/copy-queue';
 import { inlineDispatch, topicDispatch } from '../../../lib/backup/dispatch';
+import { EntryMap } from '../../../lib/backup/entry-map';
 import { startBackup } from '../../../lib/backup/start-backup';
 import { drFreshness, sweepBackups } from '../../../lib/backup/sweep-backups';
 import { buildConfig, rawSite } from '../../support/builders';
@@ -106,7 +107,10 @@ describe('sweepBackups', () => {
     clock.set('2026-11-22T03:01:00Z');
     const hourly = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
     // Its queue entry lost (the queue written anew without it): the hourly check advances it.
-    await ports.catalog.updateCopyQueue('us-west-2', clock.now(), (q) => ({ ...q, waiting: {} }));
+    await ports.catalog.updateCopyQueue('us-west-2', clock.now(), (q) => ({
+      ...q,
+      waiting: EntryMap.empty(),
+    }));
     clock.set('2026-11-22T03:20:00Z');
     const quarter = await sweepBackups(ports, clock, config.sites, async () => undefined, undefined, noSlots);
     clock.set('2026-11-22T04:02:00Z');
@@ -177,11 +181,17 @@ describe('drFreshness', () => {
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
     const newest = (h: number) => ({ backupId: 'b', takenAt: hoursAgo(h), copiedAt: hoursAgo(h) });
     const west = emptyCopyQueue('us-west-2', now);
-    west.newest = { 'blog/vol-1': newest(2), 'blog/vol-2': newest(10), 'shop/vol-9': newest(30) };
+    west.newest = EntryMap.fromRecord({
+      'blog/vol-1': newest(2),
+      'blog/vol-2': newest(10),
+      'shop/vol-9': newest(30),
+    });
     const entry = { backupId: 'b', kind: 'ebs' as const, takenAt: hoursAgo(1), queuedAt: hoursAgo(1) };
-    west.waiting = { 'blog/vol-1': { ...entry, site: 'blog', sourceId: 'vol-1' } };
+    west.waiting = EntryMap.fromRecord({ 'blog/vol-1': { ...entry, site: 'blog', sourceId: 'vol-1' } });
     const east = emptyCopyQueue('us-east-2', now);
-    east.inFlight = { 'cafe/vol-5': { ...entry, site: 'cafe', sourceId: 'vol-5', claimedAt: hoursAgo(0) } };
+    east.inFlight = EntryMap.fromRecord({
+      'cafe/vol-5': { ...entry, site: 'cafe', sourceId: 'vol-5', claimedAt: hoursAgo(0) },
+    });
 
     const { fleet, bySite } = drFreshness([west, east], now);
 

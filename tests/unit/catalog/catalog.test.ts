@@ -382,7 +382,7 @@ describe('catalog records on read', () => {
       queuedAt: now.toISOString(),
     });
     const first = await catalog.updateCopyQueue('us-west-2', now, (q) => {
-      q.waiting['blog/vol-1'] = entry('vol-1');
+      q.waiting.set('blog/vol-1', entry('vol-1'));
       return q;
     });
     const read = await catalog.getCopyQueue('us-west-2', now);
@@ -391,23 +391,23 @@ describe('catalog records on read', () => {
       parse.mock.calls.filter(([text]) => String(text).includes('"CopyQueue"')).length;
 
     const second = await catalog.updateCopyQueue('us-west-2', now, (q) => {
-      delete q.waiting['blog/vol-1'];
-      q.waiting['blog/vol-2'] = entry('vol-2');
+      q.waiting.delete('blog/vol-1');
+      q.waiting.set('blog/vol-2', entry('vol-2'));
       return q;
     });
 
-    expect(Object.keys(first.waiting)).toEqual(['blog/vol-1']);
-    expect(Object.keys(read.waiting)).toEqual(['blog/vol-1']);
-    expect(Object.keys(second.waiting)).toEqual(['blog/vol-2']);
+    expect([...first.waiting.keys()]).toEqual(['blog/vol-1']);
+    expect([...read.waiting.keys()]).toEqual(['blog/vol-1']);
+    expect([...second.waiting.keys()]).toEqual(['blog/vol-2']);
     // Its own write is the version it keeps: the next change forks that instead of parsing.
     expect(queueParses()).toBe(0);
     // Another writer (another Lambda instance) changed it: the new version is parsed, not the kept one.
     const other = new Catalog(store);
     await other.updateCopyQueue('us-west-2', now, (q) => {
-      q.waiting['blog/vol-3'] = entry('vol-3');
+      q.waiting.set('blog/vol-3', entry('vol-3'));
       return q;
     });
-    expect(Object.keys((await catalog.getCopyQueue('us-west-2', now)).waiting).sort()).toEqual([
+    expect([...(await catalog.getCopyQueue('us-west-2', now)).waiting.keys()].sort()).toEqual([
       'blog/vol-2',
       'blog/vol-3',
     ]);
