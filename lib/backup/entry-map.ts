@@ -91,9 +91,13 @@ export class EntryMap<T> {
     );
   }
 
-  /** The map as the document's JSON object, from the kept text of every unchanged bucket. */
+  /**
+   * The map as the document's JSON object, from the kept text of every unchanged bucket. Joined
+   * with `+`, which V8 keeps as a rope until the text is read (the store's upload), where a join
+   * would copy the 3.5 MB of a 10,000-volume queue on every change.
+   */
   toJsonText(): string {
-    const parts: string[] = [];
+    let out = '';
     for (let i = 0; i < BUCKETS; i++) {
       const bucket = this.buckets[i] as Map<string, T>;
       if (bucket.size === 0) continue;
@@ -104,9 +108,9 @@ export class EntryMap<T> {
         text = entries.join(',');
         this.texts[i] = text;
       }
-      parts.push(text);
+      out = out === '' ? text : `${out},${text}`;
     }
-    return `{${parts.join(',')}}`;
+    return `{${out}}`;
   }
 
   /** For JSON.stringify: the plain object the document holds. */
