@@ -18,11 +18,12 @@ import { fmt, table } from './markdown';
 import { benchRecovery, recoverySection } from './recovery';
 
 /**
- * `npm run bench` — backup at scale (1,000 and 10,000 volumes by default), recovery, footprint and
- * cost, printed as Markdown tables.
- * Options: --volumes=1000,10000 (per run, 200 sites each), --horizon-hours=N (simulated time per
- * backup run), --recovery-runs=N, --repackage, --out=FILE, --aws=moto|standin (default: moto up
- * to 1,000 volumes, the in-process stand-in above).
+ * `npm run bench` — backup at scale (a 1,000-volume night and a 10,000-volume week by default),
+ * recovery, footprint and cost, printed as Markdown tables.
+ * Options: --volumes=1000,10000x7 (per run, 200 sites each; `xN`: N nights, retention nightly),
+ * --nights=N (runs without `x`), --horizon-hours=N (simulated time per backup run),
+ * --recovery-runs=N, --repackage, --out=FILE, --aws=moto|standin (default: moto up to 1,000
+ * volumes, the in-process stand-in above).
  */
 function option(name: string, fallback: string): string {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -42,16 +43,48 @@ function awsFor(volumes: number): BenchAws['kind'] {
   return volumes > MOTO_MAX_VOLUMES ? 'standin' : 'moto';
 }
 
+/** A 1,000-volume night on moto and a 10,000-volume week (retention nightly) on the stand-in. */
+const DEFAULT_RUNS = '1000,10000x7';
+
+/**
+ * `--volumes=1000,10000x7`: each backup run's volumes (200 sites share them), and after an `x`
+ * its nights (else `--nights`).
+ */
+function backupRuns(spec: string, nights: number): { volumes: number; nights: number }[] {
+  return spec.split(',').map((item) => {
+    const [volumes, ofNights] = item.split('x').map(Number);
+    const run = { volumes: volumes ?? Number.NaN, nights: ofNights ?? nights };
+    if (
+      !(
+        Number.isInteger(run.volumes) &&
+        run.volumes >= SITES &&
+        Number.isInteger(run.nights) &&
+        run.nights >= 1
+      )
+    )
+      throw new Error(
+        `--volumes: "${item}" is not <volumes>[x<nights>] with at least ${SITES} volumes and 1 night`,
+      );
+    return run;
+  });
+}
+
+/**
+ * One night: 48 h, long enough for 10,000 volumes' DR copies through 20 slots (about 44 h).
+ * Several: 24 h each (a week is 168 h); the last night's copies are superseded by no later night.
+ */
+function defaultHorizonHours(nights: number): number {
+  return nights === 1 ? 48 : 24 * nights;
+}
+
 async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID ??= 'bench';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const volumeSizes = option('volumes', '1000,10000').split(',').map(Number);
+  const runs = backupRuns(option('volumes', DEFAULT_RUNS), Number(option('nights', '1')));
   // Per database mode (keep, snapshot, point-in-time): 3 each keeps the recovery part well under a minute.
   const recoveryRuns = Number(option('recovery-runs', '3'));
-  const nights = Number(option('nights', '1'));
-  // 48 h after the last night's schedule by default, so a multi-night run is not cut at night 3.
-  const horizonMs = Number(option('horizon-hours', String(48 + 24 * (nights - 1)))) * 3_600_000;
+  const horizonHours = option('horizon-hours', '');
   // --only=backup skips recovery and footprint (a quick re-run of the backup figures).
   const only = option('only', '');
   const out: string[] = [];
@@ -68,14 +101,14 @@ async function main(): Promise<void> {
 
   // moto with O(1) EC2 tag lookups (scripts/bench/fast-moto.py); recovery always runs on moto.
   const full = only !== 'backup';
-  const needsMoto = full || volumeSizes.some((v) => awsFor(v) === 'moto');
+  const needsMoto = full || runs.some((r) => awsFor(r.volumes) === 'moto');
   const moto: MotoServer | undefined = needsMoto
     ? await launchMoto({ command: join(__dirname, 'fast-moto.py') })
     : undefined;
   if (moto !== undefined) process.env.LIFEBOAT_AWS_ENDPOINT = moto.endpoint;
   const scale: BackupScaleResult[] = [];
   try {
-    for (const volumes of volumeSizes) {
+    for (const { volumes, nights } of runs) {
       const kind = awsFor(volumes);
       console.error(`backup at scale: ${volumes} volumes + ${SITES} databases on ${kind} ...`);
       const aws: BenchAws =
@@ -95,7 +128,7 @@ async function main(): Promise<void> {
         await benchBackupAtScale(aws, {
           sites: SITES,
           volumesPerSite: Math.round(volumes / SITES),
-          horizonMs,
+          horizonMs: (horizonHours === '' ? defaultHorizonHours(nights) : Number(horizonHours)) * 3_600_000,
           nights,
         }),
       );
