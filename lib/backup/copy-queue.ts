@@ -354,9 +354,9 @@ type CopyDocument = Omit<CopyQueue, 'newest' | 'waiting' | 'inFlight'> & {
 };
 
 /**
- * Checks a parsed copy-queue document by hand, the same shape as copyQueueSchema: zod over every
- * entry of a 10,000-volume queue on every change cost more CPU than the rest of the night.
- * Throws an Error naming the first bad field.
+ * Checks a parsed copy-queue document by hand (the entry schemas above, field by field: zod over
+ * every entry of a 10,000-volume queue on every change cost more CPU than the rest of the night)
+ * and returns it as the queue in memory. Throws an Error naming the first bad field.
  */
 export function checkCopyQueue(value: unknown): CopyQueue {
   const problem = ((): string | undefined => {
