@@ -163,23 +163,32 @@ export function queueOrder(queue: CopyQueue): QueueEntry[] {
   return [...queue.waiting.values()].sort(compareWaiting(queue));
 }
 
+/** A waiting entry as take() orders it: its key and its volume's newest DR copy found once, not per comparison. */
+interface Candidate {
+  entry: QueueEntry;
+  key: string;
+  age: string;
+}
+
+/** compareWaiting's order over candidates. */
+const byQueueOrder = (a: Candidate, b: Candidate): number =>
+  compareStrings(a.age, b.age) ||
+  compareStrings(a.entry.takenAt, b.entry.takenAt) ||
+  a.key.localeCompare(b.key);
+
 /**
- * The `count` first entries of `entries` in `compare` order, sorted: a bounded insertion instead
- * of a sort of the whole queue, because a change frees a few slots while thousands of copies wait.
+ * Puts `candidate` into `best` (sorted, at most `count` long) if it is among the first `count`: a
+ * bounded insertion instead of a sort of the whole queue, because a change frees a few slots while
+ * thousands of copies wait.
  */
-function firstInOrder<T>(entries: Iterable<T>, count: number, compare: (a: T, b: T) => number): T[] {
-  const best: T[] = [];
-  if (count <= 0) return best;
-  for (const entry of entries) {
-    if (best.length === count && compare(entry, best[count - 1] as T) >= 0) continue;
-    let at = best.length === count ? count - 1 : best.length;
-    while (at > 0 && compare(entry, best[at - 1] as T) < 0) {
-      best[at] = best[at - 1] as T;
-      at--;
-    }
-    best[at] = entry;
+function keepFirst(best: Candidate[], candidate: Candidate, count: number): void {
+  if (best.length === count && byQueueOrder(candidate, best[count - 1] as Candidate) >= 0) return;
+  let at = best.length === count ? count - 1 : best.length;
+  while (at > 0 && byQueueOrder(candidate, best[at - 1] as Candidate) < 0) {
+    best[at] = best[at - 1] as Candidate;
+    at--;
   }
-  return best;
+  best[at] = candidate;
 }
 
 function release(queue: CopyQueue, r: CopyRelease, outcome: QueueOutcome, now: string): boolean {
@@ -257,20 +266,17 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
       free[kind] = spec.slots[kind] - Math.max(ours[kind], spec.inFlightInAws?.[kind] ?? 0);
   if (free.ebs <= 0 && free.rds <= 0) return false;
   // Per kind, the first `free` eligible entries in queue order: what a walk of the whole sorted
-  // queue would take, without sorting it. One copy per volume at a time: the one in flight
-  // refreshes it, and the next is ordered after.
-  const eligible = (kind: CopyKind) =>
-    (function* () {
-      for (const [key, entry] of queue.waiting.entries()) {
-        if (entry.kind !== kind || queue.inFlight.has(key)) continue;
-        if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
-        yield entry;
-      }
-    })();
-  const compare = compareWaiting(queue);
-  const chosen = COPY_KINDS.flatMap((kind) => firstInOrder(eligible(kind), free[kind], compare));
-  for (const entry of chosen.sort(compare)) {
-    const key = queueKey(entry);
+  // queue would take, in one pass and without sorting it. One copy per volume at a time: the one
+  // in flight refreshes it, and the next is ordered after.
+  const best: Record<CopyKind, Candidate[]> = { ebs: [], rds: [] };
+  for (const [key, entry] of queue.waiting.entries()) {
+    const count = free[entry.kind];
+    if (count <= 0 || queue.inFlight.has(key)) continue;
+    if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
+    keepFirst(best[entry.kind], { entry, key, age: queue.newest.get(key)?.takenAt ?? '' }, count);
+  }
+  const chosen = [...best.ebs, ...best.rds].sort(byQueueOrder);
+  for (const { entry, key } of chosen) {
     queue.waiting.delete(key);
     const claimed: InFlightEntry = { ...entry, claimedAt: now };
     queue.inFlight.set(key, claimed);
