@@ -269,9 +269,10 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
   // queue would take, in one pass and without sorting it. One copy per volume at a time: the one
   // in flight refreshes it, and the next is ordered after.
   const best: Record<CopyKind, Candidate[]> = { ebs: [], rds: [] };
+  const flying = new Set(queue.inFlight.keys());
   for (const [key, entry] of queue.waiting.entries()) {
     const count = free[entry.kind];
-    if (count <= 0 || queue.inFlight.has(key)) continue;
+    if (count <= 0 || flying.has(key)) continue;
     if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
     keepFirst(best[entry.kind], { entry, key, age: queue.newest.get(key)?.takenAt ?? '' }, count);
   }

@@ -1,5 +1,20 @@
-/** Buckets per map: at 10,000 volumes about 160 entries each. */
-const BUCKETS = 64;
+/** Buckets per map: at 10,000 volumes about 40 entries each. */
+const BUCKETS = 256;
+
+/**
+ * Each entry's text in the document (`"<key>":<entry>`), kept by entry: entries are never edited,
+ * so a changed bucket re-serialises only its new entries.
+ */
+const entryTexts = new WeakMap<object, { key: string; text: string }>();
+
+function entryText(key: string, value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  const kept = entryTexts.get(value);
+  if (kept !== undefined && kept.key === key) return kept.text;
+  const text = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  entryTexts.set(value, { key, text });
+  return text;
+}
 
 /** The bucket of `key` (a 31-multiplier string hash: cheap, and spreads `<site>/<id>` keys evenly). */
 function bucketOf(key: string): number {
@@ -11,7 +26,7 @@ function bucketOf(key: string): number {
 /**
  * One of the copy queue's maps (keyed like the document's JSON object) kept in buckets by key, so
  * that a change costs what it touches and not what the queue holds. A fork shares every bucket
- * with the map it came from, and whichever of the two writes a bucket first copies it (about 160
+ * with the map it came from, and whichever of the two writes a bucket first copies it (about 40
  * entries). The JSON text of an unchanged bucket is kept, so writing a 10,000-volume queue after a
  * change serialises the entries of the buckets it changed, not ten thousand. Entries are never
  * edited in place: a change sets a new one.
@@ -104,7 +119,7 @@ export class EntryMap<T> {
       let text = this.texts[i];
       if (text === undefined) {
         const entries: string[] = [];
-        for (const [key, value] of bucket) entries.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+        for (const [key, value] of bucket) entries.push(entryText(key, value));
         text = entries.join(',');
         this.texts[i] = text;
       }
