@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AllAwsClients } from '../../lib/aws/all-clients';
+import { PUBLISHED_COPY_LIMITS } from '../../lib/backup/copy-limits';
 import { startMoto as launchMoto, type MotoServer } from '../../local/moto-server';
 import {
   type BackupScaleResult,
@@ -41,6 +42,14 @@ function awsFor(volumes: number): BenchAws['kind'] {
   if (chosen === 'moto' || chosen === 'standin') return chosen;
   if (chosen !== '') throw new Error(`--aws must be moto or standin, not ${chosen}`);
   return volumes > MOTO_MAX_VOLUMES ? 'standin' : 'moto';
+}
+
+/** The night a fleet's DR copies should fit in, for the quota the bench says to ask for. */
+const NIGHT_WINDOW_HOURS = 8;
+
+/** Copy slots that copy `copies` of `copyMs` each within NIGHT_WINDOW_HOURS. */
+function slotsForNight(copies: number, copyMs: number): number {
+  return Math.ceil((copies * copyMs) / (NIGHT_WINDOW_HOURS * 3_600_000));
 }
 
 /** A 1,000-volume night on moto and a 10,000-volume week (retention nightly) on the stand-in. */
@@ -279,6 +288,14 @@ async function main(): Promise<void> {
                 : `${fmt.int(Math.max(...s.retention.map((r) => r.invocations)))}; ${fmt.seconds(Math.max(...s.retention.map((r) => r.longestInvocationMs)))}; ${fmt.int(sum2(s.retention, 'overTimeout'))}; ${fmt.int(sum2(s.retention, 'leftForTomorrow'))}`,
             ),
             '0 over the timeout, 0 left',
+          ],
+          [
+            `Concurrent DR copies that would fit a night's copies in ${NIGHT_WINDOW_HOURS} h (EBS / RDS; the quota used: ${PUBLISHED_COPY_LIMITS.ebs} / ${PUBLISHED_COPY_LIMITS.rds})`,
+            ...scale.map(
+              (s) =>
+                `${fmt.int(slotsForNight(s.volumes, BENCH_DURATIONS.ebsCopyMs))} / ${fmt.int(slotsForNight(s.databases, BENCH_DURATIONS.rdsCopyMs))}`,
+            ),
+            'the Service Quotas increase to ask for',
           ],
           [
             'Real time (seed / run)',
