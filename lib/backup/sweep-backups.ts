@@ -157,8 +157,8 @@ export async function sweepBackups(
   // lost (a crash between claim and record), and no event will come for them. One that still has
   // a copy queued or in flight is advanced by that copy's event (and re-queues what it lost); a
   // finished backup's leftover parked marker has nothing queued either, and its advance clears it.
-  const queued = backupsQueued(queues);
-  const lost = parkedChecked ? parked.filter((r) => !queued.has(backupKey(r)) && known.has(r.site)) : [];
+  const queued = parkedChecked ? backupsQueued(queues) : undefined;
+  const lost = parked.filter((r) => queued !== undefined && !queued.has(backupKey(r)) && known.has(r.site));
   if (lost.length > 0) await dispatch(lost);
   const refs = [...active, ...lost];
 
