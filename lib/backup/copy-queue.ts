@@ -145,36 +145,34 @@ function newer(a: { takenAt: string; backupId: string }, b: { takenAt: string; b
   return a.takenAt === b.takenAt ? a.backupId > b.backupId : a.takenAt > b.takenAt;
 }
 
-/** Oldest DR copy first (never copied first), then the older snapshot, then the key: a total order. */
-function compareWaiting(queue: CopyQueue): (a: QueueEntry, b: QueueEntry) => number {
-  const age = (e: QueueEntry) => queue.newest.get(queueKey(e))?.takenAt ?? '';
-  return (a, b) =>
-    compareStrings(age(a), age(b)) ||
-    compareStrings(a.takenAt, b.takenAt) ||
-    queueKey(a).localeCompare(queueKey(b));
-}
-
 // ISO times of one format differ first at a digit, so code-unit order is their localeCompare order
 // at a fraction of the cost; keys (ties only) keep localeCompare.
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Oldest DR copy first (never copied first), then the older snapshot, then the key: a total order. */
-export function queueOrder(queue: CopyQueue): QueueEntry[] {
-  return [...queue.waiting.values()].sort(compareWaiting(queue));
-}
-
-/** A waiting entry as take() orders it: its key and its volume's newest DR copy found once, not per comparison. */
+/** A waiting entry as the queue orders it: its key and its volume's newest DR copy found once, not per comparison. */
 interface Candidate {
   entry: QueueEntry;
   key: string;
   age: string;
 }
 
-/** compareWaiting's order over candidates. */
+function candidate(queue: CopyQueue, key: string, entry: QueueEntry): Candidate {
+  return { entry, key, age: queue.newest.get(key)?.takenAt ?? '' };
+}
+
+/** Oldest DR copy first (never copied first), then the older snapshot, then the key: a total order. */
 const byQueueOrder = (a: Candidate, b: Candidate): number =>
   compareStrings(a.age, b.age) ||
   compareStrings(a.entry.takenAt, b.entry.takenAt) ||
   a.key.localeCompare(b.key);
+
+/** The waiting copies in the order they get slots (byQueueOrder). */
+export function queueOrder(queue: CopyQueue): QueueEntry[] {
+  return [...queue.waiting.entries()]
+    .map(([key, entry]) => candidate(queue, key, entry))
+    .sort(byQueueOrder)
+    .map((c) => c.entry);
+}
 
 /**
  * Puts `candidate` into `best` (sorted, at most `count` long) if it is among the first `count`: a
@@ -274,7 +272,7 @@ function take(queue: CopyQueue, change: QueueChange, outcome: QueueOutcome, now:
     const count = free[entry.kind];
     if (count <= 0 || flying.has(key)) continue;
     if (change.canStart !== undefined && !change.canStart(entry.site)) continue;
-    keepFirst(best[entry.kind], { entry, key, age: queue.newest.get(key)?.takenAt ?? '' }, count);
+    keepFirst(best[entry.kind], candidate(queue, key, entry), count);
   }
   const chosen = [...best.ebs, ...best.rds].sort(byQueueOrder);
   for (const { entry, key } of chosen) {
