@@ -81,9 +81,14 @@ export const DEFAULT_BACKUP_LIMITS: BackupLimits = {
  * is left for the next event or sweep, as ever.
  */
 export function sharedPacing(clock: Clock, limits: Partial<BackupLimits> = {}): () => Partial<BackupLimits> {
-  const total = limits.pacingWaitMs ?? DEFAULT_BACKUP_LIMITS.pacingWaitMs;
+  const left = waitLeft(clock, limits.pacingWaitMs ?? DEFAULT_BACKUP_LIMITS.pacingWaitMs);
+  return () => ({ ...limits, pacingWaitMs: left() });
+}
+
+/** What is left, each time it is asked, of a wait of `totalMs` that begins now. */
+function waitLeft(clock: Clock, totalMs: number): () => number {
   const began = clock.now().getTime();
-  return () => ({ ...limits, pacingWaitMs: Math.max(0, total - (clock.now().getTime() - began)) });
+  return () => Math.max(0, totalMs - (clock.now().getTime() - began));
 }
 
 type Observed = { id: string; arn?: string; state: 'pending' | 'completed' | 'failed'; error?: string };
@@ -1041,7 +1046,7 @@ async function advanceOnce(
 ): Promise<Backup> {
   const bounds: BackupLimits = { ...DEFAULT_BACKUP_LIMITS, ...limits };
   // Every round of starts waits for the budget within this call's one pacing wait.
-  const waitUntil = clock.now().getTime() + bounds.pacingWaitMs;
+  const pacingLeft = waitLeft(clock, bounds.pacingWaitMs);
   const { catalog } = ports;
   const current = await catalog.getBackup(site.name, backupId);
   if (current === undefined) {
@@ -1185,13 +1190,14 @@ async function advanceOnce(
   // A start refused (the budget is booked past the wait, or AWS throttled): no further round.
   const allStarted = snapshotOutcomes.every((o) => o.result === 'started');
   if (!allStarted || overdue) return backup;
-  return startFurtherRounds(ports, clock, site, backup, bounds, reads, waitUntil);
+  return startFurtherRounds(ports, clock, site, backup, bounds, reads, pacingLeft);
 }
 
 /**
  * The rounds after an advance's first: while the backup still has snapshots to start and its
- * region's EC2 budget grants requests before `waitUntil`, takes the grant first, then claims and
- * starts that many more (at most `maxStartsPerCall`). Why: a backup is advanced again only when
+ * region's EC2 budget grants requests within what is left of the call's pacing wait
+ * (`pacingLeft`), takes the grant first, then claims and starts that many more (at most
+ * `maxStartsPerCall`). Why: a backup is advanced again only when
  * its snapshots' events arrive or at the sweep, so a night's last volumes waited there while the
  * bucket had tokens to spare (issue 12: 89 % of 5/s at 10,000 volumes). Granted before it claims,
  * a round never holds volumes it cannot start; it ends at the first grant short of its want.
@@ -1203,7 +1209,7 @@ async function startFurtherRounds(
   first: Backup,
   bounds: BackupLimits,
   reads: SnapshotReads,
-  waitUntil: number,
+  pacingLeft: () => number,
 ): Promise<Backup> {
   const pacer = ports.pacer ?? unpaced;
   let backup = first;
@@ -1212,9 +1218,8 @@ async function startFurtherRounds(
     if (due.length === 0 || isTerminal(backup.status.phase) || isOverdue(backup, clock.now(), bounds))
       return backup;
     const want = Math.min(bounds.maxStartsPerCall, due.filter((p) => p.kind === 'ebs-volume').length);
-    const wait = Math.max(0, waitUntil - clock.now().getTime());
     const granted =
-      want === 0 ? 0 : await pacer.acquire(backup.spec.primaryRegion, 'createSnapshot', want, wait);
+      want === 0 ? 0 : await pacer.acquire(backup.spec.primaryRegion, 'createSnapshot', want, pacingLeft());
     if (want > 0 && granted === 0) return backup;
     const now = clock.now();
     const claimedAt = now.toISOString();
