@@ -5,7 +5,7 @@ import { defaultConfig, findSite } from '../lib/config/load';
 import type { Site } from '../lib/config/schema';
 import { getStringFromEnv } from '../lib/env';
 import { asError, InvalidInputError } from '../lib/errors';
-import { lambda, logger } from '../lib/middleware/lambda';
+import { lambda, logger, stopTime } from '../lib/middleware/lambda';
 import type { RetentionReport } from '../lib/retention/apply-retention';
 import {
   RETENTION_QUEUE,
@@ -72,12 +72,8 @@ async function run(
   dryRun: boolean,
   pass: number,
   startedAt: string,
-  remainingMs: number | undefined,
+  stopBy: Date | undefined,
 ): Promise<RunResult> {
-  const stopBy =
-    remainingMs === undefined
-      ? undefined
-      : new Date(Date.now() + remainingMs - RETENTION_QUEUE.finishReserveMs);
   const { reports, remaining } = await runRetention(defaultRetentionPorts(), systemClock, sites, {
     dryRun,
     trust: trustFromEnv(),
@@ -128,7 +124,7 @@ export const handler = lambda(async function applyRetentionHandler(
   event: unknown,
   context?: { getRemainingTimeInMillis?: () => number },
 ) {
-  const remainingMs = () => context?.getRemainingTimeInMillis?.();
+  const stopBy = () => stopTime(context, RETENTION_QUEUE.finishReserveMs);
   const records = sqsRecords(event);
   if (records !== undefined) {
     const results: RunResult[] = [];
@@ -145,7 +141,7 @@ export const handler = lambda(async function applyRetentionHandler(
       }
       const { sites, gone } = continuedSites(parsed.sites);
       for (const g of gone) logSite(g);
-      const result = await run(sites, false, parsed.pass, parsed.startedAt, remainingMs());
+      const result = await run(sites, false, parsed.pass, parsed.startedAt, stopBy());
       results.push({ ...result, reports: [...gone, ...result.reports] });
     }
     return { continuations: results };
@@ -157,5 +153,5 @@ export const handler = lambda(async function applyRetentionHandler(
   const { dryRun } = parsed.data;
   const config = defaultConfig();
   const sites = parsed.data.site === undefined ? config.sites : [findSite(config, parsed.data.site)];
-  return run(sites, dryRun, 1, new Date().toISOString(), remainingMs());
+  return run(sites, dryRun, 1, new Date().toISOString(), stopBy());
 });

@@ -5,7 +5,7 @@ import { backupLimitsFromEnv, defaultBackupPorts } from '../lib/backup/wiring';
 import { systemClock } from '../lib/clock';
 import { defaultConfig } from '../lib/config/load';
 import { asError } from '../lib/errors';
-import { lambda, logger } from '../lib/middleware/lambda';
+import { lambda, logger, stopTime } from '../lib/middleware/lambda';
 
 const limits = backupLimitsFromEnv();
 
@@ -49,16 +49,13 @@ export const handler = lambda(async function onSnapshotEventHandler(
       });
     }
   }
-  const remaining = context?.getRemainingTimeInMillis?.();
   const { failed, ...outcome } = await onSnapshotEvents(
     defaultBackupPorts(),
     systemClock,
     defaultConfig(),
     items,
     limits,
-    remaining === undefined
-      ? undefined
-      : new Date(Date.now() + remaining - SNAPSHOT_EVENT_QUEUE.finishReserveMs),
+    stopTime(context, SNAPSHOT_EVENT_QUEUE.finishReserveMs),
   );
   for (const f of failed)
     logger.warn('snapshot events left for redelivery', { records: f.ids, error: asError(f.error).message });

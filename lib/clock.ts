@@ -5,3 +5,8 @@ export interface Clock {
 
 /** The wall clock. */
 export const systemClock: Clock = { now: () => new Date() };
+
+/** True once `at` has come (never, when there is no `at`). */
+export function reached(clock: Clock, at: Date | undefined): boolean {
+  return at !== undefined && clock.now().getTime() >= at.getTime();
+}

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import { type Clock, reached } from '../clock';
 import type { LifeboatConfig } from '../config/schema';
 import { NotFoundError, ThrottledError } from '../errors';
 import { parseRdsSnapshotIdentifier, TAG } from '../tags/vocabulary';
@@ -140,7 +140,7 @@ async function advanceAll(
   }
   const limitsNow = sharedPacing(clock, limits);
   for (const { ref, signals, ids } of refs.values()) {
-    if (deadline !== undefined && clock.now().getTime() >= deadline.getTime()) {
+    if (reached(clock, deadline)) {
       // Near the timeout: Lambda would stop this invocation mid-way; SQS delivers these again.
       outcome.failed.push({
         ids: [...ids],

@@ -31,3 +31,15 @@ export function lambda<TEvent, TResult>(handler: (event: TEvent, context: Contex
     })
     .use(logErrors() as MiddlewareObj<TEvent, TResult, Error, Context>);
 }
+
+/**
+ * When an invocation begins no more work: `reserveMs` before its timeout, so what it began can
+ * finish and Lambda never stops it mid-way. Undefined without Lambda's context (invoke local, tests).
+ */
+export function stopTime(
+  context: { getRemainingTimeInMillis?: () => number } | undefined,
+  reserveMs: number,
+): Date | undefined {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return remaining === undefined ? undefined : new Date(Date.now() + remaining - reserveMs);
+}

@@ -1,6 +1,6 @@
 import type { Backup } from '../backup/model';
 import type { Catalog, UnreadableRecord } from '../catalog/catalog';
-import type { Clock } from '../clock';
+import { type Clock, reached } from '../clock';
 import type { Site } from '../config/schema';
 import { asError, SnapshotMismatchError } from '../errors';
 import type { Recovery } from '../recovery/model';
@@ -233,7 +233,7 @@ export async function applyRetention(
     const resources = existing(backup, evidence.get(backup.id));
     const item: RetentionItem = { ...d, snapshots: resources.map(target) };
     report.items.push(item);
-    if (!options.dryRun && options.stopBy !== undefined && clock.now() >= options.stopBy) {
+    if (!options.dryRun && reached(clock, options.stopBy)) {
       item.outcome = 'deferred';
       report.deferred += 1;
       continue;

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import { type Clock, reached } from '../clock';
 import type { Site } from '../config/schema';
 import { asError } from '../errors';
 import { applyRetention, type RetentionReport, type RetentionTrust } from './apply-retention';
@@ -43,7 +43,7 @@ export async function runRetention(
   const scan = retiredScan(ports, trust.stage);
   const reports: (RetentionReport | SiteFailure)[] = [];
   for (const [index, site] of sites.entries()) {
-    if (!dryRun && stopBy !== undefined && clock.now() >= stopBy)
+    if (!dryRun && reached(clock, stopBy))
       return { reports, remaining: sites.slice(index).map((s) => s.name) };
     let outcome: RetentionReport | SiteFailure;
     try {
