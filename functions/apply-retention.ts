@@ -12,7 +12,7 @@ import {
   type RetentionContinuation,
   retentionContinuation,
 } from '../lib/retention/retention-queue';
-import { runRetention, type SiteFailure } from '../lib/retention/run';
+import { handOn, runRetention, type SiteFailure } from '../lib/retention/run';
 import { defaultRetentionContinuations, defaultRetentionPorts } from '../lib/retention/wiring';
 
 /** `{}` for every site, `{ site }` for one; `dryRun: true` lists what would go, and why, deleting nothing. */
@@ -80,16 +80,16 @@ async function run(
     ...(stopBy === undefined ? {} : { stopBy }),
     onSite: logSite,
   });
-  if (remaining.length === 0) return { dryRun, reports };
-  if (pass >= RETENTION_QUEUE.maxPasses) {
+  const { next, leftForTomorrow } = handOn(pass, remaining, startedAt);
+  if (leftForTomorrow !== undefined) {
     logger.error('retention run gave up: the sites left wait for the next day', {
       passes: pass,
       startedAt,
-      sites: remaining,
+      sites: leftForTomorrow,
     });
-    return { dryRun, reports, leftForTomorrow: remaining };
+    return { dryRun, reports, leftForTomorrow };
   }
-  const next: RetentionContinuation = { sites: remaining, pass: pass + 1, startedAt };
+  if (next === undefined) return { dryRun, reports };
   await defaultRetentionContinuations().send(next);
   logger.info('retention run continues in the next invocation', {
     sites: remaining.length,

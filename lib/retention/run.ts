@@ -3,6 +3,7 @@ import type { Site } from '../config/schema';
 import { asError } from '../errors';
 import { applyRetention, type RetentionReport, type RetentionTrust } from './apply-retention';
 import type { RetentionPorts } from './ports';
+import { RETENTION_QUEUE, type RetentionContinuation } from './retention-queue';
 import { retiredScan } from './retired-databases';
 
 /** A site whose retention could not run at all (its report says why); the next site still runs. */
@@ -58,4 +59,18 @@ export async function runRetention(
       return { reports, remaining: sites.slice(index).map((s) => s.name) };
   }
   return { reports, remaining: [] };
+}
+
+/**
+ * What follows invocation `pass` of a run that left `remaining`: nothing when it is done, else the
+ * next invocation's continuation, or, after maxPasses, the sites that wait for the next day's run.
+ */
+export function handOn(
+  pass: number,
+  remaining: readonly string[],
+  startedAt: string,
+): { next?: RetentionContinuation; leftForTomorrow?: string[] } {
+  if (remaining.length === 0) return {};
+  if (pass >= RETENTION_QUEUE.maxPasses) return { leftForTomorrow: [...remaining] };
+  return { next: { sites: [...remaining], pass: pass + 1, startedAt } };
 }

@@ -1,10 +1,11 @@
 import { AllAwsClients } from '../../lib/aws/all-clients';
+import { PUBLISHED_COPY_LIMITS } from '../../lib/backup/copy-limits';
 import type { Backup } from '../../lib/backup/model';
 import { sweepBackups } from '../../lib/backup/sweep-backups';
 import { backupPorts } from '../../lib/backup/wiring';
 import { Catalog } from '../../lib/catalog/catalog';
 import { RETENTION_QUEUE } from '../../lib/retention/retention-queue';
-import { runRetention } from '../../lib/retention/run';
+import { handOn, runRetention } from '../../lib/retention/run';
 import { retentionPorts } from '../../lib/retention/wiring';
 import { trustIdentityFromEnv } from '../../lib/trust/snapshot-trust';
 import { AwsStandin, STANDIN_ENDPOINT } from '../../local/aws-standin/aws-standin';
@@ -301,11 +302,9 @@ export async function benchBackupAtScale(
           entry.refused += report.refused;
           entry.waiting += report.waiting;
         }
-        if (pass >= RETENTION_QUEUE.maxPasses) {
-          entry.leftForTomorrow = remaining.length;
-          break;
-        }
-        const left = new Set(remaining);
+        const { next, leftForTomorrow } = handOn(pass, remaining, new Date(began).toISOString());
+        entry.leftForTomorrow = leftForTomorrow?.length ?? 0;
+        const left = new Set(next?.sites);
         sites = sites.filter((site) => left.has(site.name));
       }
       entry.durationMs = clock.nowMs() - began;
@@ -473,7 +472,7 @@ export async function benchBackupAtScale(
 
 /**
  * The copy phase of copies started at `starts` (sorted): from the first start to the last one's
- * end (at most `until`), against its quota floor (copies × copy time ÷ 20 slots).
+ * end (at most `until`), against its quota floor (copies × copy time ÷ the 20 published slots).
  */
 function copyPhaseOf(starts: readonly number[], until = Number.POSITIVE_INFINITY) {
   const first = starts[0];
@@ -484,7 +483,7 @@ function copyPhaseOf(starts: readonly number[], until = Number.POSITIVE_INFINITY
       first === undefined || last === undefined
         ? 0
         : (Math.min(until, last + BENCH_DURATIONS.ebsCopyMs) - first) / 3_600_000,
-    floorHours: (starts.length * BENCH_DURATIONS.ebsCopyMs) / 20 / 3_600_000,
+    floorHours: (starts.length * BENCH_DURATIONS.ebsCopyMs) / PUBLISHED_COPY_LIMITS.ebs / 3_600_000,
   };
 }
 
