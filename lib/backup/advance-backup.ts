@@ -1187,9 +1187,11 @@ async function advanceOnce(
   ];
   if (giveBack.length > 0) await changeQueue(ports, clock, drRegion, { release: giveBack }, bounds, false);
   if (queued.superseded.length > 0) await supersedeOlder(ports, clock, queued.superseded, bounds);
-  // A start refused (the budget is booked past the wait, or AWS throttled): no further round.
+  // Further rounds only when this one was cut at maxStartsPerCall (else it claimed every snapshot
+  // due) and every start went through (a refusal: the budget is booked past the wait, or AWS
+  // throttled).
   const allStarted = snapshotOutcomes.every((o) => o.result === 'started');
-  if (!allStarted || overdue) return backup;
+  if (!allStarted || overdue || snapshots.length < bounds.maxStartsPerCall) return backup;
   return startFurtherRounds(ports, clock, site, backup, bounds, reads, pacingLeft);
 }
 
@@ -1214,9 +1216,9 @@ async function startFurtherRounds(
   const pacer = ports.pacer ?? unpaced;
   let backup = first;
   for (;;) {
-    const due = backup.status.parts.filter((p) => wantsSnapshot(p, clock.now(), bounds));
-    if (due.length === 0 || isTerminal(backup.status.phase) || isOverdue(backup, clock.now(), bounds))
-      return backup;
+    const at = clock.now();
+    const due = backup.status.parts.filter((p) => wantsSnapshot(p, at, bounds));
+    if (due.length === 0 || isTerminal(backup.status.phase) || isOverdue(backup, at, bounds)) return backup;
     const want = Math.min(bounds.maxStartsPerCall, due.filter((p) => p.kind === 'ebs-volume').length);
     const granted =
       want === 0 ? 0 : await pacer.acquire(backup.spec.primaryRegion, 'createSnapshot', want, pacingLeft());
